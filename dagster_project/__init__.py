@@ -1,0 +1,1 @@
+"""sapnhap: the data pipeline and DuckDB warehouse for Vietnam's 2025 administrative merger."""

@@ -1,0 +1,39 @@
+"""Publish stage: when every upstream asset and blocking check has passed in the run,
+the working warehouse atomically replaces data/marts/warehouse.duckdb."""
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+
+from dagster_project.assets.transform import sapnhap_dbt_models
+from dagster_project.settings import get_settings
+from dagster_project.warehouse.publish import publish
+
+PUBLISHED_WAREHOUSE = AssetKey(["published", "warehouse"])
+
+
+@asset(
+    key=PUBLISHED_WAREHOUSE,
+    deps=sorted(sapnhap_dbt_models.keys, key=lambda k: k.to_user_string()),
+    group_name="publish",
+    owners=["team:sapnhap"],
+    kinds={"duckdb"},
+    pool="duckdb",
+    description=(
+        "The published warehouse `marts/warehouse.duckdb` that analysts open read-only. "
+        "Replaced atomically from the working file only after every upstream step and "
+        "blocking check of the run passed; a failed run leaves the previous one untouched."
+    ),
+)
+def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
+    settings = get_settings()
+    result = publish(settings.working_path, settings.published_path)
+    context.log.info(f"Published {result.path} ({result.size_bytes:,} bytes)")
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(result.path)),
+            "size_bytes": result.size_bytes,
+            "tables_by_schema": MetadataValue.json(result.tables),
+        }
+    )
+
+
+assets = [published_warehouse]

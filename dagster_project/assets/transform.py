@@ -1,0 +1,61 @@
+"""Transform stage: the dbt project (staging -> intermediate -> marts), tests as checks."""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
+
+from dagster_project.dbt_project import dbt_project
+from dagster_project.settings import get_settings
+
+OWNERS = ["team:sapnhap"]
+
+
+class SapnhapTranslator(DagsterDbtTranslator):
+    """Keys are [schema, name] (so raw.x sources meet the Python assets raw/x), groups are
+    the dbt layer, one owner."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        schema = dbt_resource_props.get("schema") or "main"
+        identifier = dbt_resource_props.get("identifier") or dbt_resource_props["name"]
+        if dbt_resource_props["resource_type"] == "source":
+            return AssetKey([schema, identifier])
+        return AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "rules"
+        fqn = dbt_resource_props.get("fqn") or []
+        return fqn[1] if len(fqn) > 2 else "marts"
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return OWNERS
+
+
+translator = SapnhapTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+def dbt_env() -> dict[str, str]:
+    """Point dbt at the working warehouse of the current data folder (absolute path)."""
+    return {"SAPNHAP_WAREHOUSE_PATH": str(get_settings().working_path)}
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    pool="duckdb",
+)
+def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    os.environ.update(dbt_env())
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+assets = [sapnhap_dbt_models]

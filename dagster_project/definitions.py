@@ -1,0 +1,24 @@
+"""The one Definitions object: gather what each stage defines; apply executor and jobs once."""
+
+import sys
+from pathlib import Path
+
+from dagster import Definitions, in_process_executor
+from dagster_dbt import DbtCliResource
+
+from dagster_project.assets import publish, reference, transform
+from dagster_project.dbt_project import dbt_project
+from dagster_project.jobs import jobs
+
+defs = Definitions(
+    assets=[*reference.assets, *transform.assets, *publish.assets],
+    jobs=jobs,
+    executor=in_process_executor,
+    resources={
+        "dbt": DbtCliResource(
+            project_dir=dbt_project,
+            # The dbt of this environment, found without relying on PATH.
+            dbt_executable=str(Path(sys.executable).with_name("dbt")),
+        )
+    },
+)

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: table layouts, connections, and the atomic publish. No Dagster import."""

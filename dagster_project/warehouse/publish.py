@@ -1,0 +1,87 @@
+"""Build, then publish: the working warehouse is copied, minus what is private, into a new
+file beside the published one, which is then renamed over it.
+
+- Atomic: `os.replace` on one file system. An analyst holding the published file open keeps
+  reading the old version until they reopen it; a failed run never reaches this step, so
+  the last good warehouse stays byte for byte as it was.
+- Private by default: only the schemas analysts read are copied (marts, intermediate,
+  rules, audit). raw.* (names, national IDs) and the staging views over it stay in the
+  working file. In audit.quarantine the offending value is masked for personal columns.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+PUBLISHED_SCHEMAS = ("marts", "intermediate", "rules", "audit")
+PERSONAL_COLUMNS = ("national_id", "full_name", "date_of_birth")
+
+
+@dataclass(frozen=True)
+class Published:
+    path: Path
+    size_bytes: int
+    tables: dict[str, int]  # schema -> number of tables
+
+
+def _select_sql(schema: str, table: str) -> str:
+    if (schema, table) == ("audit", "quarantine"):
+        masked = ", ".join(f"'{c}'" for c in PERSONAL_COLUMNS)
+        return (
+            "select * replace (case when column_name in "
+            f"({masked}) and value is not null then '***' else value end as value) "
+            "from work.audit.quarantine"
+        )
+    return f'select * from work."{schema}"."{table}"'
+
+
+def write_publishable_copy(working: Path, target: Path) -> dict[str, int]:
+    """Write a new DuckDB file at `target` holding the publishable tables of `working`."""
+    if target.exists():
+        target.unlink()
+    con = duckdb.connect(str(target))
+    try:
+        con.execute(f"attach '{working}' as work (read_only)")
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_catalog = 'work' and table_type = 'BASE TABLE' "
+            f"and table_schema in ({', '.join(repr(s) for s in PUBLISHED_SCHEMAS)}) "
+            "order by table_schema, table_name"
+        ).fetchall()
+        counts: dict[str, int] = {}
+        for schema, table in tables:
+            con.execute(f'create schema if not exists "{schema}"')
+            con.execute(f'create table "{schema}"."{table}" as {_select_sql(schema, table)}')
+            counts[schema] = counts.get(schema, 0) + 1
+        con.execute("detach work")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return counts
+
+
+def publish(working: Path, published: Path) -> Published:
+    """Copy the publishable part of `working` beside `published`, then rename it over."""
+    if not working.exists():
+        raise FileNotFoundError(f"No working warehouse to publish at {working}")
+    published.parent.mkdir(parents=True, exist_ok=True)
+    tmp = published.with_name(f".{published.name}.{os.getpid()}.tmp")
+    try:
+        counts = write_publishable_copy(working, tmp)
+        if not counts.get("marts"):
+            raise RuntimeError(f"The working warehouse {working} has no marts to publish")
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, published)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            if leftover.exists():
+                leftover.unlink()
+    dir_fd = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return Published(path=published, size_bytes=published.stat().st_size, tables=counts)

@@ -1,0 +1,27 @@
+"""Test-suite set-up: the dbt manifest is built before any test imports the definitions,
+and Dagster runs go to a throw-away DAGSTER_HOME, never the developer's."""
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from dagster_project.dagster_home import ensure_dagster_home
+from dagster_project.dbt_project import prepare_manifest
+
+
+def pytest_configure(config):
+    prepare_manifest()
+    home = Path(tempfile.mkdtemp(prefix="sapnhap_test_dagster_home_"))
+    ensure_dagster_home(home)
+    os.environ.setdefault("SAPNHAP_PSEUDONYM_KEY", "test-key")
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """An empty SAPNHAP_DATA_DIR for one test."""
+    path = tmp_path / "data"
+    path.mkdir()
+    monkeypatch.setenv("SAPNHAP_DATA_DIR", str(path))
+    return path

@@ -1,0 +1,101 @@
+"""Tier 3: materialise everything into a temporary SAPNHAP_DATA_DIR and check the facts."""
+
+import hashlib
+import shutil
+
+import duckdb
+import pytest
+
+from dagster_project.settings import get_settings
+from tests.e2e.conftest import run_pipeline
+
+
+def _query(path, sql):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.e2e
+def test_the_published_warehouse_holds_the_real_units(published):
+    counts = dict(_query(published, """
+        select period || ':' || coalesce(commune_type, '*'), count(*) from (
+            select period, commune_type from marts.dim_commune
+            union all select period, null from marts.dim_commune
+        ) group by all
+    """))
+    assert counts["pre:*"] == 10035
+    assert counts["post:*"] == 3321
+    assert counts["post:xã"] == 2621
+    assert counts["post:phường"] == 687
+    assert counts["post:đặc khu"] == 13
+    provinces = dict(_query(published, "select period, count(*) from marts.dim_province group by 1"))
+    assert provinces == {"pre": 63, "post": 34}
+    assert _query(published, "select count(*) from marts.dim_district") == [(696,)]
+    assert _query(published, "select count(*) from marts.bridge_province_lineage") == [(63,)]
+
+
+@pytest.mark.e2e
+def test_every_old_commune_has_a_successor_and_every_new_one_a_predecessor(published):
+    orphans_old = _query(published, """
+        select count(*) from marts.dim_commune c
+        where c.period = 'pre' and not exists (
+            select 1 from marts.bridge_commune_lineage b where b.old_commune_code = c.commune_code)
+    """)
+    orphans_new = _query(published, """
+        select count(*) from marts.dim_commune c
+        where c.period = 'post' and not exists (
+            select 1 from marts.bridge_commune_lineage b where b.new_commune_code = c.commune_code)
+    """)
+    assert orphans_old == [(0,)]
+    assert orphans_new == [(0,)]
+
+
+@pytest.mark.e2e
+def test_names_and_national_ids_do_not_reach_the_published_file(published):
+    columns = {r[0] for r in _query(published, "select column_name from information_schema.columns")}
+    assert "national_id" not in columns
+    assert "full_name" not in columns
+    schemas = {r[0] for r in _query(published, "select schema_name from information_schema.schemata")}
+    assert "raw" not in schemas
+
+
+@pytest.mark.e2e
+def test_a_failing_blocking_check_leaves_the_published_warehouse_unchanged(e2e_run, tmp_path, monkeypatch):
+    assert e2e_run.success
+    # A copy of the good data folder, with one new commune removed from the reference
+    # registry: dim_commune no longer has 3,321 rows and its blocking test fails.
+    data_dir = tmp_path / "data"
+    shutil.copytree(e2e_run.settings.data_dir, data_dir)
+    monkeypatch.setenv("SAPNHAP_DATA_DIR", str(data_dir))
+    settings = get_settings()
+    registry = settings.reference_dir / "units_post_2025.csv"
+    lines = registry.read_text(encoding="utf-8").splitlines(keepends=True)
+    registry.write_text("".join(lines[:-1]), encoding="utf-8")
+    before = hashlib.sha256(settings.published_path.read_bytes()).hexdigest()
+    reader = duckdb.connect(str(settings.published_path), read_only=True)  # an analyst
+    try:
+        assert run_pipeline() is False
+    finally:
+        reader.close()
+    assert hashlib.sha256(settings.published_path.read_bytes()).hexdigest() == before
+    assert _query(settings.published_path,
+                  "select count(*) from marts.dim_commune where period = 'post'") == [(3321,)]
+
+
+@pytest.mark.e2e
+def test_an_analyst_holding_the_published_file_does_not_make_a_run_fail(e2e_run, tmp_path, monkeypatch):
+    data_dir = tmp_path / "data"
+    shutil.copytree(e2e_run.settings.data_dir, data_dir)
+    monkeypatch.setenv("SAPNHAP_DATA_DIR", str(data_dir))
+    settings = get_settings()
+    before = settings.published_path.stat().st_ino
+    reader = duckdb.connect(str(settings.published_path), read_only=True)
+    try:
+        assert run_pipeline() is True
+        assert reader.execute("select count(*) from marts.dim_province").fetchone() == (97,)
+    finally:
+        reader.close()
+    assert settings.published_path.stat().st_ino != before  # a new file was swapped in
