@@ -43,7 +43,7 @@ test: $(STAMP) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
 ui: $(STAMP) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 	@echo "Dagster UI on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
-	$(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p $(PORT)
+	$(BIN)/dagster dev -h 127.0.0.1 -p $(PORT)  # code location "sapnhap" from pyproject.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check dagster_project tests bench

@@ -11,14 +11,11 @@ import click
 
 from dagster_project.settings import SHIPPED_REFERENCE_DIR, get_settings
 
-INPUT_SUFFIXES = {".csv", ".xlsx", ".parquet"}
-
 
 def has_personnel(raw_dir: Path) -> bool:
-    folder = raw_dir / "personnel"
-    return folder.exists() and any(
-        p.suffix.lower() in INPUT_SUFFIXES for p in folder.rglob("*") if p.is_file()
-    )
+    from dagster_project.warehouse.raw_files import input_files
+
+    return any(p.relative_to(raw_dir).parts[0] == "personnel" for p in input_files(raw_dir))
 
 
 @click.group()
@@ -59,9 +56,12 @@ def execute_main_job(partition_key: str | None = None) -> bool:
     ensure_dagster_home()
     prepare_manifest()
     from dagster_project.definitions import defs
-    from dagster_project.jobs import BUILD_AND_PUBLISH
+    from dagster_project.jobs import MAIN_JOB
+    from dagster_project.partitions import monthly_partitions
 
-    job = defs.resolve_job_def(BUILD_AND_PUBLISH)
+    job = defs.resolve_job_def(MAIN_JOB)
+    partition_key = partition_key or monthly_partitions.get_last_partition_key()
+    click.echo(f"  report month {partition_key}")
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance,

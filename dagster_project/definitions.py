@@ -8,11 +8,13 @@ from dagster_dbt import DbtCliResource
 
 from dagster_project.assets import publish, reference, transform
 from dagster_project.dbt_project import dbt_project
-from dagster_project.jobs import jobs
+from dagster_project.jobs import jobs, schedules, sensors
 
 defs = Definitions(
     assets=[*reference.assets, *transform.assets, *publish.assets],
     jobs=jobs,
+    schedules=schedules,
+    sensors=sensors,
     executor=in_process_executor,
     resources={
         "dbt": DbtCliResource(

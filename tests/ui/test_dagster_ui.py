@@ -1,0 +1,56 @@
+"""End to end in a real browser: the Dagster UI serves the asset graph and its checks."""
+
+import re
+
+import pytest
+from dagster import AssetKey
+
+pytestmark = pytest.mark.browser
+
+STAGES = ("reference", "staging", "marts", "publish")
+
+
+def _page(browser):
+    return browser.new_page(viewport={"width": 1600, "height": 1000})
+
+
+def test_the_asset_graph_shows_every_stage(dagster_ui, browser, tmp_path):
+    page = _page(browser)
+    page.goto(f"{dagster_ui}/asset-groups", wait_until="networkidle", timeout=120_000)
+    for group in STAGES:
+        page.get_by_text(group, exact=True).first.wait_for(timeout=120_000)
+    page.goto(f"{dagster_ui}/locations/sapnhap/asset-groups/marts", wait_until="networkidle",
+              timeout=120_000)
+    # The graph draws only the nodes in view; the group's assets are centred around this one.
+    page.get_by_text("dim_commune", exact=True).first.wait_for(timeout=120_000)
+    page.screenshot(path=str(tmp_path / "marts_graph.png"))
+    assert (tmp_path / "marts_graph.png").stat().st_size > 10_000
+    page.close()
+
+
+def test_an_asset_page_lists_all_its_checks(dagster_ui, browser):
+    from dagster_project.definitions import defs
+
+    expected = sum(
+        1 for c in defs.resolve_asset_graph().asset_check_keys
+        if c.asset_key == AssetKey(["marts", "dim_commune"])
+    )
+    page = _page(browser)
+    page.goto(f"{dagster_ui}/assets/marts/dim_commune?view=checks", wait_until="networkidle",
+              timeout=120_000)
+    heading = page.get_by_text(re.compile(r"^Checks \(\d+\)$")).first
+    heading.wait_for(timeout=120_000)
+    assert heading.inner_text() == f"Checks ({expected})"
+    page.get_by_placeholder("Filter checks").fill("not_null_dim_commune_period")
+    page.get_by_text("not_null_dim_commune_period", exact=True).first.wait_for(timeout=60_000)
+    page.get_by_text("blocking", exact=True).first.wait_for(timeout=60_000)
+    page.close()
+
+
+def test_the_schedule_and_the_sensor_are_listed(dagster_ui, browser):
+    page = _page(browser)
+    page.goto(f"{dagster_ui}/automation", wait_until="networkidle", timeout=120_000)
+    page.get_by_text("monthly_report_schedule").first.wait_for(timeout=120_000)
+    page.get_by_text("raw_files_sensor").first.wait_for(timeout=120_000)
+    page.get_by_text(re.compile("06:00 AM GMT\\+7, on day 1 of the month")).first.wait_for(timeout=60_000)
+    page.close()
