@@ -50,3 +50,24 @@ def prepare_manifest(force: bool = False) -> Path:
 
 if __name__ == "__main__":
     prepare_manifest(force="--force" in sys.argv)
+
+
+def generate_docs(warehouse_path: Path, out_dir: Path) -> Path:
+    """`dbt docs generate --static` against `warehouse_path`; the single-file site is copied
+    to `<out_dir>/index.html` (opens offline, no server needed)."""
+    import os
+    import shutil
+    import tempfile
+
+    dbt = Path(sys.executable).with_name("dbt")
+    with tempfile.TemporaryDirectory(prefix="sapnhap_docs_") as target:
+        env = dict(os.environ, SAPNHAP_WAREHOUSE_PATH=str(warehouse_path))
+        subprocess.run(
+            [str(dbt), "docs", "generate", "--static", "--quiet",
+             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+             "--target-path", target],
+            check=True, cwd=DBT_PROJECT_DIR, env=env,
+        )
+        out_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(target) / "static_index.html", out_dir / "index.html")
+    return out_dir / "index.html"

@@ -56,6 +56,10 @@ class Settings:
     def exports_dir(self) -> Path:
         return self.marts_dir / "parquet"
 
+    @property
+    def docs_dir(self) -> Path:
+        return self.marts_dir / "docs"
+
 
 def get_settings() -> Settings:
     """Read the environment now (not at import), so tests can point it elsewhere."""

@@ -5,7 +5,8 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 
 from dagster_project.assets.transform import sapnhap_dbt_models
 from dagster_project.settings import get_settings
-from dagster_project.warehouse.publish import publish
+from dagster_project.dbt_project import generate_docs
+from dagster_project.warehouse.publish import export_parquet, publish
 
 PUBLISHED_WAREHOUSE = AssetKey(["published", "warehouse"])
 
@@ -27,13 +28,32 @@ def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
     settings = get_settings()
     result = publish(settings.working_path, settings.published_path)
     context.log.info(f"Published {result.path} ({result.size_bytes:,} bytes)")
+    exported = export_parquet(result.path, settings.exports_dir)
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(result.path)),
             "size_bytes": result.size_bytes,
             "tables_by_schema": MetadataValue.json(result.tables),
+            "parquet_exports": MetadataValue.path(str(settings.exports_dir)),
+            "parquet_rows": MetadataValue.json(exported),
         }
     )
 
 
-assets = [published_warehouse]
+@asset(
+    key=AssetKey(["published", "dbt_docs"]),
+    deps=[PUBLISHED_WAREHOUSE],
+    group_name="publish",
+    owners=["team:sapnhap"],
+    kinds={"dbt", "html"},
+    pool="duckdb",
+    description="The dbt documentation of every model and column, as one offline page: `marts/docs/index.html`.",
+)
+def dbt_docs(context: AssetExecutionContext) -> MaterializeResult:
+    settings = get_settings()
+    page = generate_docs(settings.working_path, settings.docs_dir)
+    return MaterializeResult(metadata={"path": MetadataValue.path(str(page)),
+                                       "size_bytes": page.stat().st_size})
+
+
+assets = [published_warehouse, dbt_docs]

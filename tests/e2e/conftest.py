@@ -24,7 +24,7 @@ class PipelineRun:
 def run_pipeline() -> bool:
     from dagster_project.cli import execute_main_job
 
-    return execute_main_job()
+    return execute_main_job(partition_key=E2E_THROUGH)
 
 
 @pytest.fixture(scope="session")

@@ -57,3 +57,20 @@ def test_a_working_file_without_marts_is_not_published(tmp_path):
     with pytest.raises(RuntimeError, match="no marts"):
         publish(working, published)
     assert published.read_bytes() == b"previous"
+
+
+def test_parquet_exports_hold_the_marts_rows(tmp_path):
+    import polars as pl
+
+    from dagster_project.warehouse.publish import export_parquet
+
+    working, published = tmp_path / "work.duckdb", tmp_path / "warehouse.duckdb"
+    _working(working, "v1")
+    publish(working, published)
+    out = tmp_path / "parquet"
+    (out).mkdir()
+    (out / "gone.parquet").write_bytes(b"stale")
+    rows = export_parquet(published, out)
+    assert rows == {"fact": 1}
+    assert pl.read_parquet(out / "fact.parquet")["marker"].to_list() == ["v1"]
+    assert not (out / "gone.parquet").exists()

@@ -1,0 +1,37 @@
+"""Reports stage: the monthly report pack, one partition per month, from the published marts."""
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+
+from dagster_project.assets.publish import PUBLISHED_WAREHOUSE
+from dagster_project.partitions import month_start, monthly_partitions
+from dagster_project.reports.build import write_pack
+from dagster_project.settings import get_settings
+
+
+@asset(
+    key=AssetKey(["reports", "monthly_report_pack"]),
+    deps=[PUBLISHED_WAREHOUSE],
+    partitions_def=monthly_partitions,
+    group_name="reports",
+    owners=["team:sapnhap"],
+    kinds={"excel", "html"},
+    pool="duckdb",
+    description=(
+        "Báo cáo tháng: for the month of the partition, an Excel workbook (Vietnamese sheets, "
+        "real charts) and a self-contained HTML page for the nation and for each province, "
+        "in `marts/reports/<YYYY-MM>/`, written from the published warehouse."
+    ),
+)
+def monthly_report_pack(context: AssetExecutionContext) -> MaterializeResult:
+    settings = get_settings()
+    month = month_start(context.partition_key)
+    pack = write_pack(settings.published_path, month, settings.reports_dir)
+    context.log.info(f"Wrote {len(pack.files)} files to {pack.folder}")
+    return MaterializeResult(metadata={
+        "folder": MetadataValue.path(str(pack.folder)),
+        "files": len(pack.files),
+        "scopes": MetadataValue.json(pack.scopes),
+    })
+
+
+assets = [monthly_report_pack]
