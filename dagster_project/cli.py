@@ -3,6 +3,7 @@
 Every command reads SAPNHAP_DATA_DIR (default ./data) through settings.get_settings().
 """
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -104,6 +105,76 @@ def run(month: str | None) -> None:
     click.echo(f"Done in {elapsed:.0f} s.")
     click.echo(f"  Warehouse (open read-only): {settings.published_path}")
     click.echo("  Dagster UI: make ui, then http://127.0.0.1:3000")
+
+
+@main.command()
+@click.option("--month", required=True, help="Report month YYYY-MM.")
+def report(month: str) -> None:
+    """Write the report pack of a month from the published warehouse (no rebuild)."""
+    from dagster_project.partitions import month_start
+    from dagster_project.reports.build import write_pack
+
+    settings = get_settings()
+    if not settings.published_path.exists():
+        click.echo(f"No published warehouse at {settings.published_path}: run `sapnhap run` first.", err=True)
+        sys.exit(1)
+    started = time.perf_counter()
+    with click.progressbar(length=1, label=f"Báo cáo tháng {month}") as bar:
+        pack = write_pack(settings.published_path, month_start(month), settings.reports_dir)
+        bar.update(1)
+    click.echo(f"Wrote {len(pack.files)} files for {', '.join(pack.scopes)} to {pack.folder} "
+               f"in {time.perf_counter() - started:.1f} s")
+
+
+@main.command()
+def check() -> None:
+    """Run the quality checks on the last build: row reconciliation, Great Expectations
+    suites on raw.*, and every dbt data test. Exits 1 if a blocking check fails."""
+    import subprocess
+
+    import duckdb
+
+    from dagster_project.dbt_project import prepare_manifest
+    from dagster_project.ingest import reconcile
+    from dagster_project.quality.suites import BLOCKING, SEVERITIES, run_suite
+    from dagster_project.settings import DBT_PROJECT_DIR
+
+    settings = get_settings()
+    if not settings.working_path.exists():
+        click.echo(f"No build at {settings.working_path}: run `sapnhap run` first.", err=True)
+        sys.exit(1)
+    failed_blocking = False
+    con = duckdb.connect(str(settings.working_path), read_only=True)
+    try:
+        tables = ("units", "lineage", "personnel", "decisions")
+        with click.progressbar(tables, label="rows read = loaded + quarantined") as bar:
+            results = [(t, reconcile(con, t)) for t in bar]
+        for table, frame in results:
+            bad = frame.filter(~frame["ok"]).height
+            click.echo(f"  {'PASS' if bad == 0 else 'FAIL'}  raw.{table}: {frame.height} files, {bad} not reconciled")
+            failed_blocking |= bad > 0
+        suites = [(t, s) for t in tables for s in SEVERITIES]
+        with click.progressbar(suites, label="Great Expectations suites") as bar:
+            outcomes = [(t, s, run_suite(con, t, s)) for t, s in bar]
+        for table, severity, outcome in outcomes:
+            label = "PASS" if outcome.success else ("FAIL" if BLOCKING[severity] else "WARN")
+            click.echo(f"  {label}  raw.{table} {severity}: {outcome.evaluated} expectations")
+            failed_blocking |= BLOCKING[severity] and not outcome.success
+    finally:
+        con.close()
+    prepare_manifest()
+    click.echo("dbt data tests:")
+    dbt = Path(sys.executable).with_name("dbt")
+    result = subprocess.run(
+        [str(dbt), "test", "--exclude-resource-type", "unit_test", "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(DBT_PROJECT_DIR)],
+        cwd=DBT_PROJECT_DIR, env={**os.environ, "SAPNHAP_WAREHOUSE_PATH": str(settings.working_path)},
+    )
+    failed_blocking |= result.returncode != 0
+    if failed_blocking:
+        click.echo("Some blocking checks failed.", err=True)
+        sys.exit(1)
+    click.echo("All blocking checks passed.")
 
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ def latest_month(con) -> date | None:
 def summary_table(con, month: date, province: str | None) -> Table:
     where, params = _filter(province)
     bal = _rows(con, f"""
-        select count(distinct unit_code), sum(headcount), sum(headcount_in_quota),
+        select count(distinct unit_code), sum(headcount),
+               sum(headcount_in_quota) filter (where staffing_quota is not null),
                sum(staffing_quota), sum(surplus),
                sum(greatest(surplus, 0)), sum(greatest(-surplus, 0))
         from marts.fct_staffing_balance where report_month = ? and {where}
@@ -88,7 +89,7 @@ def summary_table(con, month: date, province: str | None) -> Table:
     lines = [
         ("Số cơ quan, đơn vị (mới)", "Agencies (new structure)", bal[0], None),
         ("Tổng số người trong danh sách", "Headcount on the rosters", bal[1], None),
-        ("Cán bộ, công chức (tính vào biên chế)", "Cadres and civil servants (in quota)", bal[2], None),
+        ("Cán bộ, công chức ở các đơn vị được giao biên chế", "Cadres and civil servants in units with a quota", bal[2], None),
         ("Biên chế được giao", "Staffing quota assigned", bal[3], None),
         ("Dôi dư (+) / thiếu (−) so với biên chế", "Surplus (+) / shortage (−) against quota", bal[4], None),
         ("Tổng dôi dư ở các đơn vị thừa", "Gross surplus in units over quota", bal[5], None),
@@ -130,7 +131,7 @@ def summary_table(con, month: date, province: str | None) -> Table:
 
 BALANCE_COLUMNS = [
     Col("headcount", "Tổng số người", "Headcount", INTEGER),
-    Col("headcount_in_quota", "CB, CC (tính biên chế)", "In quota", INTEGER),
+    Col("headcount_in_quota", "CB, CC ở đơn vị có biên chế", "Cadres + civil servants (units with a quota)", INTEGER),
     Col("staffing_quota", "Biên chế được giao", "Quota", INTEGER),
     Col("norm_posts", "Khung theo quy mô dân số", "Framework norm", DECIMAL),
     Col("surplus", "Dôi dư (+) / thiếu (−)", "Surplus", INTEGER),
@@ -139,7 +140,7 @@ BALANCE_COLUMNS = [
 
 def balance_by_province(con, month: date) -> Table:
     rows = _rows(con, """
-        select b.province_code, p.province_name, b.headcount, b.headcount_in_quota,
+        select b.province_code, p.province_name, b.headcount, b.headcount_in_quota_with_quota,
                b.staffing_quota, b.norm_posts, b.surplus
         from marts.rpt_staffing_balance_province b
         join marts.dim_province p on p.period = 'post' and p.province_code = b.province_code
@@ -153,6 +154,8 @@ def balance_by_province(con, month: date) -> Table:
         columns=[Col("province_code", "Mã tỉnh", "Province code", TEXT, width=9),
                  Col("province_name", "Tỉnh, thành phố", "Province", TEXT, width=28), *BALANCE_COLUMNS],
         rows=rows,
+        note_vi=("Dôi dư = CB, CC ở các đơn vị được giao biên chế − biên chế được giao. "
+                 "Surplus = cadres and civil servants in units with a quota − the quota."),
         charts=[Chart("bar", "Dôi dư (+) / thiếu (−) biên chế theo tỉnh", "province_name", ("surplus",),
                       "người")],
     )
