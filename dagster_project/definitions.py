@@ -6,12 +6,19 @@ from pathlib import Path
 from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
-from dagster_project.assets import publish, reference, transform
+from dagster_project.assets import ingest, publish, quality, reference, reports, transform
 from dagster_project.dbt_project import dbt_project
 from dagster_project.jobs import jobs, schedules, sensors
 
 defs = Definitions(
-    assets=[*reference.assets, *transform.assets, *publish.assets],
+    assets=[
+        *reference.assets,
+        *ingest.assets,
+        *transform.assets,
+        *publish.assets,
+        *reports.assets,
+    ],
+    asset_checks=[*ingest.asset_checks, *quality.asset_checks],
     jobs=jobs,
     schedules=schedules,
     sensors=sensors,

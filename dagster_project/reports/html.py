@@ -71,7 +71,7 @@ def _bar_svg(chart: Chart, table: Table) -> str:
     hi = max(0.0, *(max(s) for s in series))
     span = (hi - lo) or 1.0
     label_w, plot_w, row_h = 180, 560, 16 * len(series) + 6
-    height = 40 + row_h * len(cats) + 30
+    height = max(150, 40 + row_h * len(cats) + 30)
     x0 = label_w + plot_w * (-lo / span)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + plot_w + 90}" height="{height}" role="img">',
              f'<text x="4" y="18" font-size="14" font-weight="bold">{_esc(chart.title_vi)}</text>']

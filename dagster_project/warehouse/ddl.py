@@ -43,7 +43,7 @@ AUDIT_TABLES = {
         ("file", "VARCHAR"),
         ("content_hash", "VARCHAR"),
         ("sheet", "VARCHAR"),
-        ("status", "VARCHAR"),  # loaded | rejected | unchanged | replaced
+        ("status", "VARCHAR"),  # loaded | rejected | skipped | replaced | removed
         ("rows_read", "BIGINT"),
         ("rows_loaded", "BIGINT"),
         ("rows_quarantined", "BIGINT"),

@@ -85,3 +85,31 @@ def publish(working: Path, published: Path) -> Published:
     finally:
         os.close(dir_fd)
     return Published(path=published, size_bytes=published.stat().st_size, tables=counts)
+
+
+def export_parquet(published: Path, out_dir: Path, schema: str = "marts") -> dict[str, int]:
+    """Write each table of `schema` in the published warehouse to `<out_dir>/<table>.parquet`
+    (each file written beside and renamed over, so readers never see a half file).
+    Returns rows per table. Files of tables that no longer exist are removed."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(published), read_only=True)
+    rows: dict[str, int] = {}
+    try:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = ? "
+            "order by table_name", [schema]).fetchall()]
+        for table in tables:
+            target = out_dir / f"{table}.parquet"
+            tmp = out_dir / f".{table}.parquet.tmp"
+            con.execute(
+                f'copy (select * from "{schema}"."{table}") to \'{tmp}\' '
+                "(format parquet, compression zstd)"
+            )
+            os.replace(tmp, target)
+            rows[table] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+    finally:
+        con.close()
+    for stale in out_dir.glob("*.parquet"):
+        if stale.stem not in rows:
+            stale.unlink()
+    return rows

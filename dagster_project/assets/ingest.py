@@ -1,0 +1,94 @@
+"""Ingest stage: raw/<table>/ files -> raw.<table> + audit.quarantine + audit.ingest_ledger.
+
+Thin wiring around dagster_project.ingest: open the working warehouse, ingest one table, close
+(checkpoint), report rows read / loaded / quarantined and the top quarantine reasons.
+"""
+
+import duckdb
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+
+from dagster_project.ingest import ORDER, IngestResult, ingest_table
+from dagster_project.ingest.rules import RULES
+from dagster_project.settings import get_settings
+
+OWNERS = ["team:sapnhap"]
+REFERENCE_DEPS = [AssetKey(["raw", "ref_units_pre"]), AssetKey(["raw", "ref_units_post"])]
+DESCRIPTIONS = {
+    "units": "Agency registries before and after the merger (raw/units/), validated against the "
+             "real reference units; one row per agency and period.",
+    "lineage": "Agency lineage old -> new (raw/lineage/); both ends must be known units and the "
+               "shares of an old unit add up to 1.",
+    "personnel": "Staff rosters (raw/personnel/), one row per person per snapshot date; national ID "
+                 "cross-checked with sex and birth year, unit codes checked for the snapshot's period, "
+                 "duplicates in a snapshot quarantined (the first in delivery order is kept).",
+    "decisions": "Leave decisions and payments under Decrees 178/67, 154, 177 (raw/decisions/); the "
+                 "person must be in some roster.",
+}
+
+
+def reasons_markdown(result: IngestResult, limit: int = 10) -> str:
+    if not result.top_reasons:
+        return "No row quarantined."
+    lines = ["| rule | quarantine rows | meaning |", "|---|---|---|"]
+    for rule, n in result.top_reasons[:limit]:
+        meaning = RULES[rule].en.split(":")[0].replace("{column}", "…").replace("{value}", "…")
+        lines.append(f"| `{rule}` | {n:,} | {meaning.replace('{detail}', '…')} |")
+    return "\n".join(lines)
+
+
+def files_markdown(result: IngestResult) -> str:
+    lines = ["| file | sheet | status | read | loaded | quarantined |", "|---|---|---|---|---|---|"]
+    for f in result.files:
+        lines.append(f"| {f.file} | {f.sheet or ''} | {f.status} | {f.rows_read:,} | {f.rows_loaded:,} "
+                     f"| {f.rows_quarantined:,} |")
+    return "\n".join(lines)
+
+
+def metadata(result: IngestResult) -> dict:
+    return {
+        "files": len({f.file for f in result.files}),
+        "files_rejected": len({f.file for f in result.files if f.status == "rejected"}),
+        "rows_read": result.rows_read,
+        "rows_loaded": result.rows_loaded,
+        "rows_quarantined": result.rows_quarantined,
+        "top_quarantine_reasons": MetadataValue.md(reasons_markdown(result)),
+        "per_file": MetadataValue.md(files_markdown(result)),
+        "ledger_changes": MetadataValue.json(result.ledger_changes),
+        "dagster/row_count": result.rows_loaded,
+    }
+
+
+def _ingest_asset(table: str, deps: list[AssetKey]):
+    @asset(
+        key=AssetKey(["raw", table]),
+        deps=deps,
+        group_name="ingest",
+        owners=OWNERS,
+        kinds={"polars", "duckdb"},
+        pool="duckdb",
+        description=DESCRIPTIONS[table],
+    )
+    def _ingest(context: AssetExecutionContext) -> MaterializeResult:
+        settings = get_settings()
+        settings.working_path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(settings.working_path))
+        try:
+            result = ingest_table(con, settings.raw_dir, table)
+        finally:
+            con.close()
+        context.log.info(
+            f"raw.{table}: {result.rows_read} rows read, {result.rows_loaded} loaded, "
+            f"{result.rows_quarantined} quarantined from {len(result.files)} file(s)/sheet(s)"
+        )
+        return MaterializeResult(metadata=metadata(result))
+
+    return _ingest
+
+
+def _deps(table: str) -> list[AssetKey]:
+    i = ORDER.index(table)
+    return REFERENCE_DEPS if i == 0 else [AssetKey(["raw", ORDER[i - 1]])]
+
+
+assets = [_ingest_asset(table, _deps(table)) for table in ORDER]
+asset_checks: list = []  # the checks on these tables live in assets/quality.py

@@ -1,0 +1,104 @@
+"""Quality gate on the raw delivery tables, as Dagster asset checks.
+
+Per table raw.<units|lineage|personnel|decisions>:
+- `rows_reconcile` (blocking): for every current file, rows read = rows loaded + rows
+  quarantined, counted in raw.<table> and audit.quarantine, not copied from the ledger;
+- `gx_structure`, `gx_identity` (blocking) and `gx_soft` (severity WARN): the Great
+  Expectations suites of dagster_project.quality.
+Each opens the working warehouse read-only (the duckdb pool keeps writers out meanwhile).
+"""
+
+import duckdb
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue, asset_check
+
+from dagster_project.ingest import ORDER, reconcile
+from dagster_project.quality.suites import BLOCKING
+from dagster_project.settings import get_settings
+
+DESCRIPTIONS = {
+    "structure": "Great Expectations: exactly the contract's columns plus provenance.",
+    "identity": "Great Expectations: provenance on every row, keys present, well formed and unique.",
+    "soft": "Great Expectations: enumerations and bounds of the contract (warning).",
+}
+
+
+def _connect():
+    return duckdb.connect(str(get_settings().working_path), read_only=True)
+
+
+def _reconcile_check(table: str):
+    @asset_check(
+        asset=AssetKey(["raw", table]),
+        name="rows_reconcile",
+        blocking=True,
+        pool="duckdb",
+        description="Every input row ends in exactly one place: for each current file, rows read = "
+                    "rows loaded + rows quarantined, counted in the tables.",
+    )
+    def _check() -> AssetCheckResult:
+        con = _connect()
+        try:
+            report = reconcile(con, table)
+        finally:
+            con.close()
+        bad = report.filter(~report["ok"])
+        lines = ["| file | sheet | status | read | loaded (found) | quarantined (found) |",
+                 "|---|---|---|---|---|---|"]
+        for r in bad.head(20).iter_rows(named=True):
+            lines.append(f"| {r['file']} | {r['sheet'] or ''} | {r['status']} | {r['rows_read']} | "
+                         f"{r['rows_loaded']} ({r['found_loaded']}) | {r['rows_quarantined']} "
+                         f"({r['found_quarantined']}) |")
+        return AssetCheckResult(
+            passed=bad.height == 0,
+            metadata={
+                "files_checked": report.height,
+                "files_failing": bad.height,
+                "rows_read": int(report["rows_read"].fill_null(0).sum()),
+                "rows_loaded_found": int(report["found_loaded"].sum()),
+                "rows_quarantined_found": int(report["found_quarantined"].sum()),
+                "failing": MetadataValue.md("\n".join(lines) if bad.height else "none"),
+            },
+        )
+
+    return _check
+
+
+def _gx_check(table: str, severity: str):
+    @asset_check(
+        asset=AssetKey(["raw", table]),
+        name=f"gx_{severity}",
+        blocking=BLOCKING[severity],
+        pool="duckdb",
+        description=DESCRIPTIONS[severity],
+    )
+    def _check() -> AssetCheckResult:
+        from dagster_project.quality.suites import run_suite
+
+        con = _connect()
+        try:
+            result = run_suite(con, table, severity)
+        finally:
+            con.close()
+        return AssetCheckResult(
+            passed=result.success,
+            severity=AssetCheckSeverity.ERROR if BLOCKING[severity] else AssetCheckSeverity.WARN,
+            metadata={
+                "suite": result.suite,
+                "expectations": result.evaluated,
+                "failed": len(result.failures),
+                "failures": MetadataValue.md(result.markdown()),
+            },
+        )
+
+    return _check
+
+
+assets: list = []
+asset_checks = [
+    check
+    for table in ORDER
+    for check in (
+        _reconcile_check(table),
+        *(_gx_check(table, severity) for severity in ("structure", "identity", "soft")),
+    )
+]

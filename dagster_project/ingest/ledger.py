@@ -1,0 +1,147 @@
+"""audit.ingest_ledger: one row per file version (and per sheet of a workbook).
+
+Rules, applied each time a table is ingested:
+- new file (path not current in the ledger): new rows, `loaded`, `rejected` (whole file refused:
+  unreadable, a required column missing) or `skipped` (a workbook sheet without a recognised
+  header), `is_current = true`;
+- identical re-delivery (same path, same content hash): no new row. Its current rows keep
+  their time; their counts are brought up to date only if a rule outside the file changed
+  the outcome (e.g. units were corrected, so a roster row now finds its unit);
+- corrected file (same path, new hash): the earlier version's rows become `replaced`,
+  `is_current = false`; the new version gets new rows. Its rows replace the earlier ones in
+  raw.* and audit.quarantine (ingest rebuilds both from the current files);
+- file gone from raw/: its rows become `removed`, `is_current = false`; its data rows are gone
+  from raw.* and audit.quarantine.
+`reconcile` proves `rows_read = rows_loaded + rows_quarantined` against the tables themselves.
+"""
+
+from datetime import datetime
+
+import polars as pl
+
+COUNTED = ("status", "rows_read", "rows_loaded", "rows_quarantined", "message")
+
+
+def record(con, table: str, results: list, now: datetime) -> dict[str, int]:
+    """Bring the ledger up to date with this run's per-file results (inside the caller's
+    transaction). Returns how many ledger rows were added or changed, by kind."""
+    current = con.execute(
+        "select file, content_hash, sheet, status, rows_read, rows_loaded, rows_quarantined, message "
+        "from audit.ingest_ledger where table_name = ? and is_current",
+        [table],
+    ).fetchall()
+    current_hash = {row[0]: row[1] for row in current}
+    current_rows = {(row[0], row[2]): row[3:] for row in current}
+    changes = {"new": 0, "replaced": 0, "removed": 0, "unchanged": 0, "recounted": 0}
+    seen = {r.file for r in results}
+    retired = set()
+    for r in results:
+        old_hash = current_hash.get(r.file)
+        if old_hash == r.content_hash:
+            values = (r.status, r.rows_read, r.rows_loaded, r.rows_quarantined, r.message)
+            if current_rows.get((r.file, r.sheet)) == values:
+                changes["unchanged"] += 1
+                continue
+            if (r.file, r.sheet) in current_rows:
+                con.execute(
+                    "update audit.ingest_ledger set status = ?, rows_read = ?, rows_loaded = ?, "
+                    "rows_quarantined = ?, message = ? where table_name = ? and file = ? "
+                    "and content_hash = ? and sheet is not distinct from ? and is_current",
+                    [*values, table, r.file, r.content_hash, r.sheet],
+                )
+                changes["recounted"] += 1
+                continue
+        elif old_hash is not None and r.file not in retired:
+            con.execute(
+                "update audit.ingest_ledger set is_current = false, status = 'replaced' "
+                "where table_name = ? and file = ? and is_current",
+                [table, r.file],
+            )
+            retired.add(r.file)
+            changes["replaced"] += 1
+        con.execute(
+            "insert into audit.ingest_ledger (table_name, file, content_hash, sheet, status, rows_read, "
+            "rows_loaded, rows_quarantined, message, is_current, ingested_at) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?)",
+            [table, r.file, r.content_hash, r.sheet, r.status, r.rows_read, r.rows_loaded,
+             r.rows_quarantined, r.message, now],
+        )
+        changes["new"] += 1
+    for file in sorted(set(current_hash) - seen):
+        con.execute(
+            "update audit.ingest_ledger set is_current = false, status = 'removed' "
+            "where table_name = ? and file = ? and is_current",
+            [table, file],
+        )
+        changes["removed"] += 1
+    return changes
+
+
+def reconcile(con, table: str) -> pl.DataFrame:
+    """One row per current ledger row of `table` (and per data orphan), with the counts found
+    in raw.<table> and audit.quarantine and `ok`: rows_read = loaded + quarantined, each
+    counted in the tables, and the ledger agrees. An empty `problems` list means the
+    invariant holds."""
+    sql = f"""
+    with led as (
+        select file, content_hash, sheet, status, rows_read, rows_loaded, rows_quarantined
+        from audit.ingest_ledger where table_name = '{table}' and is_current
+    ),
+    loaded as (
+        select source_file as file, source_hash as content_hash, source_sheet as sheet,
+               count(*) as n_loaded, count(distinct source_row) as n_distinct
+        from raw.{table} group by all
+    ),
+    quarantined as (
+        select file, content_hash, sheet,
+               count(distinct row_number) as n_quarantined,
+               count(*) filter (where row_number is null) as n_file_level
+        from audit.quarantine where table_name = '{table}' group by all
+    ),
+    overlap as (
+        select r.source_file as file, r.source_hash as content_hash, r.source_sheet as sheet,
+               count(*) as n_both
+        from (select distinct source_file, source_hash, source_sheet, source_row from raw.{table}) r
+        join (select distinct file, content_hash, sheet, row_number from audit.quarantine
+              where table_name = '{table}') q
+          on r.source_file = q.file and r.source_hash = q.content_hash
+         and r.source_sheet is not distinct from q.sheet and r.source_row = q.row_number
+        group by all
+    ),
+    keys as (
+        select file, content_hash, sheet from led
+        union select file, content_hash, sheet from loaded
+        union select file, content_hash, sheet from quarantined
+    )
+    select k.file, k.content_hash, k.sheet, led.status, led.rows_read, led.rows_loaded,
+           led.rows_quarantined,
+           coalesce(l.n_loaded, 0) as found_loaded,
+           coalesce(q.n_quarantined, 0) as found_quarantined,
+           coalesce(q.n_file_level, 0) as found_file_level,
+           coalesce(o.n_both, 0) as found_in_both,
+           coalesce(l.n_loaded, 0) = coalesce(l.n_distinct, 0) as rows_distinct
+    from keys k
+    left join led on led.file = k.file and led.content_hash = k.content_hash and led.sheet is not distinct from k.sheet
+    left join loaded l on l.file = k.file and l.content_hash = k.content_hash and l.sheet is not distinct from k.sheet
+    left join quarantined q on q.file = k.file and q.content_hash = k.content_hash and q.sheet is not distinct from k.sheet
+    left join overlap o on o.file = k.file and o.content_hash = k.content_hash and o.sheet is not distinct from k.sheet
+    order by k.file, k.sheet
+    """
+    df = con.sql(sql).pl()
+    ok = (
+        pl.when(pl.col("status").is_null()).then(False)  # rows with no current ledger entry
+        .when(pl.col("status") == "loaded").then(
+            (pl.col("rows_read") == pl.col("rows_loaded") + pl.col("rows_quarantined"))
+            & (pl.col("found_loaded") == pl.col("rows_loaded"))
+            & (pl.col("found_quarantined") == pl.col("rows_quarantined"))
+            & (pl.col("found_file_level") == 0)
+            & (pl.col("found_in_both") == 0)
+            & pl.col("rows_distinct")
+        )
+        .when(pl.col("status") == "rejected").then(
+            (pl.col("rows_loaded") == 0) & (pl.col("found_loaded") == 0)
+            & (pl.col("rows_quarantined") == pl.col("rows_read")) & (pl.col("found_file_level") >= 1)
+        )
+        .otherwise((pl.col("rows_read") == 0) & (pl.col("found_loaded") == 0))
+    )
+    return df.with_columns(ok.alias("ok"))

@@ -1,0 +1,117 @@
+"""Normalise and parse delivered text into the contract's types, as polars expressions.
+
+Each function takes the expression of a normalised text column (NFC, trimmed, empty = null)
+and returns the parsed value, null where the text does not parse. Whether a null is an error
+is decided by the checks in validate.py, which compare the text with the parsed value.
+Forms accepted (DATA_CONTRACT.md, common rules):
+- dates: `2025-06-30` (a time part is ignored), `30/06/2025`, `30-06-2025`, Excel serial
+  numbers (5 digits, e.g. `45838`), and for a birth date a year alone (`1968` = 1 January);
+- decimals: `3,66` and `3.66`;
+- whole numbers and money: `10705500`, `10.705.500`, `10,705,500`, `10705500.0`.
+"""
+
+from datetime import date
+
+import polars as pl
+
+from dagster_project.contract import FALSE_VALUES, TRUE_VALUES, Column
+
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+# Characters a string must contain for NFC to change it: combining marks (a decomposed
+# "ễ" is "e" + U+0302 + U+0303), Hangul jamo, and the few singletons NFC maps elsewhere.
+MAY_CHANGE_UNDER_NFC = (
+    r"[\p{M}\u0374\u037E\u0387\u1100-\u11FF\u1F71-\u1FFD\u2126\u212A\u212B\u2329\u232A"
+    r"\uF900-\uFAFF]"
+)
+
+
+def text(expr: pl.Expr) -> pl.Expr:
+    """Surrounding whitespace removed, empty -> null."""
+    s = expr.str.strip_chars()
+    return pl.when(s.str.len_bytes() == 0).then(None).otherwise(s)
+
+
+def nfc(series: pl.Series) -> pl.Series:
+    """NFC-normalise a text column. Only the values that can change are normalised (a scan is
+    8x cheaper than normalising every value, and almost every value is NFC already)."""
+    mask = series.str.contains(MAY_CHANGE_UNDER_NFC).fill_null(False)
+    if not mask.any():
+        return series
+    idx = mask.arg_true()
+    return series.clone().scatter(idx, series.gather(idx).str.normalize("NFC"))
+
+
+def folded(expr: pl.Expr) -> pl.Expr:
+    """For matching enumerations: lower case, inner whitespace collapsed."""
+    return expr.str.to_lowercase().str.replace_all(r"\s+", " ")
+
+
+def parse_date(s: pl.Expr, year_only: bool = False) -> pl.Expr:
+    head = s.str.slice(0, 10)
+    iso = pl.when((s.str.len_bytes() == 10) | s.str.slice(10, 1).is_in([" ", "T"])).then(
+        head.str.to_date("%Y-%m-%d", strict=False)
+    )
+    # 30/06/2025 and 30-06-2025: one parse after unifying the separator.
+    dmy = s.str.replace_all("-", "/", literal=True).str.to_date("%d/%m/%Y", strict=False)
+    number = s.cast(pl.Float64, strict=False)
+    serial = pl.when((number >= 10000) & (number < 100000)).then(
+        pl.lit(EXCEL_EPOCH) + pl.duration(days=number.floor().cast(pl.Int64))
+    )
+    forms = [iso, dmy, serial]
+    if year_only:
+        forms.append(
+            pl.when((s.str.len_bytes() == 4) & (number >= 1900) & (number < 2100))
+            .then(pl.date(number.cast(pl.Int32), 1, 1))
+        )
+    return pl.coalesce(forms)
+
+
+def parse_decimal(s: pl.Expr) -> pl.Expr:
+    """`3.66` or `3,66` (a single comma is the decimal mark)."""
+    t = pl.when(s.str.contains(",", literal=True) & ~s.str.contains(".", literal=True)).then(
+        s.str.replace(",", ".", literal=True)
+    ).otherwise(s)
+    v = t.cast(pl.Float64, strict=False)
+    return pl.when(v.is_finite()).then(v)
+
+
+def parse_integer(s: pl.Expr) -> pl.Expr:
+    """`10705500`, `10.705.500`, `10,705,500`; a whole number written `12.0` (spreadsheets)."""
+    plain = s.cast(pl.Int64, strict=False)
+    grouped = pl.when(s.str.contains(r"^[+-]?\d{1,3}(?:\.\d{3})+$|^[+-]?\d{1,3}(?:,\d{3})+$")).then(
+        s.str.replace_all(r"[.,]", "").cast(pl.Int64, strict=False)
+    )
+    number = s.cast(pl.Float64, strict=False)
+    whole = pl.when(number.is_finite() & (number == number.floor()) & (number.abs() < 2**53)).then(
+        number.cast(pl.Int64)
+    )
+    return pl.coalesce(plain, grouped, whole)
+
+
+def parse_code(s: pl.Expr, digits: int | None) -> pl.Expr:
+    """Digits kept as text. Unit codes of up to 5 digits get back leading zeros a spreadsheet
+    dropped (`4` -> `04`); a national ID must have all 12 digits as delivered."""
+    if digits is None:
+        return s
+    padded = s.str.zfill(digits) if digits <= 5 else s
+    return pl.when(padded.str.contains(rf"^\d{{{digits}}}$")).then(padded)
+
+
+def enum_lookup(column: Column) -> dict[str, str]:
+    """Folded accepted spelling -> canonical value."""
+    out = {}
+    for canonical, aliases in column.values.items():
+        for v in (canonical, *aliases):
+            out[" ".join(v.split()).lower()] = canonical
+    return out
+
+
+def parse_enum(s: pl.Expr, column: Column) -> pl.Expr:
+    return folded(s).replace_strict(enum_lookup(column), default=None, return_dtype=pl.String)
+
+
+def parse_boolean(s: pl.Expr) -> pl.Expr:
+    mapping = {v: True for v in TRUE_VALUES} | {v: False for v in FALSE_VALUES}
+    return folded(s).replace_strict(mapping, default=None, return_dtype=pl.Boolean)

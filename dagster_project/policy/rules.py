@@ -1,0 +1,383 @@
+"""Decree 178/2024 (as amended by Decree 67/2025) and Decree 154/2025 Art. 9: the reference
+implementation of POLICY.md Part A in plain Python (stdlib only: ``decimal``, ``datetime``).
+
+It is the independent check of the SQL engine (dbt ``fct_policy_entitlement``) and what the
+synthetic data generator uses to know what each leaver is owed. Money is exact ``Decimal``;
+each component is rounded half-up to whole VND and the total is the sum of the rounded
+components (A14).
+
+API
+---
+- ``retirement_pension_start(sex, date_of_birth, hardship_years) -> date``  (A3)
+  First day of the month the pension starts. Appendix I ladder; Appendix II (ladder minus
+  5 years, by the year the reduced age is reached) when ``hardship_years >= 15``.
+- ``retirement_month_index(sex, date_of_birth, appendix_ii=False) -> int``  (A3: the month,
+  as year * 12 + month - 1, in which the retirement age is reached; used by the generator)
+- ``months_early(leave_date, pension_start) -> int``  (A4)
+- ``round_years(months) -> Decimal``  (A5: whole years + 0 / 0.5 / 1 for the odd months)
+- ``current_salary(staff_category, salary_coefficient, ...) -> Decimal``  (A2, exact)
+- ``si_months_at(si_months, snapshot_date, leave_date) -> int``  (A5: roster value plus the
+  whole months from the snapshot to the leave date)
+- ``window_multiplier(leave_date, arrangement_date) -> Decimal``  (A6: 1 or 0.5)
+- ``entitlement(person, decision, base_salary=2_340_000) -> Entitlement``  (A1-A14)
+- ``audit_status(total_vnd, amount_paid_vnd) -> str``  (A15; ``ineligible`` is the caller's)
+
+Failed rules (``Entitlement.failed_rule``), checked in this order; the first that fails wins:
+
+- ``policy_category_mismatch``: the (decree, policy) pair does not fit the person's
+  category. Computed pairs: Decree 178 ``early_retirement`` / ``resignation`` for cadre,
+  civil_servant, public_employee, contract_worker; Decree 154 ``part_time_leave`` for
+  commune_part_time (``DECISION_TYPES``).
+- ``unsupported_policy``: a (decree, policy) pair sapnhap computes for no category
+  (Decree 177, Decree 154 general streamlining, ``part_time_leave`` under Decree 178).
+- ``cut_off``: A13, a Decree 178 decision out of time.
+- ``deferred``: A12.
+- ``not_early``: A8, ``m <= 0`` (at or past the retirement age). Also used for a
+  part-timer at or past the retirement age (Decree 154 Art. 9 covers those not yet there).
+- ``too_early``: A8, ``m > 120``, or ``m > 60`` on Appendix II.
+- ``pension_minimum``: A7, too few SI months for a pension (compared in whole months:
+  240 before 2025-07-01, 180 from then on; unrounded, as the SI law counts full years).
+- ``resignation_needs_24_months``: A10, resignation with ``m < 24``.
+
+The SQL engine adds one rule the caller handles here: ``person_not_in_roster``
+(``NOT_IN_ROSTER``), a decision whose person has no roster row on or before the leave date.
+
+Readings of Part A made here (documented so the SQL can make the same ones):
+
+- ``m`` for resignation and part-timers is measured against the person's own ladder
+  (Appendix II when ``hardship_years >= 15``).
+- ``si_months`` at the leave date = roster value + whole months from the snapshot date to
+  the leave date (a month counts when the day of month is reached; never negative).
+- ``arrangement_date + 12 months`` keeps the day of month, clamped to the month's end.
+- Part-timer groups: G1 ``si_months < 60``; G2 ``si_months >= 60`` and ``m < 60``;
+  G3 ``si_months >= 60`` and ``m >= 60`` (low confidence). No window multiplier (Decree 154).
+- Components of an ineligible decision are 0; ``months_early``, ``pension_start_date`` and
+  ``current_salary_vnd`` are still filled in when they can be computed.
+- ``current_salary_vnd`` is the exact S (it can carry a half dong), not rounded.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+BASE_SALARY_VND = 2_340_000  # A1, Decree 73/2024, from 2024-07-01
+MERGER_DATE = date(2025, 7, 1)  # default arrangement date
+SI_LAW_2024_DATE = date(2025, 7, 1)  # A7 / A9 switch date
+
+PUBLIC_SERVICE_CATEGORIES = ("cadre", "civil_servant")  # k = 1.25; job-search allowance
+DECREE_178_CATEGORIES = ("cadre", "civil_servant", "public_employee", "contract_worker")
+PART_TIME = "commune_part_time"
+VOLUNTARY_DEFERRALS = ("pregnant", "maternity_leave", "child_under_36m")
+DEFERRALS = VOLUNTARY_DEFERRALS + ("discipline", "prosecution", "inspection")
+
+FAILED_RULES = (
+    "policy_category_mismatch",
+    "unsupported_policy",
+    "cut_off",
+    "deferred",
+    "not_early",
+    "too_early",
+    "pension_minimum",
+    "resignation_needs_24_months",
+)
+
+NOT_IN_ROSTER = "person_not_in_roster"
+
+AUDIT_TOLERANCE_VND = 1_000
+
+_ONE = Decimal(1)
+_HALF = Decimal("0.5")
+
+
+# --- A3: retirement point ----------------------------------------------------------------
+
+def _ladder_months(sex: str, year: int) -> int:
+    """Appendix I retirement age in months for the year the age is reached."""
+    if sex == "M":
+        return 720 + 3 * min(max(year - 2020, 0), 8)  # 60y0m .. 62y0m (2028)
+    if sex == "F":
+        return 660 + 4 * min(max(year - 2020, 0), 15)  # 55y0m .. 60y0m (2035)
+    raise ValueError(f"sex must be 'M' or 'F', got {sex!r}")
+
+
+def _month_index(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def _from_month_index(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def retirement_month_index(sex: str, date_of_birth: date, appendix_ii: bool = False) -> int:
+    """Month (year * 12 + month - 1) in which the retirement age is reached.
+
+    The first year Y in which birth month + age(Y) falls. For some birth months two
+    consecutive years qualify (a man born 10/1960: 60y0m in 10/2020 and 60y3m in 01/2021);
+    the earliest is the retirement point, which reproduces POLICY.md Part B §6.2's table.
+    """
+    birth = _month_index(date_of_birth)
+    reduction = 60 if appendix_ii else 0
+    for year in range(date_of_birth.year + 40, date_of_birth.year + 70):
+        reached = birth + _ladder_months(sex, year) - reduction
+        if reached // 12 == year:
+            return reached
+    raise ValueError(f"no retirement year found for {sex} born {date_of_birth}")
+
+
+def retirement_pension_start(sex: str, date_of_birth: date, hardship_years: float = 0) -> date:
+    """First day of the month after the retirement age is reached (A3)."""
+    appendix_ii = hardship_years >= 15
+    return _from_month_index(retirement_month_index(sex, date_of_birth, appendix_ii) + 1)
+
+
+# --- A4, A5: time quantities -------------------------------------------------------------
+
+def months_early(leave_date: date, pension_start: date) -> int:
+    """Months from the leave month to the pension-start month (A4).
+
+    A leave date on the 1st counts from its own month, any other day from the next month.
+    """
+    leave = _month_index(leave_date) + (0 if leave_date.day == 1 else 1)
+    return _month_index(pension_start) - leave
+
+
+def round_years(months: int) -> Decimal:
+    """Whole years plus 0 (no odd months), 0.5 (1-6 odd months) or 1 (7-11) (A5)."""
+    years, odd = divmod(months, 12)
+    if odd == 0:
+        extra = Decimal(0)
+    elif odd <= 6:
+        extra = _HALF
+    else:
+        extra = _ONE
+    return Decimal(years) + extra
+
+
+def whole_months_between(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end`` (0 if ``end`` is not after ``start``)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+def si_months_at(si_months: int, snapshot_date: date, leave_date: date) -> int:
+    """SI months at the leave date: roster value plus whole months since the snapshot."""
+    return si_months + whole_months_between(snapshot_date, leave_date)
+
+
+def add_months(d: date, months: int) -> date:
+    """``d`` plus ``months``, the day clamped to the last day of the target month."""
+    index = _month_index(d) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+# --- A2, A6: salary and window -----------------------------------------------------------
+
+def current_salary(
+    staff_category: str,
+    salary_coefficient: Decimal | float | str | None = 0,
+    leadership_allowance_coefficient: Decimal | float | str | None = 0,
+    beyond_frame_pct: int | None = 0,
+    other_allowances_vnd: int | None = 0,
+    monthly_allowance_vnd: int | None = None,
+    base_salary: int = BASE_SALARY_VND,
+) -> Decimal:
+    """Current monthly salary S (A2), exact; P for a commune part-timer."""
+    if staff_category == PART_TIME:
+        return Decimal(monthly_allowance_vnd or 0)
+    coef = Decimal(str(salary_coefficient or 0))
+    lead = Decimal(str(leadership_allowance_coefficient or 0))
+    pct = Decimal(beyond_frame_pct or 0)
+    k = Decimal("1.25") if staff_category in PUBLIC_SERVICE_CATEGORIES else _ONE
+    return (coef + lead + coef * pct / 100) * Decimal(base_salary) * k + Decimal(
+        other_allowances_vnd or 0
+    )
+
+
+def window_multiplier(leave_date: date, arrangement_date: date = MERGER_DATE) -> Decimal:
+    """1 before ``arrangement_date + 12 months``, 0.5 from the 13th month on (A6)."""
+    return _ONE if leave_date < add_months(arrangement_date, 12) else _HALF
+
+
+def round_vnd(amount: Decimal) -> int:
+    """Half-up to whole VND (A14)."""
+    return int(amount.quantize(_ONE, rounding=ROUND_HALF_UP))
+
+
+# --- A8-A13: entitlement -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Person:
+    sex: str  # "M" / "F"
+    date_of_birth: date
+    staff_category: str
+    si_months: int  # at the snapshot date
+    snapshot_date: date
+    salary_coefficient: Decimal | float | str | None = 0
+    leadership_allowance_coefficient: Decimal | float | str | None = 0
+    beyond_frame_pct: int | None = 0
+    other_allowances_vnd: int | None = 0
+    monthly_allowance_vnd: int | None = None
+    hardship_years: float = 0
+    deferral: str | None = None
+    arrangement_date: date = MERGER_DATE
+
+
+@dataclass(frozen=True)
+class Decision:
+    decree: str  # "178", "154", "177"
+    policy: str  # "early_retirement", "resignation", "part_time_leave"
+    decision_date: date
+    leave_date: date
+    voluntary: bool = True
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    eligible: bool
+    failed_rule: str | None
+    band: str | None  # "A" / "B" / "C" for early retirement
+    months_early: int
+    current_salary_vnd: Decimal
+    allowance_1_vnd: int
+    allowance_2_vnd: int
+    allowance_3_vnd: int
+    total_vnd: int
+    pension_start_date: date
+    group: str | None = None  # "G1" / "G2" / "G3" for part-timers
+    low_confidence: bool = False
+
+
+def is_cut_off(decision: Decision) -> bool:
+    """A13: a Decree 178 decision out of time."""
+    if decision.leave_date <= date(2025, 9, 1):
+        return False
+    return not (
+        decision.decision_date < date(2025, 8, 1) and decision.leave_date <= date(2025, 12, 31)
+    )
+
+
+def is_deferred(person: Person, decision: Decision) -> bool:
+    """A12: a deferral blocks the decision unless voluntary and pregnancy/child related."""
+    if not person.deferral:
+        return False
+    return not (decision.voluntary and person.deferral in VOLUNTARY_DEFERRALS)
+
+
+# (decree, policy) -> staff categories it is computed for (seed rules.policy_decision_types).
+DECISION_TYPES = {
+    ("178", "early_retirement"): DECREE_178_CATEGORIES,
+    ("178", "resignation"): DECREE_178_CATEGORIES,
+    ("154", "part_time_leave"): (PART_TIME,),
+}
+
+
+def _category_check(person: Person, decision: Decision) -> str | None:
+    categories = DECISION_TYPES.get((decision.decree, decision.policy))
+    if categories is None:
+        return "unsupported_policy"
+    return None if person.staff_category in categories else "policy_category_mismatch"
+
+
+def _service_allowance(s: Decimal, ysi: Decimal, leave_date: date) -> Decimal:
+    """A9."""
+    if leave_date >= SI_LAW_2024_DATE or ysi < 20:
+        return s * (4 + _HALF * (ysi - 15))
+    return s * (5 + _HALF * (ysi - 20))
+
+
+def entitlement(
+    person: Person, decision: Decision, base_salary: int = BASE_SALARY_VND
+) -> Entitlement:
+    """What the decision is owed under POLICY.md Part A."""
+    appendix_ii = person.hardship_years >= 15
+    pension_start = retirement_pension_start(
+        person.sex, person.date_of_birth, person.hardship_years
+    )
+    m = months_early(decision.leave_date, pension_start)
+    s = current_salary(
+        person.staff_category,
+        person.salary_coefficient,
+        person.leadership_allowance_coefficient,
+        person.beyond_frame_pct,
+        person.other_allowances_vnd,
+        person.monthly_allowance_vnd,
+        base_salary,
+    )
+    si = si_months_at(person.si_months, person.snapshot_date, decision.leave_date)
+    ysi = round_years(si)
+
+    def fail(rule: str) -> Entitlement:
+        return Entitlement(False, rule, None, m, s, 0, 0, 0, 0, pension_start)
+
+    def pay(a1: Decimal, a2: Decimal, a3: Decimal, band=None, group=None) -> Entitlement:
+        r1, r2, r3 = round_vnd(a1), round_vnd(a2), round_vnd(a3)
+        return Entitlement(
+            True, None, band, m, s, r1, r2, r3, r1 + r2 + r3, pension_start,
+            group, group == "G3",
+        )
+
+    mismatch = _category_check(person, decision)
+    if mismatch:
+        return fail(mismatch)
+    if decision.decree == "178" and is_cut_off(decision):
+        return fail("cut_off")
+    if is_deferred(person, decision):
+        return fail("deferred")
+
+    if decision.policy == "part_time_leave":  # A11, Decree 154 Art. 9
+        if m <= 0:
+            return fail("not_early")
+        if si < 60:
+            group, months = "G1", si
+        elif m < 60:
+            group, months = "G2", m
+        else:
+            group, months = "G3", 60
+        return pay(
+            Decimal("0.8") * s * months, Decimal("1.5") * s * ysi, 3 * s, group=group
+        )
+
+    w = window_multiplier(decision.leave_date, person.arrangement_date)
+
+    if decision.policy == "resignation":  # A10
+        if m < 24:
+            return fail("resignation_needs_24_months")
+        job_search = 3 * s if person.staff_category in PUBLIC_SERVICE_CATEGORIES else 0
+        return pay(
+            Decimal("0.8") * w * s * min(60, si), Decimal("1.5") * s * ysi, Decimal(job_search)
+        )
+
+    # A7, A8, A9: early retirement
+    if m <= 0:
+        return fail("not_early")
+    if m > 120 or (appendix_ii and m > 60):
+        return fail("too_early")
+    minimum_months = 180 if decision.leave_date >= SI_LAW_2024_DATE else 240
+    if si < minimum_months:
+        return fail("pension_minimum")
+    yearly = round_years(m)
+    if m < 24:
+        return pay(w * s * m, Decimal(0), Decimal(0), band="A")
+    service = _service_allowance(s, ysi, decision.leave_date)
+    if m <= 60:
+        return pay(w * s * m, 5 * s * yearly, service, band="B")
+    return pay(Decimal("0.9") * w * s * 60, 4 * s * yearly, service, band="C")
+
+
+# --- A15: audit --------------------------------------------------------------------------
+
+def audit_status(total_vnd: int, amount_paid_vnd: int | None) -> str:
+    """``unpaid``, ``paid_matches`` (within 1,000 VND), ``overpaid`` or ``underpaid``."""
+    if amount_paid_vnd is None:
+        return "unpaid"
+    difference = amount_paid_vnd - total_vnd
+    if abs(difference) <= AUDIT_TOLERANCE_VND:
+        return "paid_matches"
+    return "overpaid" if difference > 0 else "underpaid"

@@ -1,0 +1,153 @@
+"""Great Expectations 1.x suites for the raw delivery tables, built in code.
+
+Each table has three suites, by what a failure means:
+- `structure` (blocking): the table has exactly the contract's columns plus provenance (read
+  from the layout, no rows);
+- `identity` (blocking): every row says where it came from, and the keys that make a row one
+  thing are present, well formed and unique (a person once per snapshot, a unit code once
+  per period, a source row once);
+- `soft` (warning): values inside the contract's enumerations and bounds.
+Ingest already enforces all of these, so a failure means the table was changed outside ingest
+or ingest has a bug: a second line of defence, run as Dagster asset checks.
+
+Pure: `build_suite(table, severity)` returns an ExpectationSuite, `validate_frame(frame,
+suite)` validates a pandas frame (whole-dataframe batch in an ephemeral context, as STACK.md
+prescribes) and returns a plain `SuiteResult`. Great Expectations is imported inside the
+functions (3-4 s import).
+"""
+
+import functools
+from dataclasses import dataclass, field
+
+from dagster_project.contract import DECIMAL, ENUM, INTEGER, TABLES
+from dagster_project.warehouse.ddl import PROVENANCE_COLUMNS
+
+SEVERITIES = ("structure", "identity", "soft")
+BLOCKING = {"structure": True, "identity": True, "soft": False}
+
+# Key columns per table (identity suite): not null, and unique together.
+KEYS = {
+    "units": ["period", "unit_code"],
+    "lineage": ["old_unit_code", "new_unit_code"],
+    "personnel": ["snapshot_date", "national_id"],
+    "decisions": ["decision_no", "national_id"],
+}
+SOURCE_KEY = ["source_file", "source_sheet", "source_row"]
+PATTERNS = {"national_id": r"^\d{12}$", "province_code": r"^\d{2}$", "district_code": r"^\d{3}$",
+            "commune_code": r"^\d{5}$"}
+
+
+def expected_columns(table: str) -> list[str]:
+    return TABLES[table].column_names + [n for n, _ in PROVENANCE_COLUMNS]
+
+
+def columns_needed(table: str, severity: str) -> list[str]:
+    """The columns a suite reads, so a caller loads only those (national scale: millions of rows)."""
+    if severity == "structure":
+        return expected_columns(table)
+    if severity == "identity":
+        cols = KEYS[table] + SOURCE_KEY + ["source_hash"] + [c for c in PATTERNS if c in TABLES[table].column_names]
+        return list(dict.fromkeys(cols))
+    t = TABLES[table]
+    return [c.name for c in t.columns if c.kind == ENUM or (c.kind in (DECIMAL, INTEGER) and (c.min is not None or c.max is not None))]
+
+
+def build_suite(table: str, severity: str):
+    import great_expectations as gx
+
+    _context()  # an ExpectationSuite needs a current context
+    E = gx.expectations
+    suite = gx.ExpectationSuite(name=f"raw_{table}_{severity}")
+    t = TABLES[table]
+    if severity == "structure":
+        suite.add_expectation(E.ExpectTableColumnsToMatchSet(column_set=expected_columns(table), exact_match=True))
+    elif severity == "identity":
+        suite.add_expectation(E.ExpectColumnValuesToBeBetween(column="source_row", min_value=2))
+        for col in KEYS[table] + ["source_file", "source_row", "source_hash"]:
+            suite.add_expectation(E.ExpectColumnValuesToNotBeNull(column=col))
+        if table in ("units", "personnel"):
+            suite.add_expectation(E.ExpectCompoundColumnsToBeUnique(column_list=KEYS[table]))
+        suite.add_expectation(E.ExpectCompoundColumnsToBeUnique(column_list=SOURCE_KEY, ignore_row_if="never"))
+        for col, pattern in PATTERNS.items():
+            if col in t.column_names:
+                suite.add_expectation(E.ExpectColumnValuesToMatchRegex(column=col, regex=pattern))
+    elif severity == "soft":
+        for c in t.columns:
+            if c.kind == ENUM:
+                suite.add_expectation(E.ExpectColumnValuesToBeInSet(column=c.name, value_set=list(c.values)))
+            elif c.kind in (DECIMAL, INTEGER) and (c.min is not None or c.max is not None):
+                suite.add_expectation(E.ExpectColumnValuesToBeBetween(
+                    column=c.name, min_value=c.min, max_value=c.max,
+                    strict_min=c.min_exclusive if c.min is not None else False))
+    else:
+        raise ValueError(f"unknown severity {severity!r}; one of {SEVERITIES}")
+    return suite
+
+
+@dataclass
+class SuiteResult:
+    suite: str
+    success: bool
+    evaluated: int
+    failures: list[dict] = field(default_factory=list)  # expectation, column(s), unexpected count, sample
+
+    def markdown(self) -> str:
+        """The failures as a markdown table (for Dagster metadata)."""
+        if not self.failures:
+            return f"All {self.evaluated} expectations of `{self.suite}` passed."
+        lines = ["| expectation | column | unexpected | sample |", "|---|---|---|---|"]
+        for f in self.failures:
+            lines.append(f"| {f['expectation']} | {f['column']} | {f['unexpected_count']} | {f['sample']} |")
+        return "\n".join(lines)
+
+
+@functools.cache
+def _context():
+    """One ephemeral context per process, progress bars off (they flood the Dagster logs)."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return ctx
+
+
+def validate_frame(frame, suite) -> SuiteResult:
+    """Validate a pandas DataFrame against `suite` as one whole-dataframe batch."""
+    ctx = _context()
+    batch = (
+        ctx.data_sources.add_or_update_pandas("frame")
+        .add_dataframe_asset("frame")
+        .add_batch_definition_whole_dataframe("whole")
+        .get_batch(batch_parameters={"dataframe": frame})
+    )
+    result = batch.validate(suite)
+    failures = []
+    for r in result.results:
+        if r.success:
+            continue
+        kwargs = r.expectation_config.kwargs
+        column = kwargs.get("column") or ", ".join(kwargs.get("column_list") or []) or "(table)"
+        sample = r.result.get("partial_unexpected_list") or r.result.get("observed_value")
+        if r.exception_info and r.exception_info.get("raised_exception"):
+            sample = r.exception_info.get("exception_message")
+        failures.append({
+            "expectation": r.expectation_config.type,
+            "column": column,
+            "unexpected_count": r.result.get("unexpected_count"),
+            "sample": str(sample)[:200],
+        })
+    return SuiteResult(suite.name, bool(result.success), len(result.results), failures)
+
+
+def load_frame(con, table: str, severity: str):
+    """The columns a suite needs from raw.<table>, as pandas (structure: the layout, no rows)."""
+    if severity == "structure":
+        return con.sql(f"select * from raw.{table} limit 0").df()
+    cols = ", ".join(f'"{c}"' for c in columns_needed(table, severity))
+    return con.sql(f"select {cols} from raw.{table}").df()
+
+
+def run_suite(con, table: str, severity: str) -> SuiteResult:
+    """Build, load and validate one suite on raw.<table>."""
+    return validate_frame(load_frame(con, table, severity), build_suite(table, severity))

@@ -1,0 +1,42 @@
+{#- Time and rounding helpers of the Decree 178/67 policy engine (POLICY.md A3-A5, A14).
+    They mirror dagster_project/policy/rules.py, which is the independent check. -#}
+
+{#- Months since year 0: year * 12 + month - 1, so month arithmetic is integer arithmetic. -#}
+{% macro policy_month_index(date_expr) -%}
+    (year({{ date_expr }}) * 12 + month({{ date_expr }}) - 1)
+{%- endmacro %}
+
+{#- The first day of the month with that index. -#}
+{% macro policy_month_start(index_expr) -%}
+    make_date(cast(({{ index_expr }}) // 12 as bigint), cast(({{ index_expr }}) % 12 + 1 as bigint), 1)
+{%- endmacro %}
+
+{#- Whole months from start to end: a month counts once its day of month is reached; never
+    negative (A5, SI months accrued after a roster snapshot). -#}
+{% macro policy_whole_months(start_expr, end_expr) -%}
+    greatest(
+        0,
+        (year({{ end_expr }}) - year({{ start_expr }})) * 12
+        + month({{ end_expr }}) - month({{ start_expr }})
+        - case when day({{ end_expr }}) < day({{ start_expr }}) then 1 else 0 end
+    )
+{%- endmacro %}
+
+{#- A5: whole years plus 0 (no odd months), 0.5 (1-6 odd months) or 1 (7-11). For months >= 0. -#}
+{% macro policy_round_years(months_expr) -%}
+    cast(
+        ({{ months_expr }}) // 12
+        + case
+            when ({{ months_expr }}) % 12 = 0 then 0.0
+            when ({{ months_expr }}) % 12 <= 6 then 0.5
+            else 1.0
+        end
+        as decimal(6, 1)
+    )
+{%- endmacro %}
+
+{#- A14: half-up to whole VND. DuckDB rounds a DECIMAL half away from zero, which is half-up
+    for the non-negative amounts here. -#}
+{% macro policy_round_vnd(amount_expr) -%}
+    cast(round(cast({{ amount_expr }} as decimal(38, 10)), 0) as bigint)
+{%- endmacro %}

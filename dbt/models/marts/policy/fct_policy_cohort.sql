@@ -1,0 +1,50 @@
+{#- Staff still in post, per report month: the path each would qualify for if they left on
+    the first day of the next month, and what it would cost (POLICY.md Part A). Early
+    retirement comes before resignation (resignation is for those not eligible for early
+    retirement, Part B §4). A person who qualifies for nothing keeps a row with the rule that
+    failed on the first path tried. -#}
+with computed as (
+    select * from {{ ref('int_policy_cohort_computed') }}
+),
+
+ranked as (
+    select
+        *,
+        cast(leave_date - interval 1 month as date) as report_month,
+        row_number() over (
+            partition by person_key, leave_date
+            order by
+                is_eligible desc,
+                case policy
+                    when 'early_retirement' then 1
+                    when 'resignation' then 2
+                    else 3
+                end
+        ) as path_rank
+    from computed
+),
+
+final as (
+    select
+        report_month,
+        person_key,
+        staff_category,
+        unit_code,
+        province_code,
+        leave_date as if_leave_date,
+        is_eligible as is_qualified,
+        case when is_eligible then decree end as decree,
+        case when is_eligible then policy end as policy,
+        band,
+        part_time_group,
+        months_early,
+        pension_start_date,
+        current_salary_vnd,
+        total_vnd as cost_vnd,
+        is_low_confidence,
+        case when not is_eligible then failed_rule end as failed_rule
+    from ranked
+    where path_rank = 1
+)
+
+select * from final

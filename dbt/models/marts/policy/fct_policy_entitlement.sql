@@ -1,0 +1,56 @@
+{#- One row per leave decision: what the rules (POLICY.md Part A) say the person is owed,
+    next to what was paid (A15). Ineligible decisions keep their row with the failed rule;
+    a decision whose person is in no roster, or whose policy does not fit the person's
+    category, is ineligible with failed_rule person_not_in_roster / policy_category_mismatch
+    (a quarantine reason, not a silent drop). -#}
+with entitlements as (
+    select * from {{ ref('int_policy_entitlements_computed') }}
+),
+
+audit_rule as (
+    select * from {{ ref('policy_audit') }}
+),
+
+final as (
+    select
+        entitlements.decision_no,
+        entitlements.person_key,
+        entitlements.decree,
+        entitlements.policy,
+        entitlements.decision_date,
+        entitlements.leave_date,
+        entitlements.staff_category,
+        entitlements.unit_code,
+        entitlements.province_code,
+        entitlements.arrangement_date,
+        entitlements.retirement_appendix,
+        entitlements.pension_start_date,
+        entitlements.months_early,
+        entitlements.si_months_at_leave,
+        entitlements.band,
+        entitlements.part_time_group,
+        entitlements.window_multiplier,
+        entitlements.current_salary_vnd,
+        entitlements.allowance_1_vnd,
+        entitlements.allowance_2_vnd,
+        entitlements.allowance_3_vnd,
+        entitlements.total_vnd,
+        entitlements.amount_paid_vnd,
+        entitlements.paid_date,
+        entitlements.amount_paid_vnd - entitlements.total_vnd as difference_vnd,
+        case
+            when not entitlements.is_eligible then 'ineligible'
+            when entitlements.amount_paid_vnd is null then 'unpaid'
+            when abs(entitlements.amount_paid_vnd - entitlements.total_vnd)
+                <= audit_rule.tolerance_vnd then 'paid_matches'
+            when entitlements.amount_paid_vnd > entitlements.total_vnd then 'overpaid'
+            else 'underpaid'
+        end as audit_status,
+        entitlements.is_eligible,
+        entitlements.failed_rule,
+        entitlements.is_low_confidence
+    from entitlements
+    cross join audit_rule
+)
+
+select * from final

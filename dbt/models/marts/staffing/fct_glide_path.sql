@@ -1,0 +1,115 @@
+{#- The retirement glide path (lộ trình nghỉ hưu) per new province: month by month from
+    the latest report month to December of the streamlining horizon (2030, seed
+    staffing_framework), the in-quota staff (cadres and civil servants in agencies that
+    carry a quota) who would still be in post if nobody left except by natural retirement
+    on the Decree 135 ladder (int_persons_pension_dated), against the province's quota.
+    A person leaves in the month their pension starts; anyone already past it on the
+    latest roster leaves the next month. surplus_close_month is the first month with no
+    surplus (the base month if there is none), null if it does not close by the horizon. -#}
+with months as (
+    select * from {{ ref('int_roster_months_selected') }}
+),
+
+units as (
+    select * from {{ ref('int_new_units_located') }}
+),
+
+pension as (
+    select * from {{ ref('int_persons_pension_dated') }}
+),
+
+provinces as (
+    select province_code from {{ ref('dim_province') }}
+    where period = 'post'
+),
+
+framework as (
+    select * from {{ ref('staffing_framework') }}
+    where is_active
+),
+
+base as (
+    select max(report_month) as base_month from months
+),
+
+horizon as (
+    select make_date(max(value)::bigint, 12, 1) as last_month
+    from framework
+    where parameter = 'streamlining_horizon_year'
+),
+
+projection_months as (
+    select unnest(generate_series(base.base_month, horizon.last_month, interval 1 month))::date as projection_month
+    from base
+    cross join horizon
+),
+
+quota as (
+    select province_code, sum(staffing_quota) as staffing_quota
+    from units
+    where staffing_quota is not null
+    group by province_code
+),
+
+in_quota_staff as (
+    select
+        units.province_code,
+        months.person_key,
+        greatest(pension.pension_start_date, (base.base_month + interval 1 month)::date) as exit_month
+    from months
+    cross join base
+    inner join units on units.unit_code = months.unit_code
+    left join pension on pension.person_key = months.person_key
+    where months.report_month = base.base_month
+        and months.staff_category in ('cadre', 'civil_servant')
+        and units.staffing_quota is not null
+),
+
+projected as (
+    select
+        provinces.province_code,
+        projection_months.projection_month,
+        count(in_quota_staff.person_key) filter (
+            where projection_months.projection_month = base.base_month
+                or in_quota_staff.exit_month is null
+                or in_quota_staff.exit_month > projection_months.projection_month
+        ) as projected_headcount_in_quota
+    from provinces
+    cross join projection_months
+    cross join base
+    left join in_quota_staff on in_quota_staff.province_code = provinces.province_code
+    group by all
+),
+
+with_surplus as (
+    select
+        projected.*,
+        base.base_month,
+        coalesce(quota.staffing_quota, 0) as staffing_quota,
+        projected.projected_headcount_in_quota - coalesce(quota.staffing_quota, 0) as projected_surplus,
+        coalesce(
+            lag(projected.projected_headcount_in_quota) over (
+                partition by projected.province_code order by projected.projection_month
+            ) - projected.projected_headcount_in_quota,
+            0
+        ) as retirements_in_month
+    from projected
+    cross join base
+    left join quota on quota.province_code = projected.province_code
+),
+
+final as (
+    select
+        province_code::varchar as province_code,
+        projection_month::date as projection_month,
+        base_month::date as base_month,
+        projected_headcount_in_quota::bigint as projected_headcount_in_quota,
+        retirements_in_month::bigint as retirements_in_month,
+        staffing_quota::bigint as staffing_quota,
+        projected_surplus::bigint as projected_surplus,
+        (min(projection_month) filter (where projected_surplus <= 0) over (partition by province_code))::date
+            as surplus_close_month
+    from with_surplus
+)
+
+select * from final

@@ -1,0 +1,115 @@
+{#- The staffing balance (cân đối biên chế) per report month and new unit. A "new unit" is
+    a post-merger agency (stg_deliveries__units, period post): province departments and,
+    per new commune, its People's Committee office, departments, service centre, Party and
+    mass-organisation bodies. Every agency gets a row every month, staffed or not, so a
+    unit nobody reports to shows as a full shortage. norm_posts carries the commune
+    framework norm (int_commune_norms_computed) on the commune's government agencies,
+    apportioned by their share of the commune's government quota (equally if the commune
+    has no quota); it is null for province agencies and other kinds, for which POLICY.md
+    sets no norm. Exact integer norms per commune are in rpt_staffing_balance_commune. -#}
+with months as (
+    select * from {{ ref('int_roster_months_selected') }}
+),
+
+units as (
+    select * from {{ ref('int_new_units_located') }}
+),
+
+norms as (
+    select * from {{ ref('int_commune_norms_computed') }}
+),
+
+framework as (
+    select * from {{ ref('staffing_framework') }}
+    where is_active
+),
+
+leaders_rule as (
+    select max(value) as leaders_per_commune_agency
+    from framework
+    where parameter = 'leaders_per_commune_agency'
+),
+
+report_months as (
+    select distinct report_month from months
+),
+
+counts as (
+    select
+        report_month,
+        unit_code,
+        count(*) as headcount,
+        count(*) filter (where staff_category = 'cadre') as headcount_cadre,
+        count(*) filter (where staff_category = 'civil_servant') as headcount_civil_servant,
+        count(*) filter (where staff_category = 'public_employee') as headcount_public_employee,
+        count(*) filter (where staff_category = 'contract_worker') as headcount_contract_worker,
+        count(*) filter (where staff_category = 'commune_part_time') as headcount_commune_part_time,
+        count(*) filter (where is_leader) as leaders
+    from months
+    group by report_month, unit_code
+),
+
+government_quota as (
+    select
+        commune_code,
+        sum(coalesce(staffing_quota, 0)) as commune_quota,
+        count(*) as n_government_units
+    from units
+    where level = 'commune' and unit_kind = 'government'
+    group by commune_code
+),
+
+spine as (
+    select report_months.report_month, units.*
+    from report_months
+    cross join units
+),
+
+final as (
+    select
+        spine.report_month::date as report_month,
+        spine.unit_code::varchar as unit_code,
+        spine.province_code::varchar as province_code,
+        spine.commune_code::varchar as commune_code,
+        spine.unit_name::varchar as unit_name,
+        spine.level::varchar as level,
+        spine.unit_kind::varchar as unit_kind,
+        coalesce(counts.headcount, 0)::bigint as headcount,
+        coalesce(counts.headcount_cadre, 0)::bigint as headcount_cadre,
+        coalesce(counts.headcount_civil_servant, 0)::bigint as headcount_civil_servant,
+        coalesce(counts.headcount_public_employee, 0)::bigint as headcount_public_employee,
+        coalesce(counts.headcount_contract_worker, 0)::bigint as headcount_contract_worker,
+        coalesce(counts.headcount_commune_part_time, 0)::bigint as headcount_commune_part_time,
+        (coalesce(counts.headcount_cadre, 0) + coalesce(counts.headcount_civil_servant, 0))::bigint
+            as headcount_in_quota,
+        spine.staffing_quota::integer as staffing_quota,
+        (case
+            when spine.level = 'commune' and spine.unit_kind = 'government'
+                then round(
+                    norms.norm_posts * case
+                        when government_quota.commune_quota > 0
+                            then coalesce(spine.staffing_quota, 0)::double / government_quota.commune_quota
+                        else 1.0 / government_quota.n_government_units
+                    end, 2)
+        end)::decimal(9, 2) as norm_posts,
+        (coalesce(counts.headcount_cadre, 0) + coalesce(counts.headcount_civil_servant, 0)
+            - spine.staffing_quota)::bigint as surplus,
+        coalesce(counts.leaders, 0)::bigint as leaders,
+        (case
+            when spine.level = 'commune' and spine.unit_kind = 'government'
+                then leaders_rule.leaders_per_commune_agency
+        end)::integer as leaders_allowed,
+        (case
+            when spine.level = 'commune' and spine.unit_kind = 'government'
+                then coalesce(counts.leaders, 0) - leaders_rule.leaders_per_commune_agency
+        end)::bigint as leaders_over_allowed
+    from spine
+    cross join leaders_rule
+    left join counts
+        on counts.report_month = spine.report_month
+        and counts.unit_code = spine.unit_code
+    left join norms on norms.commune_code = spine.commune_code
+    left join government_quota on government_quota.commune_code = spine.commune_code
+)
+
+select * from final

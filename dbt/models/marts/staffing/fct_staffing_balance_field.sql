@@ -1,0 +1,24 @@
+{#- Headcount per report month, new unit and field (chuyên môn) where the roster says it. -#}
+with months as (
+    select * from {{ ref('int_roster_months_selected') }}
+),
+
+units as (
+    select * from {{ ref('int_new_units_located') }}
+),
+
+final as (
+    select
+        months.report_month::date as report_month,
+        months.unit_code::varchar as unit_code,
+        units.province_code::varchar as province_code,
+        months.field::varchar as field,
+        count(*)::bigint as headcount,
+        (count(*) filter (where months.staff_category in ('cadre', 'civil_servant')))::bigint as headcount_in_quota,
+        (count(*) filter (where months.is_leader))::bigint as leaders
+    from months
+    inner join units on units.unit_code = months.unit_code
+    group by all
+)
+
+select * from final

@@ -1,0 +1,2 @@
+{#- The national staffing balance, one row per report month. -#}
+{{ staffing_balance_rollup([]) }}

@@ -1,0 +1,82 @@
+"""The ingest assets and their checks, materialised with Dagster on a temporary data folder."""
+
+import duckdb
+from dagster import AssetCheckSeverity, AssetKey, materialize
+
+from dagster_project.assets import ingest, quality, reference
+from dagster_project.settings import get_settings
+from tests.ingest.conftest import (
+    DECISIONS_HEADER,
+    DECISIONS_ROWS,
+    LINEAGE_HEADER,
+    LINEAGE_ROWS,
+    PERSONNEL_HEADER,
+    PERSONNEL_ROWS,
+    UNITS_HEADER,
+    UNITS_ROWS,
+    write_csv,
+)
+
+
+def deliver(raw, personnel_rows):
+    write_csv(raw / "units" / "units.csv", UNITS_HEADER, UNITS_ROWS)
+    write_csv(raw / "lineage" / "lineage.csv", LINEAGE_HEADER, LINEAGE_ROWS)
+    write_csv(raw / "personnel" / "roster_2025-06-30.csv", PERSONNEL_HEADER, personnel_rows)
+    write_csv(raw / "decisions" / "decisions.csv", DECISIONS_HEADER, DECISIONS_ROWS)
+
+
+def run_all():
+    return materialize([*reference.assets, *ingest.assets, *quality.asset_checks], raise_on_error=False)
+
+
+def check_named(table: str, name: str):
+    key = AssetKey(["raw", table])
+    for check in quality.asset_checks:
+        if any(k.asset_key == key and k.name == name for k in check.check_keys):
+            return check
+    raise KeyError((table, name))
+
+
+def test_ingest_assets_report_counts_and_all_checks_pass(data_dir):
+    rows = list(PERSONNEL_ROWS)
+    rows[2] = rows[2].replace("004201111111", "004301111111")  # 4th digit 3 = female: mismatch
+    deliver(data_dir / "raw", rows)
+    result = run_all()
+    assert result.success
+    mats = {m.asset_key: m.metadata for m in result.asset_materializations_for_node("raw__personnel")}
+    personnel = mats[AssetKey(["raw", "personnel"])]
+    assert (personnel["rows_read"].value, personnel["rows_loaded"].value,
+            personnel["rows_quarantined"].value) == (3, 2, 1)
+    assert personnel["dagster/row_count"].value == 2
+    assert "national_id_mismatch" in personnel["top_quarantine_reasons"].value
+    evaluations = [e for e in result.get_asset_check_evaluations()
+                   if e.asset_key.path[-1] in ("units", "lineage", "personnel", "decisions")]
+    assert len(evaluations) == 16  # 4 tables x (reconcile + 3 suites)
+    assert all(e.passed for e in evaluations), [(e.asset_key, e.check_name) for e in evaluations if not e.passed]
+
+
+def test_asset_graph_follows_the_ingest_order():
+    deps = {a.key.path[-1]: {k.path[-1] for k in a.asset_deps[a.key]} for a in ingest.assets}
+    assert deps == {"units": {"ref_units_pre", "ref_units_post"}, "lineage": {"units"},
+                    "personnel": {"lineage"}, "decisions": {"personnel"}}
+    for a in ingest.assets:
+        assert a.group_names_by_key[a.key] == "ingest"
+        assert a.specs_by_key[a.key].owners == ["team:sapnhap"]
+
+
+def test_checks_fail_on_a_tampered_table_and_soft_rules_only_warn(data_dir):
+    deliver(data_dir / "raw", PERSONNEL_ROWS)
+    assert run_all().success
+    con = duckdb.connect(str(get_settings().working_path))
+    con.execute("delete from raw.personnel where source_row = 2")
+    con.execute("update raw.personnel set salary_coefficient = 12 where source_row = 3")
+    con.close()
+    reconciled = check_named("personnel", "rows_reconcile")()
+    assert not reconciled.passed and reconciled.metadata["files_failing"].value == 1
+    soft = check_named("personnel", "gx_soft")()
+    assert not soft.passed and soft.severity == AssetCheckSeverity.WARN
+    identity = check_named("personnel", "gx_identity")()
+    assert identity.passed
+    assert check_named("personnel", "gx_identity").check_specs_by_output_name
+    assert [s.blocking for s in check_named("personnel", "gx_soft").check_specs] == [False]
+    assert [s.blocking for s in check_named("personnel", "gx_identity").check_specs] == [True]

@@ -1,0 +1,102 @@
+"""The Great Expectations suites pass on what ingest loads and fail on seeded bad data."""
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dagster_project.ingest import ingest_all
+from dagster_project.quality import build_suite, run_suite, validate_frame
+from dagster_project.quality.suites import expected_columns
+from dagster_project.settings import SHIPPED_REFERENCE_DIR
+from dagster_project.warehouse.reference import load_reference_table
+from tests.ingest.conftest import (
+    DECISIONS_HEADER,
+    DECISIONS_ROWS,
+    LINEAGE_HEADER,
+    LINEAGE_ROWS,
+    PERSONNEL_HEADER,
+    PERSONNEL_ROWS,
+    UNITS_HEADER,
+    UNITS_ROWS,
+    write_csv,
+)
+
+TABLES = ("units", "lineage", "personnel", "decisions")
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("raw")
+    write_csv(raw / "units" / "units.csv", UNITS_HEADER, UNITS_ROWS)
+    write_csv(raw / "lineage" / "lineage.csv", LINEAGE_HEADER, LINEAGE_ROWS)
+    write_csv(raw / "personnel" / "roster_2025-06-30.csv", PERSONNEL_HEADER, PERSONNEL_ROWS)
+    write_csv(raw / "decisions" / "decisions.csv", DECISIONS_HEADER, DECISIONS_ROWS)
+    c = duckdb.connect(str(tmp_path_factory.mktemp("wh") / "w.duckdb"))
+    for table in ("ref_units_pre", "ref_units_post"):
+        load_reference_table(c, SHIPPED_REFERENCE_DIR, table)
+    ingest_all(c, raw)
+    yield c
+    c.close()
+
+
+@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("severity", ["structure", "identity", "soft"])
+def test_suites_pass_on_ingested_tables(con, table, severity):
+    result = run_suite(con, table, severity)
+    assert result.success, result.failures
+    assert result.evaluated >= 1
+
+
+def personnel_frame(con) -> pd.DataFrame:
+    return con.sql("select * from raw.personnel").df()
+
+
+def failing(result) -> set[tuple[str, str]]:
+    return {(f["expectation"], f["column"]) for f in result.failures}
+
+
+def test_structure_fails_on_a_missing_column(con):
+    frame = personnel_frame(con).drop(columns=["si_months"])
+    result = validate_frame(frame, build_suite("personnel", "structure"))
+    assert not result.success
+    assert failing(result) == {("expect_table_columns_to_match_set", "(table)")}
+    assert "si_months" in expected_columns("personnel")
+
+
+def test_identity_fails_on_a_duplicate_person_and_a_malformed_id(con):
+    frame = personnel_frame(con)
+    frame = pd.concat([frame, frame.iloc[[0]].assign(source_row=99)], ignore_index=True)
+    frame.loc[1, "national_id"] = "12345"
+    result = validate_frame(frame, build_suite("personnel", "identity"))
+    assert not result.success
+    assert failing(result) == {
+        ("expect_compound_columns_to_be_unique", "snapshot_date, national_id"),
+        ("expect_column_values_to_match_regex", "national_id"),
+    }
+
+
+def test_identity_fails_when_a_row_lost_its_provenance(con):
+    frame = con.sql("select * from raw.units").df()
+    frame.loc[0, "source_file"] = None
+    result = validate_frame(frame, build_suite("units", "identity"))
+    assert ("expect_column_values_to_not_be_null", "source_file") in failing(result)
+
+
+def test_soft_fails_on_out_of_range_and_unknown_category(con):
+    frame = personnel_frame(con)
+    frame.loc[0, "salary_coefficient"] = 11.0
+    frame.loc[1, "staff_category"] = "boss"
+    result = validate_frame(frame, build_suite("personnel", "soft"))
+    assert not result.success
+    assert failing(result) == {
+        ("expect_column_values_to_be_between", "salary_coefficient"),
+        ("expect_column_values_to_be_in_set", "staff_category"),
+    }
+    assert "boss" in result.markdown()
+
+
+def test_lineage_share_bound_is_exclusive_at_zero(con):
+    frame = con.sql("select * from raw.lineage").df()
+    frame.loc[0, "share"] = 0.0
+    result = validate_frame(frame, build_suite("lineage", "soft"))
+    assert failing(result) == {("expect_column_values_to_be_between", "share")}
