@@ -4,8 +4,8 @@ the working warehouse atomically replaces data/marts/warehouse.duckdb."""
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from dagster_project.assets.transform import sapnhap_dbt_models
-from dagster_project.settings import get_settings
 from dagster_project.dbt_project import generate_docs
+from dagster_project.settings import get_settings
 from dagster_project.warehouse.publish import export_parquet, publish
 
 PUBLISHED_WAREHOUSE = AssetKey(["published", "warehouse"])

@@ -18,6 +18,7 @@ import pytest
 from dagster_project.dagster_home import ensure_dagster_home
 from dagster_project.settings import PROJECT_ROOT
 
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
