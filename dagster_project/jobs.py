@@ -36,6 +36,18 @@ monthly_build = define_asset_job(
     ),
 )
 
+REPORT_JOB = "monthly_report"
+
+monthly_report = define_asset_job(
+    REPORT_JOB,
+    selection=AssetSelection.groups("reports"),
+    partitions_def=monthly_partitions,
+    description=(
+        "Write the report pack of a month from the published warehouse, without rebuilding: "
+        "backfill it over all months from the UI or with `sapnhap backfill`."
+    ),
+)
+
 monthly_schedule = build_schedule_from_partitioned_job(
     monthly_build,
     name="monthly_report_schedule",
@@ -70,6 +82,6 @@ def raw_files_sensor(context: SensorEvaluationContext):
                       tags={"sapnhap/trigger": "raw_files_sensor"})
 
 
-jobs = [monthly_build]
+jobs = [monthly_build, monthly_report]
 schedules = [monthly_schedule]
 sensors = [raw_files_sensor]

@@ -115,3 +115,47 @@ def parse_enum(s: pl.Expr, column: Column) -> pl.Expr:
 def parse_boolean(s: pl.Expr) -> pl.Expr:
     mapping = {v: True for v in TRUE_VALUES} | {v: False for v in FALSE_VALUES}
     return folded(s).replace_strict(mapping, default=None, return_dtype=pl.Boolean)
+
+
+# Fast paths. Almost every delivered value is already in its plain form (`3.66`, `2025-06-30`,
+# `cadre`, a trimmed NFC name). For those a single vectorised cast or lookup gives exactly what
+# normalising and parsing would; the few other values take the full path (pipeline.py). Each
+# function returns the parsed value where it can prove the full path gives the same, else null.
+
+# Text that trimming or NFC could change, or that is empty: not plain.
+NOT_PLAIN_TEXT = r"^$|^\s|\s$|" + MAY_CHANGE_UNDER_NFC
+
+
+def plain_decimal(raw: pl.Series) -> pl.Series:
+    """`3.66` as delivered: the cast rejects surrounding whitespace and a decimal comma."""
+    v = raw.cast(pl.Float64, strict=False)
+    return v.set(~v.is_finite().fill_null(False), None)
+
+
+def plain_integer(raw: pl.Series) -> pl.Series:
+    """`10705500` as delivered."""
+    return raw.cast(pl.Int64, strict=False)
+
+
+def plain_date(raw: pl.Series) -> pl.Series:
+    """`2025-06-30` as delivered: kept only where the date prints back as the delivered text
+    (the parser alone would accept ` 2025-06-3`)."""
+    d = raw.str.to_date("%Y-%m-%d", strict=False)
+    return d.set(~(d.dt.to_string("%Y-%m-%d") == raw).fill_null(False), None)
+
+
+def plain_code(raw: pl.Series, digits: int | None) -> pl.Series:
+    """A code delivered with all its digits."""
+    if digits is None:
+        return plain_text(raw)
+    return raw.set(~raw.str.contains(rf"^\d{{{digits}}}$").fill_null(False), None)
+
+
+def plain_text(raw: pl.Series) -> pl.Series:
+    """Text that is non-empty, trimmed and NFC as delivered."""
+    return raw.set(raw.str.contains(NOT_PLAIN_TEXT).fill_null(True), None)
+
+
+def plain_lookup(raw: pl.Series, known: dict, dtype: pl.DataType) -> pl.Series:
+    """Spellings whose parsed value is known (`known`: delivered text -> parsed value)."""
+    return raw.replace_strict(known, default=None, return_dtype=dtype)

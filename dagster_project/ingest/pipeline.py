@@ -24,9 +24,11 @@ from dagster_project.contract import (
     DATE,
     DECIMAL,
     ENUM,
+    FALSE_VALUES,
     INTEGER,
     TABLES,
     TEXT,
+    TRUE_VALUES,
     Column,
     Table,
 )
@@ -176,7 +178,52 @@ def _normalise_and_parse(values: pl.Series, c: Column) -> pl.DataFrame:
     return f.with_columns(parse_expr(pl.col("s"), c).alias("v"))
 
 
+def _spellings(c: Column) -> list[str]:
+    """Likely deliveries of an enumeration or boolean: each accepted spelling in a few cases."""
+    if c.kind == BOOLEAN:
+        words = [*TRUE_VALUES, *FALSE_VALUES]
+    else:
+        words = [w for canonical, aliases in c.values.items() for w in (canonical, *aliases)]
+    return sorted({v for w in words for v in (w, w.lower(), w.upper(), w.capitalize(), w.title())})
+
+
+def plain_values(delivered: pl.Series, c: Column) -> pl.Series | None:
+    """Parsed values of the deliveries already in plain form, null elsewhere (parse.py); None
+    when the kind has no fast path."""
+    if c.kind == DECIMAL:
+        return parse.plain_decimal(delivered)
+    if c.kind == INTEGER:
+        return parse.plain_integer(delivered)
+    if c.kind == DATE:
+        return parse.plain_date(delivered)
+    if c.kind == CODE:
+        return parse.plain_code(delivered, c.digits)
+    if c.kind == TEXT:
+        return parse.plain_text(delivered)
+    if c.kind in (ENUM, BOOLEAN):
+        # The known spellings are parsed by the full path itself, so they agree by construction.
+        f = _normalise_and_parse(pl.Series(_spellings(c), dtype=pl.String), c).drop_nulls("v")
+        return parse.plain_lookup(delivered, dict(zip(f["r"], f["v"], strict=True)), f["v"].dtype)
+    return None
+
+
 def parse_series(delivered: pl.Series, c: Column) -> tuple[pl.Series, pl.Series]:
+    """(parsed value, blank mask) of one column. Values already in plain form are parsed by
+    one vectorised cast or lookup; only the others are normalised and parsed in full."""
+    plain = plain_values(delivered, c)
+    if plain is None:
+        return full_parse_series(delivered, c)
+    rest = plain.is_null() & delivered.is_not_null()
+    is_blank = delivered.is_null()
+    if rest.any():
+        idx = rest.arg_true()
+        v, blank = full_parse_series(delivered.gather(idx), c)
+        plain = plain.cast(v.dtype).scatter(idx, v)
+        is_blank = is_blank.scatter(idx, blank)
+    return plain.alias(c.name), is_blank.alias(f"__blank_{c.name}")
+
+
+def full_parse_series(delivered: pl.Series, c: Column) -> tuple[pl.Series, pl.Series]:
     """(parsed value, blank mask) of one column. Most columns repeat few values (categories,
     coefficients, dates, unit codes), so each distinct value is normalised and parsed once and
     mapped back: several times faster at scale. Columns of mostly distinct values (names,

@@ -99,3 +99,28 @@ def test_an_analyst_holding_the_published_file_does_not_make_a_run_fail(e2e_run,
     finally:
         reader.close()
     assert settings.published_path.stat().st_ino != before  # a new file was swapped in
+
+
+@pytest.mark.e2e
+def test_backfill_writes_every_month_without_lock_errors(e2e_run, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from dagster_project.cli import main
+    from tests.e2e.conftest import E2E_THROUGH
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(e2e_run.settings.data_dir, data_dir)
+    monkeypatch.setenv("SAPNHAP_DATA_DIR", str(data_dir))
+    result = CliRunner().invoke(main, ["backfill", "--from", "2025-07", "--to", E2E_THROUGH])
+    assert result.exit_code == 0, result.output
+    assert "lock" not in result.output.lower()
+    settings = get_settings()
+    with_data = {f"{m:%Y-%m}" for (m,) in _query(
+        settings.published_path, "select distinct report_month from marts.fct_staffing_balance")}
+    assert len(with_data) >= 2
+    months = sorted(p.name for p in settings.reports_dir.iterdir())
+    assert months == sorted(with_data)
+    for missing in {"2025-07", "2025-08", "2025-09"} - with_data:
+        assert f"No roster data for {missing}" in result.output
+    for month in months:
+        assert (settings.reports_dir / month / f"bao_cao_{month}_VN.xlsx").exists()
