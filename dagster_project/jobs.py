@@ -22,7 +22,7 @@ from dagster import (
 
 from dagster_project.partitions import monthly_partitions
 from dagster_project.settings import get_settings
-from dagster_project.warehouse.raw_files import raw_fingerprint
+from dagster_project.warehouse.raw_files import last_built, raw_fingerprint
 
 MAIN_JOB = "monthly_build"
 
@@ -73,10 +73,13 @@ def _sensor_default() -> DefaultSensorStatus:
     description="Starts a build of the latest month when files in raw/ are added, changed or removed.",
 )
 def raw_files_sensor(context: SensorEvaluationContext):
-    fingerprint = raw_fingerprint(get_settings().raw_dir)
+    settings = get_settings()
+    fingerprint = raw_fingerprint(settings.raw_dir)
     if fingerprint == context.cursor:
         return SkipReason("No new or changed files in raw/.")
     context.update_cursor(fingerprint)
+    if fingerprint == last_built(settings.build_dir):
+        return SkipReason("The published warehouse was built from these files already.")
     last = monthly_partitions.get_last_partition_key()
     return RunRequest(run_key=f"raw-{fingerprint}", partition_key=last,
                       tags={"sapnhap/trigger": "raw_files_sensor"})

@@ -7,6 +7,7 @@ from dagster_project.assets.transform import sapnhap_dbt_models
 from dagster_project.dbt_project import generate_docs
 from dagster_project.settings import get_settings
 from dagster_project.warehouse.publish import export_parquet, publish
+from dagster_project.warehouse.raw_files import raw_fingerprint, record_built
 
 PUBLISHED_WAREHOUSE = AssetKey(["published", "warehouse"])
 
@@ -26,7 +27,9 @@ PUBLISHED_WAREHOUSE = AssetKey(["published", "warehouse"])
 )
 def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
     settings = get_settings()
+    fingerprint = raw_fingerprint(settings.raw_dir)
     result = publish(settings.working_path, settings.published_path)
+    record_built(settings.build_dir, fingerprint)
     context.log.info(f"Published {result.path} ({result.size_bytes:,} bytes)")
     exported = export_parquet(result.path, settings.exports_dir)
     return MaterializeResult(

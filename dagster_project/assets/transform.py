@@ -56,7 +56,9 @@ def dbt_env() -> dict[str, str]:
 def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     os.environ.update(dbt_env())
     # dbt unit tests check logic, not data: the test suite runs them (tests/dbt), runs don't.
-    yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
+    invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context)
+    # Row counts of every model as metadata (dagster/row_count), read after the build.
+    yield from invocation.stream().fetch_row_counts()
 
 
 assets = [sapnhap_dbt_models]

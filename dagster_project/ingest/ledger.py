@@ -35,6 +35,7 @@ def record(con, table: str, results: list, now: datetime) -> dict[str, int]:
     changes = {"new": 0, "replaced": 0, "removed": 0, "unchanged": 0, "recounted": 0}
     seen = {r.file for r in results}
     retired = set()
+    new_rows = []  # inserted at the end, in one statement; the updates touch only older rows
     for r in results:
         old_hash = current_hash.get(r.file)
         if old_hash == r.content_hash:
@@ -59,13 +60,8 @@ def record(con, table: str, results: list, now: datetime) -> dict[str, int]:
             )
             retired.add(r.file)
             changes["replaced"] += 1
-        con.execute(
-            "insert into audit.ingest_ledger (table_name, file, content_hash, sheet, status, rows_read, "
-            "rows_loaded, rows_quarantined, message, is_current, ingested_at) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?)",
-            [table, r.file, r.content_hash, r.sheet, r.status, r.rows_read, r.rows_loaded,
-             r.rows_quarantined, r.message, now],
-        )
+        new_rows.append((r.file, r.content_hash, r.sheet, r.status, r.rows_read, r.rows_loaded,
+                         r.rows_quarantined, r.message))
         changes["new"] += 1
     for file in sorted(set(current_hash) - seen):
         con.execute(
@@ -74,7 +70,31 @@ def record(con, table: str, results: list, now: datetime) -> dict[str, int]:
             [table, file],
         )
         changes["removed"] += 1
+    _insert_current(con, table, new_rows, now)
     return changes
+
+
+NEW_ROW_SCHEMA = {"file": pl.String, "content_hash": pl.String, "sheet": pl.String,
+                  "status": pl.String, "rows_read": pl.Int64, "rows_loaded": pl.Int64,
+                  "rows_quarantined": pl.Int64, "message": pl.String}
+
+
+def _insert_current(con, table: str, rows: list[tuple], now: datetime) -> None:
+    """Insert new current ledger rows (file, content_hash, sheet, status, counts, message)."""
+    if not rows:
+        return
+    frame = pl.DataFrame(rows, schema=NEW_ROW_SCHEMA, orient="row")
+    con.register("__ledger_new", frame.to_arrow())
+    try:
+        con.execute(
+            "insert into audit.ingest_ledger (table_name, file, content_hash, sheet, status, rows_read, "
+            "rows_loaded, rows_quarantined, message, is_current, ingested_at) "
+            "select ?, file, content_hash, sheet, status, rows_read, rows_loaded, rows_quarantined, "
+            "message, true, ? from __ledger_new",
+            [table, now],
+        )
+    finally:
+        con.unregister("__ledger_new")
 
 
 def reconcile(con, table: str) -> pl.DataFrame:

@@ -138,10 +138,9 @@ def plain_integer(raw: pl.Series) -> pl.Series:
 
 
 def plain_date(raw: pl.Series) -> pl.Series:
-    """`2025-06-30` as delivered: kept only where the date prints back as the delivered text
-    (the parser alone would accept ` 2025-06-3`)."""
-    d = raw.str.to_date("%Y-%m-%d", strict=False)
-    return d.set(~(d.dt.to_string("%Y-%m-%d") == raw).fill_null(False), None)
+    """`2025-06-30` as delivered (the parser alone would also accept ` 2025-06-3`)."""
+    iso = raw.str.contains(r"^\d{4}-\d{2}-\d{2}$").fill_null(False)
+    return raw.str.to_date("%Y-%m-%d", strict=False).set(~iso, None)
 
 
 def plain_code(raw: pl.Series, digits: int | None) -> pl.Series:

@@ -213,8 +213,8 @@ def parse_series(delivered: pl.Series, c: Column) -> tuple[pl.Series, pl.Series]
     plain = plain_values(delivered, c)
     if plain is None:
         return full_parse_series(delivered, c)
-    rest = plain.is_null() & delivered.is_not_null()
-    is_blank = delivered.is_null()
+    is_blank = (delivered.is_null() | (delivered == "")).fill_null(True)
+    rest = plain.is_null() & ~is_blank
     if rest.any():
         idx = rest.arg_true()
         v, blank = full_parse_series(delivered.gather(idx), c)
@@ -408,8 +408,9 @@ def _row_stage(frames: list[pl.DataFrame], offset: int, table: Table) -> tuple[p
 
 
 def validate(con, sheets, table: Table):
-    """Validate every sheet (any iterable: files are read as it is consumed). Returns (rows to
-    load, quarantine rows, per-file results)."""
+    """Validate every sheet (any iterable: files are read as it is consumed). Returns (every
+    parsed row, flagged `__quarantined` when it is not to be loaded; quarantine rows; per-file
+    results)."""
     hmap = header_map(table)
     results, file_quarantine, parsed_parts, error_parts = [], [], [], []
     batch, batch_rows, offset = [], 0, 0
@@ -459,15 +460,18 @@ def validate(con, sheets, table: Table):
     errors = pl.concat([errors, duplicate_errors(parsed, table.name, errors.get_column("__rid"))])
     if table.name == "lineage":
         errors = pl.concat([errors, share_sum_errors(parsed, errors.get_column("__rid"))])
-    bad = errors.get_column("__rid").unique()
-    is_bad = pl.col("__rid").is_in(bad.implode())
-    quarantine = _quarantine_rows(parsed.filter(is_bad), errors, table.name)
+    is_bad = parsed.get_column("__rid").is_in(errors.get_column("__rid").unique().implode())
+    bad_rows = parsed.filter(is_bad)
+    quarantine = _quarantine_rows(bad_rows, errors, table.name)
     counts = {
         (r["source_file"], r["source_sheet"]): r["n"]
-        for r in parsed.filter(is_bad).group_by("source_file", "source_sheet").agg(pl.len().alias("n"))
+        for r in bad_rows.group_by("source_file", "source_sheet").agg(pl.len().alias("n"))
         .iter_rows(named=True)
     }
-    loaded = parsed.filter(~is_bad).select(*table.column_names, *[n for n, _ in PROVENANCE_COLUMNS])
+    # Every row with its fate: the load keeps the rows not quarantined (one copy fewer of the
+    # whole table than filtering here).
+    rows = parsed.select(*table.column_names, *[n for n, _ in PROVENANCE_COLUMNS],
+                         is_bad.alias("__quarantined"))
     del parsed
     for r in results:
         if r.status == "loaded":
@@ -475,7 +479,7 @@ def validate(con, sheets, table: Table):
             r.rows_loaded = r.rows_read - r.rows_quarantined
     if file_quarantine:
         quarantine = pl.concat([pl.DataFrame(file_quarantine, schema=quarantine.schema), quarantine])
-    return loaded, quarantine, results
+    return rows, quarantine, results
 
 
 def ingest_table(con, raw_dir: Path | str, table_name: str, now: datetime | None = None) -> IngestResult:
@@ -486,16 +490,18 @@ def ingest_table(con, raw_dir: Path | str, table_name: str, now: datetime | None
     raw_dir = Path(raw_dir)
     ensure_schemas(con)
     sheets = (sh for rel in discover(raw_dir, table_name) for sh in read_file(raw_dir, rel))
-    loaded, quarantine, results = validate(con, sheets, table)
+    rows, quarantine, results = validate(con, sheets, table)
     now = now or datetime.now(UTC).replace(tzinfo=None)
     con.execute("begin transaction")
     try:
         con.execute(f"delete from raw.{table_name}")
         # Provenance repeats one value per file: as dictionaries DuckDB takes them ~30 % faster.
         provenance = pl.col("source_file", "source_sheet", "source_hash").cast(pl.Categorical)
-        con.register("__loaded", loaded.with_columns(provenance).to_arrow())
-        con.execute(f"insert into raw.{table_name} by name select * from __loaded")
-        con.unregister("__loaded")
+        con.register("__rows", rows.with_columns(provenance).to_arrow())
+        con.execute(f"insert into raw.{table_name} by name "
+                    "select * exclude (__quarantined) from __rows where not __quarantined")
+        con.unregister("__rows")
+        del rows
         con.execute("delete from audit.quarantine where table_name = ?", [table_name])
         con.register("__quarantine", quarantine.to_arrow())
         con.execute("insert into audit.quarantine by name select * from __quarantine")

@@ -23,3 +23,17 @@ def raw_fingerprint(raw_dir: Path) -> str:
         stat = path.stat()
         digest.update(f"{path.relative_to(raw_dir).as_posix()}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
+
+
+BUILT_FINGERPRINT_FILE = "raw_fingerprint"
+
+
+def record_built(build_dir: Path, fingerprint: str) -> None:
+    """Remember which raw/ a published build came from (the sensor compares with it)."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    (build_dir / BUILT_FINGERPRINT_FILE).write_text(fingerprint + "\n")
+
+
+def last_built(build_dir: Path) -> str | None:
+    path = build_dir / BUILT_FINGERPRINT_FILE
+    return path.read_text().strip() if path.exists() else None

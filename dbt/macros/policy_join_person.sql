@@ -44,33 +44,35 @@ successor_units as (
     ) = 1
 ),
 
+-- One roster row per person and snapshot (ingest already quarantines a person listed twice
+-- in one snapshot; the order makes any survivor deterministic).
+personnel_once as (
+    select * from personnel
+    qualify row_number() over (
+        partition by person_key, snapshot_date order by unit_code, source_file
+    ) = 1
+),
+
+-- The latest roster row on or before the leave date: an as-of join, which stays light at
+-- national scale (millions of cohort rows x a roster row a month).
 roster_at_leave as (
     select
         decisions.decision_no,
-        personnel.*
+        personnel_once.*
     from decisions
-    inner join personnel
-        on personnel.person_key = decisions.person_key
-        and personnel.snapshot_date <= decisions.leave_date
-    qualify row_number() over (
-        partition by decisions.decision_no
-        order by personnel.snapshot_date desc, personnel.unit_code, personnel.source_file
-    ) = 1
+    asof inner join personnel_once
+        on personnel_once.person_key = decisions.person_key
+        and decisions.leave_date >= personnel_once.snapshot_date
 ),
 
 last_pre_merger_unit as (
     select
         decisions.decision_no,
-        personnel.unit_code
+        pre_roster.unit_code
     from decisions
-    inner join personnel
-        on personnel.person_key = decisions.person_key
-        and personnel.snapshot_date <= decisions.leave_date
-        and personnel.period = 'pre'
-    qualify row_number() over (
-        partition by decisions.decision_no
-        order by personnel.snapshot_date desc, personnel.unit_code, personnel.source_file
-    ) = 1
+    asof inner join (select * from personnel_once where period = 'pre') as pre_roster
+        on pre_roster.person_key = decisions.person_key
+        and decisions.leave_date >= pre_roster.snapshot_date
 ),
 
 first_base_salary as (

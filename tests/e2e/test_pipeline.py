@@ -124,3 +124,18 @@ def test_backfill_writes_every_month_without_lock_errors(e2e_run, tmp_path, monk
         assert f"No roster data for {missing}" in result.output
     for month in months:
         assert (settings.reports_dir / month / f"bao_cao_{month}_VN.xlsx").exists()
+
+
+@pytest.mark.e2e
+def test_the_ui_metadata_carries_row_counts_and_quarantine_counts(e2e_run):
+    from dagster import AssetKey, DagsterInstance
+
+    assert e2e_run.success
+    with DagsterInstance.get() as instance:
+        communes = instance.get_latest_materialization_event(AssetKey(["marts", "dim_commune"]))
+        personnel = instance.get_latest_materialization_event(AssetKey(["raw", "personnel"]))
+    meta = communes.asset_materialization.metadata
+    assert meta["dagster/row_count"].value == 10035 + 3321
+    raw_meta = personnel.asset_materialization.metadata
+    read, loaded, quarantined = (raw_meta[k].value for k in ("rows_read", "rows_loaded", "rows_quarantined"))
+    assert read == loaded + quarantined and quarantined > 0
