@@ -31,10 +31,17 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_s() -> float:
+    """CPU seconds (user + system, all threads) of this process: steadier than wall time when
+    another job shares the machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _floor(raw: str, files: list[str]) -> dict:
     import polars as pl
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_s()
     rows = 0
     for rel in files:
         data = (Path(raw) / rel).read_bytes()
@@ -43,7 +50,8 @@ def _floor(raw: str, files: list[str]) -> dict:
     seconds = time.perf_counter() - t0
     return {"measure": "floor: bare polars read_csv (text)", "format": "csv", "files": len(files),
             "rows": rows, "seconds": round(seconds, 3), "rows_per_s": round(rows / seconds),
-            "peak_rss_mb": round(_peak_mb())}
+            "cpu_seconds": round(_cpu_s() - c0, 3), "peak_rss_mb": round(_peak_mb()),
+            "load_1min": os.getloadavg()[0]}
 
 
 def _subset(raw: Path, files: list[str], into: Path) -> Path:
@@ -72,16 +80,17 @@ def _ingest(raw: str, files: list[str], label: str) -> dict:
             load_reference_table(con, SHIPPED_REFERENCE_DIR, table)
         ingest_table(con, sub, "units")
         before = _peak_mb()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu_s()
         result = ingest_table(con, sub, "personnel")
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, _cpu_s() - c0
         ok = bool(reconcile(con, "personnel").get_column("ok").all())
         con.close()
     return {"measure": f"ingest personnel ({label})", "format": label, "files": len(files),
             "rows": result.rows_read, "loaded": result.rows_loaded,
             "quarantined": result.rows_quarantined, "rows_read_eq_loaded_plus_quarantined": ok,
             "seconds": round(seconds, 3), "rows_per_s": round(result.rows_read / seconds),
-            "peak_rss_mb": round(_peak_mb()), "peak_rss_before_mb": round(before)}
+            "cpu_seconds": round(cpu, 3), "peak_rss_mb": round(_peak_mb()),
+            "peak_rss_before_mb": round(before), "load_1min": os.getloadavg()[0]}
 
 
 def _run(fn, *args) -> dict:
@@ -127,9 +136,13 @@ def main() -> None:
     print(json.dumps(results[-1]), flush=True)
 
     print()
-    print(f"{'measure':48} {'rows':>10} {'seconds':>8} {'rows/s':>10} {'peak MB':>8}")
+    print(f"{'measure':40} {'rows':>10} {'seconds':>8} {'rows/s':>10} {'x floor':>7} {'cpu s':>7} "
+          f"{'peak MB':>8} {'load':>5}")
+    floor = results[0]["rows_per_s"]
     for r in results:
-        print(f"{r['measure']:48} {r['rows']:>10,} {r['seconds']:>8.2f} {r['rows_per_s']:>10,} {r['peak_rss_mb']:>8,}")
+        print(f"{r['measure']:40} {r['rows']:>10,} {r['seconds']:>8.2f} {r['rows_per_s']:>10,} "
+              f"{r['rows_per_s'] / floor:>7.3f} {r['cpu_seconds']:>7.2f} {r['peak_rss_mb']:>8,} "
+              f"{r['load_1min']:>5.2f}")
 
 
 if __name__ == "__main__":

@@ -117,7 +117,7 @@ def parse_boolean(s: pl.Expr) -> pl.Expr:
     return folded(s).replace_strict(mapping, default=None, return_dtype=pl.Boolean)
 
 
-# Fast paths. Almost every delivered value is already in its plain form (`3.66`, `2025-06-30`,
+# Fast paths. Almost every delivered value is already in its plain form (`3.66`, `10705500`,
 # `cadre`, a trimmed NFC name). For those a single vectorised cast or lookup gives exactly what
 # normalising and parsing would; the few other values take the full path (pipeline.py). Each
 # function returns the parsed value where it can prove the full path gives the same, else null.
@@ -135,12 +135,6 @@ def plain_decimal(raw: pl.Series) -> pl.Series:
 def plain_integer(raw: pl.Series) -> pl.Series:
     """`10705500` as delivered."""
     return raw.cast(pl.Int64, strict=False)
-
-
-def plain_date(raw: pl.Series) -> pl.Series:
-    """`2025-06-30` as delivered (the parser alone would also accept ` 2025-06-3`)."""
-    iso = raw.str.contains(r"^\d{4}-\d{2}-\d{2}$").fill_null(False)
-    return raw.str.to_date("%Y-%m-%d", strict=False).set(~iso, None)
 
 
 def plain_code(raw: pl.Series, digits: int | None) -> pl.Series:

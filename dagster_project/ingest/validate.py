@@ -194,21 +194,28 @@ def location(prefix: str) -> tuple[pl.Expr, pl.Expr]:
 def find_errors(df: pl.DataFrame, checks: list[Check]) -> pl.DataFrame:
     """One row per (row, broken check): __rid, column_name, value, rule, detail_vi/en.
 
-    All conditions are evaluated in one pass; messages are then built on the (few) rows that
-    break something. Conditions must look at their own row only (no window expressions)."""
+    All conditions are evaluated in one pass (lazily, so shared sub-expressions such as a
+    birth year are computed once); messages are then built on the (few) rows that break
+    something, for the checks they break. Conditions must look at their own row only (no
+    window expressions)."""
     if not checks or df.height == 0:
         return pl.DataFrame(schema=ERROR_SCHEMA)
-    flags = df.select(pl.any_horizontal(c.cond.fill_null(False) for c in checks).alias("hit")).to_series()
+    conds = [c.cond.fill_null(False) for c in checks]
+    flags = df.lazy().select(pl.any_horizontal(conds).alias("hit")).collect().to_series()
     if not flags.any():
         return pl.DataFrame(schema=ERROR_SCHEMA)
-    lazy = df.filter(flags).lazy()
+    hit = df.filter(flags)
+    broken = hit.select(cond.any().alias(str(i)) for i, cond in enumerate(conds)).row(0)
+    lazy = hit.lazy()
     parts = []
 
     def default_value(column: str) -> pl.Expr:
         # The text as delivered while it is there; after the row stage, the parsed value.
         return raw(column) if f"__raw_{column}" in df.columns else pl.col(column)
 
-    for c in checks:
+    for c, any_broken in zip(checks, broken, strict=True):
+        if not any_broken:
+            continue
         detail_en = c.detail_en if c.detail_en is not None else c.detail_vi
         parts.append(lazy.filter(c.cond.fill_null(False)).select(
             pl.col("__rid").cast(pl.UInt32),

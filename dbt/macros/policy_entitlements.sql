@@ -292,6 +292,7 @@ final as (
         unit_code,
         province_code,
         arrangement_date,
+        is_arrangement_date_assumed,
         base_salary_vnd,
         appendix as retirement_appendix,
         pension_start_date,

@@ -117,6 +117,9 @@ final as (
         coalesce(
             pre_unit.arrangement_date, date '{{ var("merger_date") }}'
         ) as arrangement_date,
+        -- No pre-merger roster row (never delivered, or quarantined): the window start is
+        -- the default, not the person's own arrangement date.
+        pre_unit.unit_code is null as is_arrangement_date_assumed,
         case
             when roster.period = 'post' then roster_unit.province_code
             else successor_unit.province_code

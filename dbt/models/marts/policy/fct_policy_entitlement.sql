@@ -23,6 +23,7 @@ final as (
         entitlements.unit_code,
         entitlements.province_code,
         entitlements.arrangement_date,
+        coalesce(entitlements.is_arrangement_date_assumed, true) as is_arrangement_date_assumed,
         entitlements.retirement_appendix,
         entitlements.pension_start_date,
         entitlements.months_early,
