@@ -316,15 +316,21 @@ def glide_path_table(con, province: str | None) -> Table:
 # --- Chất lượng dữ liệu --------------------------------------------------------------
 
 
+LOCALITY = "split_part(file, '/', 2)"  # deliveries sit in <folder>/<old province>_<name>/...
+
+
+def _locality_filter(province_old_codes: list[str] | None) -> tuple[str, list]:
+    """Files delivered by the given old provinces (None: every file)."""
+    if province_old_codes is None:
+        return "true", []
+    where = "(" + " or ".join([f"{LOCALITY} like ?"] * len(province_old_codes)) + ")"
+    return where, [f"{code}%" for code in province_old_codes]
+
+
 def quality_table(con, province_old_codes: list[str] | None) -> Table:
-    locality = "split_part(file, '/', 2)"
-    where = "true"
-    params: list = []
-    if province_old_codes is not None:
-        where = "(" + " or ".join([f"{locality} like ?"] * len(province_old_codes)) + ")"
-        params = [f"{code}%" for code in province_old_codes]
+    where, params = _locality_filter(province_old_codes)
     rows = _rows(con, f"""
-        select table_name, case when file like '%/%/%' then {locality} else '(chung)' end as locality,
+        select table_name, case when file like '%/%/%' then {LOCALITY} else '(chung)' end as locality,
                count(distinct file), sum(rows_read), sum(rows_loaded), sum(rows_quarantined),
                count(*) filter (where status = 'rejected')
         from audit.ingest_ledger
@@ -347,12 +353,7 @@ def quality_table(con, province_old_codes: list[str] | None) -> Table:
 
 
 def quarantine_reasons_table(con, province_old_codes: list[str] | None) -> Table:
-    locality = "split_part(file, '/', 2)"
-    where = "true"
-    params: list = []
-    if province_old_codes is not None:
-        where = "(" + " or ".join([f"{locality} like ?"] * len(province_old_codes)) + ")"
-        params = [f"{code}%" for code in province_old_codes]
+    where, params = _locality_filter(province_old_codes)
     rows = _rows(con, f"""
         select rule, any_value(message_vi), count(*)
         from audit.quarantine where {where}
