@@ -28,10 +28,15 @@ class Published:
 
 def _select_sql(schema: str, table: str) -> str:
     if (schema, table) == ("audit", "quarantine"):
-        masked = ", ".join(f"'{c}'" for c in PERSONAL_COLUMNS)
+        # The offending value of a personal column is masked, in the value and in the
+        # messages that quote it.
+        columns = ", ".join(f"'{c}'" for c in PERSONAL_COLUMNS)
+        personal = f"column_name in ({columns}) and value is not null"
         return (
-            "select * replace (case when column_name in "
-            f"({masked}) and value is not null then '***' else value end as value) "
+            "select * replace ("
+            f"case when {personal} then '***' else value end as value, "
+            f"case when {personal} then replace(message_vi, value, '***') else message_vi end as message_vi, "
+            f"case when {personal} then replace(message_en, value, '***') else message_en end as message_en) "
             "from work.audit.quarantine"
         )
     return f'select * from work."{schema}"."{table}"'

@@ -60,6 +60,14 @@ def test_names_and_national_ids_do_not_reach_the_published_file(published):
     assert "full_name" not in columns
     schemas = {r[0] for r in _query(published, "select schema_name from information_schema.schemata")}
     assert "raw" not in schemas
+    # No 12-digit national ID in the quarantine's values or messages (masked at publish).
+    assert _query(published, "select count(*) from audit.quarantine where column_name = 'national_id'")[0][0] > 0
+    leaks = _query(published, r"""
+        select count(*) from audit.quarantine
+        where regexp_matches(coalesce(value, '') || ' ' || message_vi || ' ' || message_en,
+                             '(^|[^0-9])[0-9]{12}([^0-9]|$)')
+    """)
+    assert leaks == [(0,)]
 
 
 @pytest.mark.e2e

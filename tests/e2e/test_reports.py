@@ -87,6 +87,30 @@ def test_workbook_numbers_match_the_marts(pack_dir, published):
     assert len(findings) == flagged
 
 
+def test_no_national_id_or_name_reaches_the_reports(pack_dir, e2e_run):
+    import re
+
+    con = duckdb.connect(str(e2e_run.settings.working_path), read_only=True)
+    try:
+        names = {r[0] for r in con.execute("select distinct full_name from raw.personnel").fetchall()}
+    finally:
+        con.close()
+    twelve_digits = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
+    # person_key is 24 hexadecimal characters and may hold a run of digits: not an ID.
+    person_key = re.compile(r"(?<![0-9a-f])[0-9a-f]{24}(?![0-9a-f])")
+    for path in pack_dir.iterdir():
+        if path.suffix == ".html":
+            texts = [path.read_text(encoding="utf-8")]
+        else:
+            book = openpyxl.load_workbook(path)
+            texts = [c.value for s in book.worksheets for row in s.iter_rows() for c in row
+                     if isinstance(c.value, str)]
+            assert not (names & set(texts)), path.name
+        for text in texts:
+            found = twelve_digits.search(person_key.sub("", text))
+            assert not found, f"{path.name}: {found.group(0)}"
+
+
 def test_the_same_month_gives_the_same_pack(pack_dir, published, tmp_path):
     again = write_pack(published, month_start(E2E_THROUGH), tmp_path)
     for path in again.files:

@@ -13,8 +13,10 @@ def _working(path, marker: str):
     con.execute("create table raw.personnel as select '001190000001' as national_id, 'Nguyễn Văn A' as full_name")
     con.execute(
         "create table audit.quarantine as select * from (values "
-        "('national_id', '001190000001', 'national_id_mismatch'), "
-        "('salary_coefficient', '14.2', 'out_of_range')) t(column_name, value, rule)"
+        "('national_id', '001190000001', 'national_id_mismatch', "
+        "'Số CCCD ''001190000001'' sai', 'ID ''001190000001'' wrong'), "
+        "('salary_coefficient', '14.2', 'out_of_range', 'Giá trị ''14.2''', 'Value ''14.2''')"
+        ") t(column_name, value, rule, message_vi, message_en)"
     )
     con.close()
 
@@ -30,6 +32,10 @@ def test_publish_replaces_the_warehouse_and_keeps_private_data_out(tmp_path):
     assert "raw" not in schemas
     values = dict(con.execute("select column_name, value from audit.quarantine").fetchall())
     assert values == {"national_id": "***", "salary_coefficient": "14.2"}
+    messages = dict(con.execute(
+        "select column_name, message_vi || ' / ' || message_en from audit.quarantine").fetchall())
+    assert messages == {"national_id": "Số CCCD '***' sai / ID '***' wrong",
+                        "salary_coefficient": "Giá trị '14.2' / Value '14.2'"}
     con.close()
     assert not list(published.parent.glob(".*tmp*"))
 
