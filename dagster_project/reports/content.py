@@ -202,13 +202,11 @@ def settlement_by_month(con, month: date, province: str | None) -> Table:
     where, params = _filter(province)
     rows = _rows(con, f"""
         select report_month, sum(n_decided), sum(n_left), sum(n_paid), sum(paid_vnd),
-               sum(n_outstanding) filter (where report_month = (select max(report_month)
-                   from marts.rpt_policy_money_by_province_month where report_month <= ?)),
-               sum(outstanding_vnd), sum(overpaid_vnd), sum(underpaid_vnd)
+               sum(n_outstanding), sum(outstanding_vnd), sum(overpaid_vnd), sum(underpaid_vnd)
         from marts.rpt_policy_money_by_province_month
         where report_month <= ? and {where}
         group by report_month order by report_month
-    """, [month, month, *params])
+    """, [month, *params])
     return Table(
         sheet_vi="Thực hiện NĐ 178-67",
         title_vi="Thực hiện Nghị định 178/67: quyết định, nghỉ việc và chi trả theo tháng",
