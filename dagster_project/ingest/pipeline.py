@@ -12,10 +12,13 @@ raw.personnel; so ingest in the order units -> lineage -> personnel -> decisions
 """
 
 import re
+from collections import Counter, deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from dagster_project.contract import (
@@ -187,7 +190,19 @@ def _spellings(c: Column) -> list[str]:
     return sorted({v for w in words for v in (w, w.lower(), w.upper(), w.capitalize(), w.title())})
 
 
-def plain_values(delivered: pl.Series, c: Column) -> pl.Series | None:
+_KNOWN: dict[tuple, tuple[dict, pl.DataType]] = {}
+
+
+def _known_spellings(c: Column) -> tuple[dict, pl.DataType]:
+    # The known spellings are parsed by the full path itself, so they agree by construction.
+    key = (c.kind, tuple((k, tuple(v)) for k, v in c.values.items()))
+    if key not in _KNOWN:
+        f = _normalise_and_parse(pl.Series(_spellings(c), dtype=pl.String), c).drop_nulls("v")
+        _KNOWN[key] = dict(zip(f["r"], f["v"], strict=True)), f["v"].dtype
+    return _KNOWN[key]
+
+
+def plain_expr(delivered: pl.Expr, c: Column) -> pl.Expr | None:
     """Parsed values of the deliveries already in plain form, null elsewhere (parse.py); None
     when the kind has no fast path. Dates have none: a column repeats few dates, and parsing
     each distinct one (full_parse_series) beats parsing every row."""
@@ -200,30 +215,43 @@ def plain_values(delivered: pl.Series, c: Column) -> pl.Series | None:
     if c.kind == TEXT:
         return parse.plain_text(delivered)
     if c.kind in (ENUM, BOOLEAN):
-        # The known spellings are parsed by the full path itself, so they agree by construction.
-        f = _normalise_and_parse(pl.Series(_spellings(c), dtype=pl.String), c).drop_nulls("v")
-        return parse.plain_lookup(delivered, dict(zip(f["r"], f["v"], strict=True)), f["v"].dtype)
+        return parse.plain_lookup(delivered, *_known_spellings(c))
     return None
 
 
+def parse_columns(df: pl.DataFrame, columns: list[Column]) -> list[pl.Series]:
+    """(parsed value `c`, blank mask `__blank_c`) of each column, from the delivered text in
+    `__raw_c`. The fast paths of all columns run in one select (in parallel); only values not
+    in plain form are then normalised and parsed in full, column by column."""
+    fast = []
+    for c in columns:
+        r = pl.col(f"__raw_{c.name}")
+        plain = plain_expr(r, c)
+        if plain is not None:
+            fast += [plain.alias(f"__plain_{c.name}"), (r.is_null() | (r == "")).alias(f"__blank_{c.name}")]
+    plain_frame = df.select(fast)
+    out = []
+    for c in columns:
+        delivered = df.get_column(f"__raw_{c.name}")
+        if f"__plain_{c.name}" not in plain_frame.columns:
+            out.extend(full_parse_series(delivered, c))
+            continue
+        plain = plain_frame.get_column(f"__plain_{c.name}")
+        is_blank = plain_frame.get_column(f"__blank_{c.name}")
+        rest = plain.is_null() & ~is_blank
+        if rest.any():
+            idx = rest.arg_true()
+            v, blank = full_parse_series(delivered.gather(idx), c)
+            plain = plain.cast(v.dtype).scatter(idx, v)
+            is_blank = is_blank.scatter(idx, blank)
+        out += [plain.alias(c.name), is_blank.alias(f"__blank_{c.name}")]
+    return out
+
+
 def parse_series(delivered: pl.Series, c: Column) -> tuple[pl.Series, pl.Series]:
-    """(parsed value, blank mask) of one column. Values already in plain form are parsed by
-    one vectorised cast or lookup; only the others are normalised and parsed in full."""
-    plain = plain_values(delivered, c)
-    if plain is None:
-        return full_parse_series(delivered, c)
-    is_blank = (delivered.is_null() | (delivered == "")).fill_null(True)
-    rest = plain.is_null() & ~is_blank
-    if rest.any():
-        idx = rest.arg_true()
-        v, blank = full_parse_series(delivered.gather(idx), c)
-        plain = plain.cast(v.dtype).scatter(idx, v)
-        is_blank = is_blank.scatter(idx, blank)
-    if c.kind in (TEXT, CODE):
-        # Kept as delivered, the values would hold on to the read buffers of the whole column
-        # (about 300 MB more at national scale); a compact copy lets those go with the batch.
-        plain = plain.str.slice(0)
-    return plain.alias(c.name), is_blank.alias(f"__blank_{c.name}")
+    """(parsed value, blank mask) of one column (parse_columns for a single column)."""
+    v, is_blank = parse_columns(pl.DataFrame({f"__raw_{c.name}": delivered}), [c])
+    return v, is_blank
 
 
 def full_parse_series(delivered: pl.Series, c: Column) -> tuple[pl.Series, pl.Series]:
@@ -246,13 +274,9 @@ def full_parse_series(delivered: pl.Series, c: Column) -> tuple[pl.Series, pl.Se
     return v.alias(c.name), is_blank.alias(f"__blank_{c.name}")
 
 
-def parse_frame(df: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[Check]]:
-    """Add the parsed value `c` and the blank mask `__blank_c` beside each delivered `__raw_c`;
-    return the frame with the per-row checks."""
-    columns = []
-    for c in table.columns:
-        columns.extend(parse_series(df.get_column(f"__raw_{c.name}"), c))
-    df = df.with_columns(columns)
+def parse_frame(df: pl.DataFrame, table: Table) -> pl.DataFrame:
+    """Add the parsed value `c` and the blank mask `__blank_c` beside each delivered `__raw_c`."""
+    df = df.with_columns(parse_columns(df, list(table.columns)))
     if "snapshot_date" in table.column_names:
         df = df.with_columns(
             pl.when(pl.col("__blank_snapshot_date"))
@@ -260,7 +284,7 @@ def parse_frame(df: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[Chec
             .otherwise(pl.col("snapshot_date"))
             .alias("snapshot_date")
         )
-    return df, column_checks(table) + row_checks(table)
+    return df
 
 
 def _has_table(con, schema: str, name: str) -> bool:
@@ -274,8 +298,9 @@ def _codes(con, sql: str) -> pl.Series:
     return pl.from_arrow(con.sql(sql).to_arrow_table()).to_series().cast(pl.String)
 
 
-def table_checks(con, df: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[Check]]:
-    """Rules across rows and tables. Returns the frame with helper columns and the checks."""
+def table_checks(con, table: Table) -> tuple[list[pl.Expr], list[Check]]:
+    """Rules against other tables, ready to apply batch by batch: (helper columns to add,
+    checks). They name the value as parsed (trimmed, NFC), as the lookup uses it."""
     if table.name == "units":
         for ref in ("ref_units_pre", "ref_units_post"):
             if not _has_table(con, "raw", ref):
@@ -288,9 +313,10 @@ def table_checks(con, df: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, lis
                 codes = _codes(con, f"select distinct code from raw.ref_units_{p} where level = '{level}'")
                 cond = cond | ((period == p) & ~pl.col(col).is_in(codes.implode()))
             return Check(col, "unknown_reference_code", pl.col(col).is_not_null() & cond,
-                         pl.lit("của giai đoạn ") + period, pl.lit("of period ") + period)
+                         pl.lit("của giai đoạn ") + period, pl.lit("of period ") + period,
+                         value=pl.col(col))
 
-        return df, [
+        return [], [
             in_ref("province_code", "province", ("pre", "post")),
             in_ref("district_code", "district", ("pre",)),
             in_ref("commune_code", "commune", ("pre", "post")),
@@ -298,21 +324,20 @@ def table_checks(con, df: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, lis
     if table.name == "lineage":
         pre = _codes(con, "select distinct unit_code from raw.units where period = 'pre'")
         post = _codes(con, "select distinct unit_code from raw.units where period = 'post'")
-        return df, [
+        return [], [
             Check("old_unit_code", "unknown_unit_code",
                   pl.col("old_unit_code").is_not_null() & ~pl.col("old_unit_code").is_in(pre.implode()),
                   pl.lit("trước 01/07/2025 (raw.units, period = pre)"),
-                  pl.lit("before 1 Jul 2025 (raw.units, period = pre)")),
+                  pl.lit("before 1 Jul 2025 (raw.units, period = pre)"), value=pl.col("old_unit_code")),
             Check("new_unit_code", "unknown_unit_code",
                   pl.col("new_unit_code").is_not_null() & ~pl.col("new_unit_code").is_in(post.implode()),
                   pl.lit("từ 01/07/2025 (raw.units, period = post)"),
-                  pl.lit("from 1 Jul 2025 (raw.units, period = post)")),
+                  pl.lit("from 1 Jul 2025 (raw.units, period = post)"), value=pl.col("new_unit_code")),
         ]
     if table.name == "personnel":
         # A unit of the snapshot's period, tested per period (no per-row key string to build).
         units_of = {p: _codes(con, f"select distinct unit_code from raw.units where period = '{p}'")
                     for p in ("pre", "post")}
-        df = df.with_columns(period_of(pl.col("snapshot_date")).alias("__period"))
         ref = _codes(con, "select distinct lpad(code, 3, '0') from raw.ref_units_pre where level = 'province' "
                           "union select distinct lpad(code, 3, '0') from raw.ref_units_post where level = 'province'") \
             if _has_table(con, "raw", "ref_units_pre") and _has_table(con, "raw", "ref_units_post") else None
@@ -323,35 +348,43 @@ def table_checks(con, df: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, lis
                   .then(~pl.col("unit_code").is_in(units_of["pre"].implode()))
                   .otherwise(~pl.col("unit_code").is_in(units_of["post"].implode())),
                   pl.lit("của giai đoạn ") + pl.col("__period") + pl.lit(" (theo ngày báo cáo)"),
-                  pl.lit("of period ") + pl.col("__period") + pl.lit(" (by snapshot date)")),
+                  pl.lit("of period ") + pl.col("__period") + pl.lit(" (by snapshot date)"),
+                  value=pl.col("unit_code")),
         ]
         if ref is not None:
             checks.append(Check(
                 "national_id", "invalid_code",
                 pl.col("national_id").is_not_null() & ~pl.col("national_id").str.slice(0, 3).is_in(ref.implode()),
-                pl.lit("chữ số 1-3 không phải mã tỉnh"), pl.lit("digits 1-3 are not a province code")))
-        return df, checks
+                pl.lit("chữ số 1-3 không phải mã tỉnh"), pl.lit("digits 1-3 are not a province code"),
+                value=pl.col("national_id")))
+        return [period_of(pl.col("snapshot_date")).alias("__period")], checks
     if table.name == "decisions":
         known = _codes(con, "select distinct national_id from raw.personnel")
-        return df, [Check("national_id", "unknown_person",
-                          pl.col("national_id").is_not_null() & ~pl.col("national_id").is_in(known.implode()))]
-    return df, []
+        return [], [Check("national_id", "unknown_person",
+                          pl.col("national_id").is_not_null() & ~pl.col("national_id").is_in(known.implode()),
+                          value=pl.col("national_id"))]
+    return [], []
 
 
+# Rules over the whole table, applied once every batch has passed the row rules: the rows
+# they reject are taken out of raw.<table> again at the end.
 DUPLICATE_KEYS = {"units": (["period", "unit_code"], "unit_code", "duplicate_unit_code"),
                   "personnel": (["snapshot_date", "national_id"], "national_id", "duplicate_person")}
+WHOLE_TABLE_COLUMNS = {"units": ["period", "unit_code"], "personnel": ["snapshot_date", "national_id"],
+                       "lineage": ["old_unit_code", "share"]}
+SLIM_PROVENANCE = ["source_file", "source_sheet", "source_row", "source_hash"]
 
 
-def duplicate_errors(df: pl.DataFrame, table: str, bad: pl.Series) -> pl.DataFrame:
+def duplicate_errors(df: pl.DataFrame, table: str) -> pl.DataFrame:
     """Rows whose key was already seen earlier in delivery order; the message names where the
-    kept (first) row is. Only rows that pass every other rule are compared (`bad`: the rows
-    already quarantined), so the kept row is always a loaded one: a row quarantined for a
-    wrong national ID does not push out the person that ID really belongs to."""
+    kept (first) row is. `df` holds only rows that pass every other rule, so the kept row is
+    always a loaded one: a row quarantined for a wrong national ID does not push out the
+    person that ID really belongs to."""
     if table not in DUPLICATE_KEYS or df.height == 0:
         return find_errors(df.clear(), [])
     keys, column, rule = DUPLICATE_KEYS[table]
     slim = df.select("__rid", *keys, "source_file", "source_sheet", "source_row").filter(
-        pl.all_horizontal([pl.col(k).is_not_null() for k in keys]) & ~pl.col("__rid").is_in(bad.implode()))
+        pl.all_horizontal([pl.col(k).is_not_null() for k in keys]))
     slim = slim.filter(slim.select(keys).is_duplicated())  # few rows from here on
     if slim.height == 0:
         return find_errors(df.clear(), [])
@@ -366,25 +399,37 @@ def duplicate_errors(df: pl.DataFrame, table: str, bad: pl.Series) -> pl.DataFra
                        [Check(column, rule, pl.lit(True), vi, en)])
 
 
-def share_sum_errors(df: pl.DataFrame, bad: pl.Series) -> pl.DataFrame:
+def share_sum_errors(df: pl.DataFrame) -> pl.DataFrame:
     """Lineage: the shares (default 1) of one old unit, over its rows that pass every other
-    rule, must add up to 1; otherwise all those rows are quarantined."""
-    ok = df.filter(~pl.col("__rid").is_in(bad.implode()) & pl.col("old_unit_code").is_not_null())
+    rule (`df`), must add up to 1; otherwise all those rows are quarantined."""
+    ok = df.filter(pl.col("old_unit_code").is_not_null())
     sums = ok.with_columns(pl.col("share").fill_null(1.0).sum().over("old_unit_code").alias("__sum"))
     check = Check("share", "share_sum", (pl.col("__sum") - 1.0).abs() > SHARE_TOLERANCE,
                   pl.col("__sum").round(6).cast(pl.String), value=pl.col("old_unit_code"))
     return find_errors(sums, [check])
 
 
+def whole_table_errors(kept: pl.DataFrame, table: str) -> pl.DataFrame:
+    """Duplicates, then (lineage) share sums over the rows that are not duplicates."""
+    errors = duplicate_errors(kept, table)
+    if table == "lineage":
+        rest = kept.filter(~pl.col("__rid").is_in(errors.get_column("__rid").implode()))
+        errors = pl.concat([errors, share_sum_errors(rest)])
+    return errors
+
+
 def _quarantine_rows(df: pl.DataFrame, errors: pl.DataFrame, table: str) -> pl.DataFrame:
-    prov = df.select(pl.col("__rid").cast(pl.UInt32), "source_file", "source_hash", "source_sheet", "source_row")
+    """Quarantine rows (with `__rid`, for ordering) of `errors`; `df` gives their provenance."""
+    prov = df.select(pl.col("__rid").cast(pl.UInt32), *SLIM_PROVENANCE)
     joined = errors.join(prov, on="__rid", how="left")
     parts = []
     for rule in joined.get_column("rule").unique(maintain_order=True).to_list():
         parts.append(joined.filter(pl.col("rule") == rule).with_columns(message_exprs(rule)))
     if not parts:
-        return pl.DataFrame(schema={c: pl.String for c in QUARANTINE_COLUMNS} | {"row_number": pl.Int64})
-    return pl.concat(parts).sort("__rid", "column_name").select(
+        return pl.DataFrame(schema={"__rid": pl.UInt32} | {c: pl.String for c in QUARANTINE_COLUMNS}
+                            | {"row_number": pl.Int64}).select("__rid", *QUARANTINE_COLUMNS)
+    return pl.concat(parts).select(
+        "__rid",
         pl.lit(table).alias("table_name"),
         pl.col("source_file").alias("file"),
         pl.col("source_hash").alias("content_hash"),
@@ -394,59 +439,204 @@ def _quarantine_rows(df: pl.DataFrame, errors: pl.DataFrame, table: str) -> pl.D
     )
 
 
-BATCH_ROWS = 500_000  # rows parsed at a time: bounds memory held as delivered text
+class Gate:
+    """Decides, batch by batch, which rows can be appended at once: those no whole-table rule
+    can reject. A row whose duplicate key may have been seen earlier in delivery order waits;
+    so does every row of a table with a rule over sums (lineage). At the end the exact rules
+    decide on the rows that waited, so a row is never appended and then taken out again.
+
+    "May have been seen": keys are hashed and marked in a table of 2**26 flags (64 MB). The
+    same key always finds its flag set, so every true duplicate waits; another key shares
+    the flag only now and then (a few % of rows at national scale), and such a row waits for
+    nothing and is appended at the end."""
+
+    BITS = 26
+
+    def __init__(self, table: Table):
+        self.keys = DUPLICATE_KEYS[table.name][0] if table.name in DUPLICATE_KEYS else None
+        self.hold_all = table.name == "lineage"
+        self.marks = np.zeros(2**self.BITS, dtype=np.bool_) if self.keys else None
+
+    def waits(self, df: pl.DataFrame, good: pl.Series) -> pl.Series:
+        """True for the rows of `df` that must wait; `good`: rows passing every row rule."""
+        if self.hold_all:
+            return good
+        if self.keys is None or not good.any():
+            return pl.Series([False]).new_from_index(0, df.height)
+        good = good & df.select(pl.all_horizontal([pl.col(k).is_not_null() for k in self.keys])).to_series()
+        hashed = pl.lit(0, pl.UInt64)
+        for i, k in enumerate(self.keys):
+            hashed = hashed ^ pl.col(k).hash(seed=i)
+        hashes = df.select(hashed).to_series().filter(good)
+        slot = (hashes.to_numpy() >> np.uint64(64 - self.BITS)).astype(np.intp)
+        seen_before = self.marks[slot]
+        self.marks[slot] = True
+        wait = pl.Series(seen_before) | ~hashes.is_first_distinct()
+        return pl.Series([False]).new_from_index(0, df.height).scatter(good.arg_true(), wait)
 
 
-def _empty_frame(table: Table) -> pl.DataFrame:
-    return pl.DataFrame(schema={f"__raw_{c.name}": pl.String for c in table.columns}
-                        | {"source_file": pl.String, "source_sheet": pl.String, "source_row": pl.Int64,
-                           "source_hash": pl.String, "extra": pl.String, "__file_date": pl.String})
+def compact(df: pl.DataFrame) -> pl.DataFrame:
+    """A copy of the text columns that no longer holds on to the buffers they were cut from
+    (the whole batch as read): for rows kept after their batch is gone."""
+    return df.with_columns(pl.col(pl.String).str.slice(0))
 
 
-def _row_stage(frames: list[pl.DataFrame], offset: int, table: Table) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Parse and apply the per-row rules to a batch of sheets. Returns the parsed rows (the
-    delivered text dropped) and their errors."""
+@dataclass
+class Batch:
+    """One batch of rows after the row and table rules."""
+
+    now: pl.DataFrame  # rows passing every rule, that no whole-table rule can reject
+    waiting: pl.DataFrame  # rows passing every row rule, that must wait for the whole table
+    slim: pl.DataFrame  # of all rows passing, what the whole-table rules need
+    quarantine: pl.DataFrame  # with `__rid`
+    bad_counts: dict[tuple[str, str | None], int]  # quarantined rows per (file, sheet)
+
+
+def _counts(bad: pl.DataFrame) -> dict[tuple[str, str | None], int]:
+    return {(f, sh): n for f, sh, n in
+            bad.group_by("source_file", "source_sheet").agg(pl.len()).iter_rows()}
+
+
+def process_batch(frames: list[pl.DataFrame], offset: int, table: Table,
+                  extra: list[pl.Expr], checks: list[Check], gate: Gate) -> Batch:
+    """Parse a batch of prepared sheets and apply every rule that looks at one row at a time
+    (the contract's rules and those against other tables, in one pass)."""
     df = pl.concat(frames, how="vertical").with_row_index("__rid", offset=offset)
     frames.clear()
-    parsed, checks = parse_frame(df, table)
-    errors = find_errors(parsed, checks)
-    keep = [*table.column_names, "__rid", *[n for n, _ in PROVENANCE_COLUMNS]]
-    return parsed.select(keep), errors
+    parsed = parse_frame(df, table)
+    del df
+    if extra:
+        parsed = parsed.with_columns(extra)
+    errors = find_errors(parsed, column_checks(table) + row_checks(table) + checks)
+    is_bad = parsed.get_column("__rid").is_in(errors.get_column("__rid").unique().implode())
+    wait = gate.waits(parsed, ~is_bad)
+    bad = parsed.filter(is_bad).select("__rid", *SLIM_PROVENANCE)  # provenance: one value per file
+    columns = ["__rid", *table.column_names, *[n for n, _ in PROVENANCE_COLUMNS]]
+    slim_columns = WHOLE_TABLE_COLUMNS.get(table.name)
+    slim = compact(parsed.filter(~is_bad).select("__rid", *SLIM_PROVENANCE, *slim_columns)) \
+        if slim_columns else parsed.select("__rid").clear()
+    return Batch(parsed.filter(~is_bad & ~wait).select(columns),
+                 compact(parsed.filter(~is_bad & wait).select(columns)),
+                 slim, _quarantine_rows(bad, errors, table.name), _counts(bad))
 
 
-def validate(con, sheets, table: Table):
-    """Validate every sheet (any iterable: files are read as it is consumed). Returns (rows to
-    load, quarantine rows, per-file results)."""
+BATCH_ROWS = 250_000  # rows parsed at a time: bounds memory held as delivered text
+READ_AHEAD = 6  # files read (and prepared) ahead of the parser, on two threads
+
+
+def read_prepared(raw_dir: Path, files: list[str], table: Table):
+    """(Sheet, prepared frame, rejection) of every sheet of every file, in delivery order.
+    Files are read and prepared on two threads, a few files ahead of the caller."""
     hmap = header_map(table)
-    results, file_quarantine, parsed_parts, error_parts = [], [], [], []
+
+    def one(rel: str):
+        out = []
+        for sh in read_file(raw_dir, rel):
+            frame, rejected = prepare(sh, table, hmap, sh.sheet is not None)
+            sh.frame = None  # the prepared frame holds what is needed
+            out.append((sh, frame, rejected))
+        return out
+
+    with ThreadPoolExecutor(2, thread_name_prefix="sapnhap-read") as pool:
+        pending: deque = deque()
+        for rel in files:
+            pending.append(pool.submit(one, rel))
+            if len(pending) > READ_AHEAD:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+class Writer:
+    """Appends batches to a raw table on a background thread, so DuckDB writes while polars
+    parses the next batch. Rows go in whole DuckDB row groups (122,880 rows) where it can:
+    an insert that ends in a partial row group makes the next one slower (about 1.5x). The
+    caller must not use the connection until `close()` has returned."""
+
+    ROW_GROUP = 122_880
+
+    def __init__(self, con, target: str):
+        self.con, self.target = con, target
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="sapnhap-insert")
+        self.pending = None
+        self.held: list[pl.DataFrame] = []  # rows short of a whole row group, in order
+
+    def put(self, frame: pl.DataFrame) -> None:
+        self.held.append(frame)
+        rows = sum(f.height for f in self.held)
+        whole = rows - rows % self.ROW_GROUP
+        if whole == 0:
+            return
+        ready = pl.concat(self.held)
+        self.held = [ready.slice(whole)]
+        self._submit(ready.slice(0, whole))
+
+    def _submit(self, frame: pl.DataFrame) -> None:
+        self.wait()
+        self.pending = self.pool.submit(insert_rows, self.con, self.target, frame)
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+
+    def close(self, flush: bool = True) -> None:
+        """Insert what is held (unless `flush` is false: after an error), then wait."""
+        try:
+            if flush and self.held:
+                self._submit(pl.concat(self.held))
+            self.held = []
+            self.wait()
+        finally:
+            self.pool.shutdown()
+
+
+def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[FileResult]]:
+    """Validate every prepared sheet (any iterable, consumed as it goes), append the rows that
+    pass to `target`, batch by batch, then apply the whole-table rules and take the rows they
+    reject out of `target` again. Returns (quarantine rows, per-file results). Runs inside
+    the caller's transaction."""
+    extra, checks = table_checks(con, table)
+    results, file_quarantine, quarantine_parts, slims = [], [], [], []
+    bad_counts: Counter = Counter()
     batch, batch_rows, offset = [], 0, 0
     hashes: dict[str, str] = {}
+    writer = Writer(con, target)
+    gate = Gate(table)
+    waiting = []
 
     def flush():
         nonlocal batch, batch_rows, offset
         if batch:
-            parsed, errors = _row_stage(batch, offset, table)
-            parsed_parts.append(parsed)
-            error_parts.append(errors)
-            offset += parsed.height
+            rows = batch_rows
+            done = process_batch(batch, offset, table, extra, checks, gate)
+            writer.put(done.now)
+            waiting.append(done.waiting)
+            slims.append(done.slim)
+            quarantine_parts.append(done.quarantine)
+            bad_counts.update(done.bad_counts)
+            offset += rows
         batch, batch_rows = [], 0
 
-    for sh in sheets:
-        hashes[sh.file] = sh.content_hash
-        frame, rejected = prepare(sh, table, hmap, sh.sheet is not None)
-        sh.frame = None  # the prepared frame holds what is needed
-        if rejected is not None:
-            result, q = rejected
-            results.append(result)
-            if q is not None:
-                file_quarantine.append(q)
-            continue
-        results.append(FileResult(sh.file, sh.sheet, sh.content_hash, "loaded", frame.height))
-        batch.append(frame)
-        batch_rows += frame.height
-        if batch_rows >= BATCH_ROWS:
-            flush()
-    flush()
+    ok = False
+    try:
+        for sh, frame, rejected in sheets:
+            hashes[sh.file] = sh.content_hash
+            if rejected is not None:
+                result, q = rejected
+                results.append(result)
+                if q is not None:
+                    file_quarantine.append(q)
+                continue
+            results.append(FileResult(sh.file, sh.sheet, sh.content_hash, "loaded", frame.height))
+            batch.append(frame)
+            batch_rows += frame.height
+            if batch_rows >= BATCH_ROWS:
+                flush()
+        flush()
+        ok = True
+    finally:
+        writer.close(flush=ok)
     # A workbook none of whose sheets has a recognised header is rejected whole.
     for path in sorted({r.file for r in results if r.sheet is not None}):
         mine = [r for r in results if r.file == path]
@@ -457,32 +647,30 @@ def validate(con, sheets, table: Table):
             result.message = f"no sheet has a recognised header: {result.message}"
             results = [r for r in results if r.file != path] + [result]
             file_quarantine.append(q)
-    if not parsed_parts:
-        parsed_parts.append(_row_stage([_empty_frame(table)], 0, table)[0])
-    parsed = pl.concat(parsed_parts)
-    parsed_parts.clear()
-    parsed, more = table_checks(con, parsed, table)
-    errors = pl.concat([*error_parts, find_errors(parsed, more)])
-    errors = pl.concat([errors, duplicate_errors(parsed, table.name, errors.get_column("__rid"))])
-    if table.name == "lineage":
-        errors = pl.concat([errors, share_sum_errors(parsed, errors.get_column("__rid"))])
-    is_bad = pl.col("__rid").is_in(errors.get_column("__rid").unique().implode())
-    bad_rows = parsed.filter(is_bad)
-    quarantine = _quarantine_rows(bad_rows, errors, table.name)
-    counts = {
-        (r["source_file"], r["source_sheet"]): r["n"]
-        for r in bad_rows.group_by("source_file", "source_sheet").agg(pl.len().alias("n"))
-        .iter_rows(named=True)
-    }
-    loaded = parsed.filter(~is_bad).select(*table.column_names, *[n for n, _ in PROVENANCE_COLUMNS])
-    del parsed
+    if slims:
+        kept = pl.concat(slims)
+        slims.clear()
+        errors = whole_table_errors(kept, table.name)
+        rejected = errors.get_column("__rid").unique()
+        waited = pl.concat(waiting)
+        if not rejected.is_in(waited.get_column("__rid").implode()).all():
+            raise RuntimeError("a whole-table rule rejected a row already appended (Gate)")
+        if errors.height:
+            gone = kept.filter(pl.col("__rid").is_in(rejected.implode()))
+            quarantine_parts.append(_quarantine_rows(gone, errors, table.name))
+            bad_counts.update(_counts(gone))
+        insert_rows(con, target, waited.filter(~pl.col("__rid").is_in(rejected.implode())))
+    quarantine = (pl.concat(quarantine_parts) if quarantine_parts else _quarantine_rows(
+        pl.DataFrame(schema={"__rid": pl.UInt32} | {c: pl.String for c in SLIM_PROVENANCE}),
+        find_errors(pl.DataFrame(), []), table.name))
+    quarantine = quarantine.sort("__rid", "column_name", maintain_order=True).drop("__rid")
     for r in results:
         if r.status == "loaded":
-            r.rows_quarantined = counts.get((r.file, r.sheet), 0)
+            r.rows_quarantined = bad_counts.get((r.file, r.sheet), 0)
             r.rows_loaded = r.rows_read - r.rows_quarantined
     if file_quarantine:
         quarantine = pl.concat([pl.DataFrame(file_quarantine, schema=quarantine.schema), quarantine])
-    return loaded, quarantine, results
+    return quarantine, results
 
 
 INSERT_ROWS = 1_000_000  # rows converted to Arrow at a time: bounds the copy made for DuckDB
@@ -495,6 +683,7 @@ def insert_rows(con, target: str, frame: pl.DataFrame) -> None:
     Arrow strings (the oldest compat level) go in ~20 % faster than string views, but are a
     copy, so they are made one slice at a time."""
     provenance = pl.col("source_file", "source_sheet", "source_hash").cast(pl.Categorical)
+    frame = frame.drop("__rid", strict=False)
     for part in frame.iter_slices(INSERT_ROWS):
         con.register("__rows", part.with_columns(provenance).to_arrow(compat_level=pl.CompatLevel.oldest()))
         try:
@@ -510,14 +699,12 @@ def ingest_table(con, raw_dir: Path | str, table_name: str, now: datetime | None
     table = TABLES[table_name]
     raw_dir = Path(raw_dir)
     ensure_schemas(con)
-    sheets = (sh for rel in discover(raw_dir, table_name) for sh in read_file(raw_dir, rel))
-    loaded, quarantine, results = validate(con, sheets, table)
     now = now or datetime.now(UTC).replace(tzinfo=None)
     con.execute("begin transaction")
     try:
         con.execute(f"delete from raw.{table_name}")
-        insert_rows(con, f"raw.{table_name}", loaded)
-        del loaded
+        quarantine, results = load(con, read_prepared(raw_dir, discover(raw_dir, table_name), table),
+                                   table, f"raw.{table_name}")
         con.execute("delete from audit.quarantine where table_name = ?", [table_name])
         con.register("__quarantine", quarantine.to_arrow())
         con.execute("insert into audit.quarantine by name select * from __quarantine")
