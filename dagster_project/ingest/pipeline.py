@@ -139,21 +139,22 @@ def prepare(sh: Sheet, table: Table, hmap: dict[str, str], is_workbook: bool):
     if missing:
         return None, _file_rejection(sh, table.name, "missing_required_column", ", ".join(missing),
                                      "", df.height)
-    cols = [pl.col(h).alias(f"__raw_{n}") for h, n in mapped.items()]
-    cols += [pl.lit(None, pl.String).alias(f"__raw_{c.name}")
-             for c in table.columns if c.name not in mapped.values()]
-    extra = (pl.struct(unknown).struct.json_encode() if unknown else pl.lit(None, pl.String)).alias("extra")
-    frame = df.select(
+    delivered = {n: h for h, n in mapped.items()}
+    cols = [(pl.col(delivered[c.name]) if c.name in delivered else pl.lit(None, pl.String)).alias(f"__raw_{c.name}")
+            for c in table.columns]
+    extra = pl.struct(unknown).struct.json_encode() if unknown else pl.lit(None, pl.String)
+    provenance = {
+        "source_file": pl.lit(sh.file),
+        "source_sheet": pl.lit(sh.sheet, pl.String),
+        "source_row": pl.int_range(pl.len(), dtype=pl.Int64) + 2,
+        "source_hash": pl.lit(sh.content_hash),
+        "extra": extra,
+    }
+    return df.select(
         *cols,
-        pl.lit(sh.file).alias("source_file"),
-        pl.lit(sh.sheet, pl.String).alias("source_sheet"),
-        (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("source_row"),
-        pl.lit(sh.content_hash).alias("source_hash"),
-        extra,
+        *[provenance[n].alias(n) for n, _ in PROVENANCE_COLUMNS],
         pl.lit(fdate, pl.String).alias("__file_date"),
-    )
-    order = [f"__raw_{c.name}" for c in table.columns]
-    return frame.select(*order, *[n for n, _ in PROVENANCE_COLUMNS], "__file_date"), None
+    ), None
 
 
 def parse_expr(s: pl.Expr, c: Column) -> pl.Expr:
@@ -375,19 +376,19 @@ WHOLE_TABLE_COLUMNS = {"units": ["period", "unit_code"], "personnel": ["snapshot
 SLIM_PROVENANCE = ["source_file", "source_sheet", "source_row", "source_hash"]
 
 
-def duplicate_errors(df: pl.DataFrame, table: str) -> pl.DataFrame:
+def duplicate_errors(df: pl.DataFrame, table: str, locate) -> pl.DataFrame:
     """Rows whose key was already seen earlier in delivery order; the message names where the
     kept (first) row is. `df` holds only rows that pass every other rule, so the kept row is
     always a loaded one: a row quarantined for a wrong national ID does not push out the
-    person that ID really belongs to."""
+    person that ID really belongs to. `locate` adds where a row came from (file, sheet, row)."""
     if table not in DUPLICATE_KEYS or df.height == 0:
         return find_errors(df.clear(), [])
     keys, column, rule = DUPLICATE_KEYS[table]
-    slim = df.select("__rid", *keys, "source_file", "source_sheet", "source_row").filter(
-        pl.all_horizontal([pl.col(k).is_not_null() for k in keys]))
+    slim = df.select("__rid", *keys).filter(pl.all_horizontal([pl.col(k).is_not_null() for k in keys]))
     slim = slim.filter(slim.select(keys).is_duplicated())  # few rows from here on
     if slim.height == 0:
         return find_errors(df.clear(), [])
+    slim = locate(slim)
     groups = slim.group_by(keys).agg(pl.col("__rid").min().alias("__first_rid"))
     later = slim.join(groups.select(*keys, "__first_rid"), on=keys, how="inner").filter(
         pl.col("__rid") != pl.col("__first_rid"))
@@ -409,9 +410,9 @@ def share_sum_errors(df: pl.DataFrame) -> pl.DataFrame:
     return find_errors(sums, [check])
 
 
-def whole_table_errors(kept: pl.DataFrame, table: str) -> pl.DataFrame:
+def whole_table_errors(kept: pl.DataFrame, table: str, locate) -> pl.DataFrame:
     """Duplicates, then (lineage) share sums over the rows that are not duplicates."""
-    errors = duplicate_errors(kept, table)
+    errors = duplicate_errors(kept, table, locate)
     if table == "lineage":
         rest = kept.filter(~pl.col("__rid").is_in(errors.get_column("__rid").implode()))
         errors = pl.concat([errors, share_sum_errors(rest)])
@@ -476,9 +477,10 @@ class Gate:
 
 
 def compact(df: pl.DataFrame) -> pl.DataFrame:
-    """A copy of the text columns that no longer holds on to the buffers they were cut from
-    (the whole batch as read): for rows kept after their batch is gone."""
-    return df.with_columns(pl.col(pl.String).str.slice(0))
+    """A copy that no longer holds on to the buffers its text was cut from (a filter keeps
+    the whole batch as read alive): for rows kept after their batch is gone. The round trip
+    through Arrow's plain strings copies only the strings of these rows."""
+    return pl.from_arrow(df.to_arrow(compat_level=pl.CompatLevel.oldest()))
 
 
 @dataclass
@@ -487,7 +489,7 @@ class Batch:
 
     now: pl.DataFrame  # rows passing every rule, that no whole-table rule can reject
     waiting: pl.DataFrame  # rows passing every row rule, that must wait for the whole table
-    slim: pl.DataFrame  # of all rows passing, what the whole-table rules need
+    slim: pl.DataFrame  # of all rows passing, what the whole-table rules need (and `__rid`)
     quarantine: pl.DataFrame  # with `__rid`
     bad_counts: dict[tuple[str, str | None], int]  # quarantined rows per (file, sheet)
 
@@ -513,14 +515,14 @@ def process_batch(frames: list[pl.DataFrame], offset: int, table: Table,
     bad = parsed.filter(is_bad).select("__rid", *SLIM_PROVENANCE)  # provenance: one value per file
     columns = ["__rid", *table.column_names, *[n for n, _ in PROVENANCE_COLUMNS]]
     slim_columns = WHOLE_TABLE_COLUMNS.get(table.name)
-    slim = compact(parsed.filter(~is_bad).select("__rid", *SLIM_PROVENANCE, *slim_columns)) \
+    slim = compact(parsed.filter(~is_bad).select("__rid", *slim_columns)) \
         if slim_columns else parsed.select("__rid").clear()
     return Batch(parsed.filter(~is_bad & ~wait).select(columns),
                  compact(parsed.filter(~is_bad & wait).select(columns)),
-                 slim, _quarantine_rows(bad, errors, table.name), _counts(bad))
+                 slim, compact(_quarantine_rows(bad, errors, table.name)), _counts(bad))
 
 
-BATCH_ROWS = 250_000  # rows parsed at a time: bounds memory held as delivered text
+BATCH_ROWS = 125_000  # rows parsed at a time: bounds memory held as delivered text
 READ_AHEAD = 6  # files read (and prepared) ahead of the parser, on two threads
 
 
@@ -591,6 +593,21 @@ class Writer:
             self.pool.shutdown()
 
 
+def locator(starts: list[tuple]):
+    """A function adding source_file, source_sheet, source_row and source_hash to a frame
+    with `__rid`, from the first `__rid` of every sheet (rows are numbered in delivery order,
+    sheet after sheet, so the row is `__rid - first + 2`)."""
+    index = pl.DataFrame(starts, orient="row", schema={
+        "__start": pl.UInt32, "source_file": pl.String, "source_sheet": pl.String, "source_hash": pl.String})
+
+    def locate(df: pl.DataFrame) -> pl.DataFrame:
+        found = df.sort("__rid").join_asof(index, left_on="__rid", right_on="__start", strategy="backward")
+        return found.with_columns(
+            (pl.col("__rid").cast(pl.Int64) - pl.col("__start") + 2).alias("source_row")).drop("__start")
+
+    return locate
+
+
 def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[FileResult]]:
     """Validate every prepared sheet (any iterable, consumed as it goes), append the rows that
     pass to `target`, batch by batch, then apply the whole-table rules and take the rows they
@@ -601,6 +618,7 @@ def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[Fil
     bad_counts: Counter = Counter()
     batch, batch_rows, offset = [], 0, 0
     hashes: dict[str, str] = {}
+    starts: list[tuple] = []  # (first __rid, file, sheet, hash) of every loaded sheet
     writer = Writer(con, target)
     gate = Gate(table)
     waiting = []
@@ -629,6 +647,7 @@ def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[Fil
                     file_quarantine.append(q)
                 continue
             results.append(FileResult(sh.file, sh.sheet, sh.content_hash, "loaded", frame.height))
+            starts.append((offset + batch_rows, sh.file, sh.sheet, sh.content_hash))
             batch.append(frame)
             batch_rows += frame.height
             if batch_rows >= BATCH_ROWS:
@@ -650,13 +669,14 @@ def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[Fil
     if slims:
         kept = pl.concat(slims)
         slims.clear()
-        errors = whole_table_errors(kept, table.name)
+        locate = locator(starts)
+        errors = whole_table_errors(kept, table.name, locate)
         rejected = errors.get_column("__rid").unique()
         waited = pl.concat(waiting)
         if not rejected.is_in(waited.get_column("__rid").implode()).all():
             raise RuntimeError("a whole-table rule rejected a row already appended (Gate)")
         if errors.height:
-            gone = kept.filter(pl.col("__rid").is_in(rejected.implode()))
+            gone = locate(kept.filter(pl.col("__rid").is_in(rejected.implode())))
             quarantine_parts.append(_quarantine_rows(gone, errors, table.name))
             bad_counts.update(_counts(gone))
         insert_rows(con, target, waited.filter(~pl.col("__rid").is_in(rejected.implode())))
