@@ -376,15 +376,19 @@ WHOLE_TABLE_COLUMNS = {"units": ["period", "unit_code"], "personnel": ["snapshot
 SLIM_PROVENANCE = ["source_file", "source_sheet", "source_row", "source_hash"]
 
 
-def duplicate_errors(df: pl.DataFrame, table: str, locate) -> pl.DataFrame:
+def duplicate_errors(df: pl.DataFrame, table: str, locate, waited: pl.DataFrame | None = None) -> pl.DataFrame:
     """Rows whose key was already seen earlier in delivery order; the message names where the
     kept (first) row is. `df` holds only rows that pass every other rule, so the kept row is
     always a loaded one: a row quarantined for a wrong national ID does not push out the
-    person that ID really belongs to. `locate` adds where a row came from (file, sheet, row)."""
+    person that ID really belongs to. `locate` adds where a row came from (file, sheet, row).
+    `waited` (optional): the rows Gate held back, which include every later occurrence, so
+    only keys among them need comparing."""
     if table not in DUPLICATE_KEYS or df.height == 0:
         return find_errors(df.clear(), [])
     keys, column, rule = DUPLICATE_KEYS[table]
     slim = df.select("__rid", *keys).filter(pl.all_horizontal([pl.col(k).is_not_null() for k in keys]))
+    if waited is not None:
+        slim = slim.join(waited.select(keys).unique(), on=keys, how="semi")
     slim = slim.filter(slim.select(keys).is_duplicated())  # few rows from here on
     if slim.height == 0:
         return find_errors(df.clear(), [])
@@ -410,9 +414,10 @@ def share_sum_errors(df: pl.DataFrame) -> pl.DataFrame:
     return find_errors(sums, [check])
 
 
-def whole_table_errors(kept: pl.DataFrame, table: str, locate) -> pl.DataFrame:
+def whole_table_errors(kept: pl.DataFrame, table: str, locate, waited: pl.DataFrame | None = None
+                       ) -> pl.DataFrame:
     """Duplicates, then (lineage) share sums over the rows that are not duplicates."""
-    errors = duplicate_errors(kept, table, locate)
+    errors = duplicate_errors(kept, table, locate, waited)
     if table == "lineage":
         rest = kept.filter(~pl.col("__rid").is_in(errors.get_column("__rid").implode()))
         errors = pl.concat([errors, share_sum_errors(rest)])
@@ -512,18 +517,18 @@ def process_batch(frames: list[pl.DataFrame], offset: int, table: Table,
     errors = find_errors(parsed, column_checks(table) + row_checks(table) + checks)
     is_bad = parsed.get_column("__rid").is_in(errors.get_column("__rid").unique().implode())
     wait = gate.waits(parsed, ~is_bad)
-    bad = parsed.filter(is_bad).select("__rid", *SLIM_PROVENANCE)  # provenance: one value per file
-    columns = ["__rid", *table.column_names, *[n for n, _ in PROVENANCE_COLUMNS]]
+    # Columns are chosen before rows: a filter copies every column it is given.
+    bad = parsed.select("__rid", *SLIM_PROVENANCE).filter(is_bad)
+    rows = parsed.select("__rid", *table.column_names, *[n for n, _ in PROVENANCE_COLUMNS])
     slim_columns = WHOLE_TABLE_COLUMNS.get(table.name)
-    slim = compact(parsed.filter(~is_bad).select("__rid", *slim_columns)) \
-        if slim_columns else parsed.select("__rid").clear()
-    return Batch(parsed.filter(~is_bad & ~wait).select(columns),
-                 compact(parsed.filter(~is_bad & wait).select(columns)),
+    slim = compact(parsed.select("__rid", *slim_columns).filter(~is_bad)) if slim_columns \
+        else parsed.select("__rid").clear()
+    return Batch(rows.filter(~is_bad & ~wait), compact(rows.filter(~is_bad & wait)),
                  slim, compact(_quarantine_rows(bad, errors, table.name)), _counts(bad))
 
 
 BATCH_ROWS = 125_000  # rows parsed at a time: bounds memory held as delivered text
-READ_AHEAD = 6  # files read (and prepared) ahead of the parser, on two threads
+READ_AHEAD = 16  # files read (and prepared) ahead of the parser, on two threads
 
 
 def read_prepared(raw_dir: Path, files: list[str], table: Table):
@@ -670,9 +675,9 @@ def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[Fil
         kept = pl.concat(slims)
         slims.clear()
         locate = locator(starts)
-        errors = whole_table_errors(kept, table.name, locate)
-        rejected = errors.get_column("__rid").unique()
         waited = pl.concat(waiting)
+        errors = whole_table_errors(kept, table.name, locate, waited)
+        rejected = errors.get_column("__rid").unique()
         if not rejected.is_in(waited.get_column("__rid").implode()).all():
             raise RuntimeError("a whole-table rule rejected a row already appended (Gate)")
         if errors.height:
