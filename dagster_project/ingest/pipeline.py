@@ -489,12 +489,12 @@ def compact(df: pl.DataFrame) -> pl.DataFrame:
 
 
 @dataclass
-class Batch:
-    """One batch of rows after the row and table rules."""
+class Checked:
+    """One batch of rows after every rule that looks at one row at a time."""
 
-    now: pl.DataFrame  # rows passing every rule, that no whole-table rule can reject
-    waiting: pl.DataFrame  # rows passing every row rule, that must wait for the whole table
-    slim: pl.DataFrame  # of all rows passing, what the whole-table rules need (and `__rid`)
+    rows: pl.DataFrame  # every row: `__rid`, the table's columns and provenance
+    is_bad: pl.Series  # rows that break a rule
+    slim: pl.DataFrame  # of the rows passing, what the whole-table rules need (and `__rid`)
     quarantine: pl.DataFrame  # with `__rid`
     bad_counts: dict[tuple[str, str | None], int]  # quarantined rows per (file, sheet)
 
@@ -504,31 +504,30 @@ def _counts(bad: pl.DataFrame) -> dict[tuple[str, str | None], int]:
             bad.group_by("source_file", "source_sheet").agg(pl.len()).iter_rows()}
 
 
-def process_batch(frames: list[pl.DataFrame], offset: int, table: Table,
-                  extra: list[pl.Expr], checks: list[Check], gate: Gate) -> Batch:
+def check_batch(frames: list[pl.DataFrame], offset: int, table: Table,
+                extra: list[pl.Expr], checks: list[Check]) -> Checked:
     """Parse a batch of prepared sheets and apply every rule that looks at one row at a time
-    (the contract's rules and those against other tables, in one pass)."""
+    (the contract's rules and those against other tables, in one pass). Pure: batches can
+    be checked side by side."""
     df = pl.concat(frames, how="vertical").with_row_index("__rid", offset=offset)
-    frames.clear()
     parsed = parse_frame(df, table)
     del df
     if extra:
         parsed = parsed.with_columns(extra)
     errors = find_errors(parsed, column_checks(table) + row_checks(table) + checks)
     is_bad = parsed.get_column("__rid").is_in(errors.get_column("__rid").unique().implode())
-    wait = gate.waits(parsed, ~is_bad)
     # Columns are chosen before rows: a filter copies every column it is given.
     bad = parsed.select("__rid", *SLIM_PROVENANCE).filter(is_bad)
     rows = parsed.select("__rid", *table.column_names, *[n for n, _ in PROVENANCE_COLUMNS])
     slim_columns = WHOLE_TABLE_COLUMNS.get(table.name)
     slim = compact(parsed.select("__rid", *slim_columns).filter(~is_bad)) if slim_columns \
         else parsed.select("__rid").clear()
-    return Batch(rows.filter(~is_bad & ~wait), compact(rows.filter(~is_bad & wait)),
-                 slim, compact(_quarantine_rows(bad, errors, table.name)), _counts(bad))
+    return Checked(rows, is_bad, slim, compact(_quarantine_rows(bad, errors, table.name)), _counts(bad))
 
 
 BATCH_ROWS = 125_000  # rows parsed at a time: bounds memory held as delivered text
 READ_AHEAD = 16  # files read (and prepared) ahead of the parser, on two threads
+CHECKERS = 2  # batches checked side by side
 
 
 def read_prepared(raw_dir: Path, files: list[str], table: Table):
@@ -628,18 +627,28 @@ def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[Fil
     gate = Gate(table)
     waiting = []
 
-    def flush():
+    checkers = ThreadPoolExecutor(CHECKERS, thread_name_prefix="sapnhap-check")
+    in_flight: deque = deque()
+
+    def finish_oldest():
+        # In delivery order: the gate and the writer see batch after batch.
+        done = in_flight.popleft().result()
+        good = ~done.is_bad
+        wait = gate.waits(done.rows, good)
+        writer.put(done.rows.filter(good & ~wait))
+        waiting.append(compact(done.rows.filter(good & wait)))
+        slims.append(done.slim)
+        quarantine_parts.append(done.quarantine)
+        bad_counts.update(done.bad_counts)
+
+    def flush(last: bool = False):
         nonlocal batch, batch_rows, offset
         if batch:
-            rows = batch_rows
-            done = process_batch(batch, offset, table, extra, checks, gate)
-            writer.put(done.now)
-            waiting.append(done.waiting)
-            slims.append(done.slim)
-            quarantine_parts.append(done.quarantine)
-            bad_counts.update(done.bad_counts)
-            offset += rows
+            in_flight.append(checkers.submit(check_batch, batch, offset, table, extra, checks))
+            offset += batch_rows
         batch, batch_rows = [], 0
+        while in_flight and (last or len(in_flight) > CHECKERS):
+            finish_oldest()
 
     ok = False
     try:
@@ -657,9 +666,12 @@ def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[Fil
             batch_rows += frame.height
             if batch_rows >= BATCH_ROWS:
                 flush()
-        flush()
+        flush(last=True)
         ok = True
     finally:
+        for future in in_flight:
+            future.cancel()
+        checkers.shutdown()
         writer.close(flush=ok)
     # A workbook none of whose sheets has a recognised header is rejected whole.
     for path in sorted({r.file for r in results if r.sheet is not None}):
