@@ -555,11 +555,13 @@ def read_prepared(raw_dir: Path, files: list[str], table: Table):
 
 class Writer:
     """Appends batches to a raw table on a background thread, so DuckDB writes while polars
-    parses the next batch. Rows go in whole DuckDB row groups (122,880 rows) where it can:
-    an insert that ends in a partial row group makes the next one slower (about 1.5x). The
-    caller must not use the connection until `close()` has returned."""
+    parses the next batch. Rows go in several whole DuckDB row groups (122,880 rows) at a
+    time: an insert that ends in a partial row group makes the next one slower (about 1.5x),
+    and one of a single row group is slower still (measured: 5.1M rows in 41 inserts 4.9 s,
+    in 21 inserts 2.7 s). The caller must not use the connection until `close()` returned."""
 
     ROW_GROUP = 122_880
+    GROUPS = 2  # row groups per insert (at least)
 
     def __init__(self, con, target: str):
         self.con, self.target = con, target
@@ -570,9 +572,9 @@ class Writer:
     def put(self, frame: pl.DataFrame) -> None:
         self.held.append(frame)
         rows = sum(f.height for f in self.held)
-        whole = rows - rows % self.ROW_GROUP
-        if whole == 0:
+        if rows < self.GROUPS * self.ROW_GROUP:
             return
+        whole = rows - rows % self.ROW_GROUP
         ready = pl.concat(self.held)
         self.held = [ready.slice(whole)]
         self._submit(ready.slice(0, whole))
