@@ -509,7 +509,7 @@ def check_batch(frames: list[pl.DataFrame], offset: int, table: Table,
     """Parse a batch of prepared sheets and apply every rule that looks at one row at a time
     (the contract's rules and those against other tables, in one pass). Pure: batches can
     be checked side by side."""
-    df = pl.concat(frames, how="vertical").with_row_index("__rid", offset=offset)
+    df = pl.concat(frames, how="vertical", rechunk=True).with_row_index("__rid", offset=offset)
     parsed = parse_frame(df, table)
     del df
     if extra:

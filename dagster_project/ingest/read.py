@@ -99,7 +99,7 @@ def read_file(raw_dir: Path, rel: str) -> list[Sheet]:
                 data = data[3:]
             try:
                 df = pl.read_csv(
-                    io.BytesIO(data), separator=_sniff_separator(data), infer_schema=False,
+                    data, separator=_sniff_separator(data), infer_schema=False,
                     encoding="utf8", raise_if_empty=False,
                 )
             except pl.exceptions.ComputeError:

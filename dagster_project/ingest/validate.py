@@ -204,14 +204,21 @@ def find_errors(df: pl.DataFrame, checks: list[Check]) -> pl.DataFrame:
     flags = df.lazy().select(pl.any_horizontal(conds).alias("hit")).collect().to_series()
     if not flags.any():
         return pl.DataFrame(schema=ERROR_SCHEMA)
-    hit = df.filter(flags)
-    broken = hit.select(cond.any().alias(str(i)) for i, cond in enumerate(conds)).row(0)
-    lazy = hit.lazy()
-    parts = []
 
     def default_value(column: str) -> pl.Expr:
         # The text as delivered while it is there; after the row stage, the parsed value.
         return raw(column) if f"__raw_{column}" in df.columns else pl.col(column)
+
+    # Only the columns the checks and their messages read are carried to the rows that hit.
+    used = {"__rid"}
+    for c in checks:
+        for e in (c.cond, c.detail_vi, c.detail_en, c.value if c.value is not None else default_value(c.column)):
+            if e is not None:
+                used.update(e.meta.root_names())
+    hit = df.select([n for n in df.columns if n in used]).filter(flags)
+    broken = hit.select(cond.any().alias(str(i)) for i, cond in enumerate(conds)).row(0)
+    lazy = hit.lazy()
+    parts = []
 
     for c, any_broken in zip(checks, broken, strict=True):
         if not any_broken:

@@ -40,18 +40,29 @@ def clean_value(kind: str, value: str):
     raise KeyError(kind)
 
 
-@pytest.fixture(scope="module")
-def delivered(tmp_path_factory):
+def fresh_warehouse(path):
     import duckdb
 
     from dagster_project.settings import SHIPPED_REFERENCE_DIR
     from dagster_project.warehouse.reference import load_reference_table
 
-    raw = tmp_path_factory.mktemp("raw")
-    generate(raw, provinces="04", through="2025-09", seed=20250701, clean=False, progress=False)
-    con = duckdb.connect(str(tmp_path_factory.mktemp("wh") / "warehouse.duckdb"))
+    con = duckdb.connect(str(path / "warehouse.duckdb"))
     for table in ("ref_units_pre", "ref_units_post"):
         load_reference_table(con, SHIPPED_REFERENCE_DIR, table)
+    return con
+
+
+@pytest.fixture(scope="module")
+def raw_dir(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("raw")
+    generate(raw, provinces="04", through="2025-09", seed=20250701, clean=False, progress=False)
+    return raw
+
+
+@pytest.fixture(scope="module")
+def delivered(raw_dir, tmp_path_factory):
+    raw = raw_dir
+    con = fresh_warehouse(tmp_path_factory.mktemp("wh"))
     results = ingest_all(con, raw)
     manifest = pl.read_csv(raw / "_manifest" / "defects.csv", infer_schema=False).with_columns(
         pl.col("sheet").fill_null(""), pl.col("row").cast(pl.Int64))
@@ -121,3 +132,32 @@ def test_rows_read_equal_loaded_plus_quarantined_for_every_file(delivered):
         assert report.height == len(result.files)
         assert report.get_column("ok").all(), report.filter(~pl.col("ok"))
         assert result.rows_read == result.rows_loaded + result.rows_quarantined
+
+
+def _outcome(con) -> dict[str, pl.DataFrame]:
+    out = {t: con.sql(f"select * from raw.{t} order by source_file, source_sheet nulls first, source_row").pl()
+           for t in ("units", "lineage", "personnel", "decisions")}
+    out["quarantine"] = con.sql("select * from audit.quarantine order by all").pl()
+    out["ledger"] = con.sql("select * exclude (ingested_at) from audit.ingest_ledger order by all").pl()
+    return out
+
+
+def test_outcome_does_not_depend_on_batching_threads_or_the_duplicate_gate(delivered, raw_dir, tmp_path,
+                                                                           monkeypatch):
+    """Ingest streams batches through two checkers, a duplicate gate and a writer thread. With
+    tiny batches, row groups of 7 rows, one file read ahead and a gate of 8 flags (so nearly
+    every row waits for the whole-table rules), the outcome must be the same, row for row."""
+    from dagster_project.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH_ROWS", 997)
+    monkeypatch.setattr(pipeline, "READ_AHEAD", 1)
+    monkeypatch.setattr(pipeline.Writer, "ROW_GROUP", 7)
+    monkeypatch.setattr(pipeline.Gate, "BITS", 3)
+    con = fresh_warehouse(tmp_path)
+    ingest_all(con, raw_dir)
+    small, usual = _outcome(con), _outcome(delivered[0])
+    con.close()
+    assert usual["personnel"].height > 10 * 997, "the data must span many batches"
+    assert usual["quarantine"].filter(pl.col("rule") == "duplicate_person").height > 0
+    for name, frame in usual.items():
+        assert small[name].equals(frame, null_equal=True), name
