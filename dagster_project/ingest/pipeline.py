@@ -9,6 +9,13 @@ relative to raw/, then sheet order, then row), which decides which duplicate is 
 Cross-table rules read what is already loaded: units are checked against raw.ref_units_pre /
 raw.ref_units_post, lineage and personnel against raw.units, decisions against
 raw.personnel; so ingest in the order units -> lineage -> personnel -> decisions.
+
+How it streams (bench/bench_ingest.py measures it): two threads read and prepare files a few
+ahead; rows are parsed and checked in batches, two batches side by side (`check_batch`, pure);
+then, in delivery order, the `Gate` holds back every row a whole-table rule (duplicates, share
+sums) could still reject, and a `Writer` thread appends the others to raw.<table> while the
+next batches are checked. At the end the whole-table rules decide on the rows held back. All
+of it runs inside the one transaction, so a failure leaves the tables as they were.
 """
 
 import re
