@@ -61,6 +61,9 @@ SHARE_TOLERANCE = 1e-3
 
 QUARANTINE_COLUMNS = ("table_name", "file", "content_hash", "sheet", "row_number", "column_name",
                       "value", "rule", "message_vi", "message_en")
+# Quarantine rows while ingest runs: with `__rid` (delivery order), dropped at the end.
+QUARANTINE_SCHEMA = {"__rid": pl.UInt32} | {c: pl.Int64 if c == "row_number" else pl.String
+                                            for c in QUARANTINE_COLUMNS}
 
 
 @dataclass
@@ -374,28 +377,27 @@ def table_checks(con, table: Table) -> tuple[list[pl.Expr], list[Check]]:
     return [], []
 
 
-# Rules over the whole table, applied once every batch has passed the row rules: the rows
-# they reject are taken out of raw.<table> again at the end.
+# Rules over the whole table, applied once every batch has passed the row rules, to the rows
+# the Gate held back: duplicates (key columns, kept column, rule) and the lineage share sums.
 DUPLICATE_KEYS = {"units": (["period", "unit_code"], "unit_code", "duplicate_unit_code"),
                   "personnel": (["snapshot_date", "national_id"], "national_id", "duplicate_person")}
-WHOLE_TABLE_COLUMNS = {"units": ["period", "unit_code"], "personnel": ["snapshot_date", "national_id"],
-                       "lineage": ["old_unit_code", "share"]}
+SHARE_SUM_TABLE, SHARE_SUM_COLUMNS = "lineage", ["old_unit_code", "share"]
+WHOLE_TABLE_COLUMNS = {t: keys for t, (keys, _, _) in DUPLICATE_KEYS.items()} | {SHARE_SUM_TABLE: SHARE_SUM_COLUMNS}
 SLIM_PROVENANCE = ["source_file", "source_sheet", "source_row", "source_hash"]
 
 
-def duplicate_errors(df: pl.DataFrame, table: str, locate, waited: pl.DataFrame | None = None) -> pl.DataFrame:
+def duplicate_errors(df: pl.DataFrame, table: str, locate, waited: pl.DataFrame) -> pl.DataFrame:
     """Rows whose key was already seen earlier in delivery order; the message names where the
     kept (first) row is. `df` holds only rows that pass every other rule, so the kept row is
     always a loaded one: a row quarantined for a wrong national ID does not push out the
     person that ID really belongs to. `locate` adds where a row came from (file, sheet, row).
-    `waited` (optional): the rows Gate held back, which include every later occurrence, so
-    only keys among them need comparing."""
+    `waited`: the rows the Gate held back, which include every later occurrence, so only
+    keys among them need comparing."""
     if table not in DUPLICATE_KEYS or df.height == 0:
         return find_errors(df.clear(), [])
     keys, column, rule = DUPLICATE_KEYS[table]
     slim = df.select("__rid", *keys).filter(pl.all_horizontal([pl.col(k).is_not_null() for k in keys]))
-    if waited is not None:
-        slim = slim.join(waited.select(keys).unique(), on=keys, how="semi")
+    slim = slim.join(waited.select(keys).unique(), on=keys, how="semi")
     slim = slim.filter(slim.select(keys).is_duplicated())  # few rows from here on
     if slim.height == 0:
         return find_errors(df.clear(), [])
@@ -421,11 +423,10 @@ def share_sum_errors(df: pl.DataFrame) -> pl.DataFrame:
     return find_errors(sums, [check])
 
 
-def whole_table_errors(kept: pl.DataFrame, table: str, locate, waited: pl.DataFrame | None = None
-                       ) -> pl.DataFrame:
+def whole_table_errors(kept: pl.DataFrame, table: str, locate, waited: pl.DataFrame) -> pl.DataFrame:
     """Duplicates, then (lineage) share sums over the rows that are not duplicates."""
     errors = duplicate_errors(kept, table, locate, waited)
-    if table == "lineage":
+    if table == SHARE_SUM_TABLE:
         rest = kept.filter(~pl.col("__rid").is_in(errors.get_column("__rid").implode()))
         errors = pl.concat([errors, share_sum_errors(rest)])
     return errors
@@ -439,8 +440,7 @@ def _quarantine_rows(df: pl.DataFrame, errors: pl.DataFrame, table: str) -> pl.D
     for rule in joined.get_column("rule").unique(maintain_order=True).to_list():
         parts.append(joined.filter(pl.col("rule") == rule).with_columns(message_exprs(rule)))
     if not parts:
-        return pl.DataFrame(schema={"__rid": pl.UInt32} | {c: pl.String for c in QUARANTINE_COLUMNS}
-                            | {"row_number": pl.Int64}).select("__rid", *QUARANTINE_COLUMNS)
+        return pl.DataFrame(schema=QUARANTINE_SCHEMA)
     return pl.concat(parts).select(
         "__rid",
         pl.lit(table).alias("table_name"),
@@ -467,7 +467,7 @@ class Gate:
 
     def __init__(self, table: Table):
         self.keys = DUPLICATE_KEYS[table.name][0] if table.name in DUPLICATE_KEYS else None
-        self.hold_all = table.name == "lineage"
+        self.hold_all = table.name == SHARE_SUM_TABLE
         self.marks = np.zeros(2**self.BITS, dtype=np.bool_) if self.keys else None
 
     def waits(self, df: pl.DataFrame, good: pl.Series) -> pl.Series:
@@ -574,7 +574,7 @@ class Writer:
         self.con, self.target = con, target
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="sapnhap-insert")
         self.pending = None
-        self.held: list[pl.DataFrame] = []  # rows short of a whole row group, in order
+        self.held: list[pl.DataFrame] = []  # rows not inserted yet, in order
 
     def put(self, frame: pl.DataFrame) -> None:
         self.held.append(frame)
@@ -622,10 +622,10 @@ def locator(starts: list[tuple]):
 
 
 def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[FileResult]]:
-    """Validate every prepared sheet (any iterable, consumed as it goes), append the rows that
-    pass to `target`, batch by batch, then apply the whole-table rules and take the rows they
-    reject out of `target` again. Returns (quarantine rows, per-file results). Runs inside
-    the caller's transaction."""
+    """Validate every prepared sheet (any iterable, consumed as it goes) and append the rows
+    that pass to `target`, batch by batch; rows the Gate holds back are appended at the end,
+    once the whole-table rules have decided on them. Returns (quarantine rows, per-file
+    results). Runs inside the caller's transaction."""
     extra, checks = table_checks(con, table)
     results, file_quarantine, quarantine_parts, slims = [], [], [], []
     bad_counts: Counter = Counter()
@@ -706,9 +706,7 @@ def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[Fil
             quarantine_parts.append(_quarantine_rows(gone, errors, table.name))
             bad_counts.update(_counts(gone))
         insert_rows(con, target, waited.filter(~pl.col("__rid").is_in(rejected.implode())))
-    quarantine = (pl.concat(quarantine_parts) if quarantine_parts else _quarantine_rows(
-        pl.DataFrame(schema={"__rid": pl.UInt32} | {c: pl.String for c in SLIM_PROVENANCE}),
-        find_errors(pl.DataFrame(), []), table.name))
+    quarantine = pl.concat(quarantine_parts) if quarantine_parts else pl.DataFrame(schema=QUARANTINE_SCHEMA)
     quarantine = quarantine.sort("__rid", "column_name", maintain_order=True).drop("__rid")
     for r in results:
         if r.status == "loaded":
