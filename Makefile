@@ -1,55 +1,69 @@
-# sapnhap: the public interface. Every target sets up .venv on first use.
+# sapnhap: the public interface. Every target sets up .venv on first use and works from any
+# working directory (`make -C path/to/sapnhap run`, or `make -f path/to/Makefile test`).
 SHELL := /bin/bash
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+VENV := $(ROOT)/.venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
-export SAPNHAP_DATA_DIR ?= $(CURDIR)/data
-DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)
-MANIFEST := dbt/target/manifest.json
+DBT_SOURCES := $(shell find $(ROOT)/dbt -path $(ROOT)/dbt/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)
+MANIFEST := $(ROOT)/dbt/target/manifest.json
 PORT ?= 3000
+# What the test suite drives besides Python: Debian packages, installed when missing.
+TEST_TOOLS := chromium faketime
 
-.PHONY: help install run test ui lint bench manifest clean
+.PHONY: help install run test test-tools ui lint bench manifest clean
 
 help:
-	@echo "make run    set up, generate demo data if none, build and publish the warehouse"
-	@echo "make test   set up and run the whole test suite"
+	@echo "make run    set up, generate demo data if none, build, publish, report the latest month"
+	@echo "make test   set up (Chromium and faketime included) and run the whole test suite"
 	@echo "make ui     the Dagster UI on http://127.0.0.1:$(PORT)"
 	@echo "make lint   ruff"
 	@echo "make bench  national-scale benchmarks (minutes; not part of the tests)"
 
-$(STAMP): pyproject.toml
+$(STAMP): $(ROOT)/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	cd $(ROOT) && $(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)
 
-$(DAGSTER_HOME)/dagster.yaml: $(STAMP) dagster_project/dagster_home.py
-	@$(BIN)/python -m dagster_project.dagster_home "$(DAGSTER_HOME)" >/dev/null
-
 $(MANIFEST): $(STAMP) $(DBT_SOURCES)
-	$(BIN)/python -m dagster_project.dbt_project --force
+	cd $(ROOT) && $(BIN)/python -m dagster_project.dbt_project --force
 
 manifest: $(MANIFEST)
 
-run: $(STAMP) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/sapnhap run
+run: $(STAMP) $(MANIFEST)
+	cd $(ROOT) && $(BIN)/sapnhap run
 
-test: $(STAMP) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/python -m pytest
+# Installs what is missing from Debian when it can (as root, with apt-get); otherwise stops
+# with one line saying what to install.
+test-tools:
+	@missing=""; for t in $(TEST_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing$$missing from Debian (needed by the tests) ..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null) \
+	      || { echo "make test: could not install$$missing: install it (apt-get install$$missing) and run make test again." >&2; exit 1; }; \
+	  else \
+	    echo "make test: the tests need$$missing: install it (sudo apt-get install$$missing) and run make test again." >&2; exit 1; \
+	  fi; \
+	fi
 
-ui: $(STAMP) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+test: $(STAMP) $(MANIFEST) test-tools
+	cd $(ROOT) && $(BIN)/python -m pytest
+
+ui: $(STAMP) $(MANIFEST)
 	@echo "Dagster UI on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
-	$(BIN)/dagster dev -h 127.0.0.1 -p $(PORT)  # code location "sapnhap" from pyproject.toml
+	cd $(ROOT) && DAGSTER_HOME=$$($(BIN)/python -m dagster_project.dagster_home) \
+	  $(BIN)/dagster dev -h 127.0.0.1 -p $(PORT)  # code location "sapnhap" from pyproject.toml
 
 lint: $(STAMP)
-	$(BIN)/ruff check dagster_project tests bench
+	cd $(ROOT) && $(BIN)/ruff check dagster_project tests bench
 
-bench: $(STAMP) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
-	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+bench: $(STAMP) $(MANIFEST)
+	@cd $(ROOT) && for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf dbt/target dbt/logs .pytest_cache
+	rm -rf $(ROOT)/dbt/target $(ROOT)/dbt/logs $(ROOT)/.pytest_cache

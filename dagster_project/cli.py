@@ -1,16 +1,41 @@
-"""`sapnhap`: the command line. generate demo data, run the pipeline, write reports, check.
+"""`sapnhap`: the command line. Generate demo data, run the pipeline, write reports, check.
 
-Every command reads SAPNHAP_DATA_DIR (default ./data) through settings.get_settings().
+Every command reads SAPNHAP_DATA_DIR (default: the checkout's data/) through
+settings.get_settings(). An expected condition (a wrong month, a month without data, a missing
+folder) ends the command with one line and exit status 1, never a stack trace; `run` and
+`report` end with one line saying what was built, published and written.
 """
 
-import os
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 import click
 
-from dagster_project.settings import SHIPPED_REFERENCE_DIR, get_settings
+from dagster_project.settings import DATA_DIR_ENV, SHIPPED_REFERENCE_DIR, Settings, get_settings
+from dagster_project.warehouse.months import MonthError, describe, months_with_data, parse_month
+
+
+class UserError(click.ClickException):
+    """An expected condition: shown as one line, exit status 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"sapnhap: {self.format_message()}", err=True)
+
+
+class Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except MonthError as e:
+            raise UserError(str(e)) from None
+
+
+@click.group(cls=Group)
+@click.version_option(version("sapnhap"), prog_name="sapnhap")
+def main() -> None:
+    """sapnhap: Vietnam's 2025 administrative merger, staff and Decree 178/67 warehouse."""
 
 
 def has_personnel(raw_dir: Path) -> bool:
@@ -19,9 +44,14 @@ def has_personnel(raw_dir: Path) -> bool:
     return any(p.relative_to(raw_dir).parts[0] == "personnel" for p in input_files(raw_dir))
 
 
-@click.group()
-def main() -> None:
-    """sapnhap: Vietnam's 2025 administrative merger, staff and Decree 178/67 warehouse."""
+def data_folder(must_exist: bool = True) -> Settings:
+    """The settings of the data folder; a folder named in SAPNHAP_DATA_DIR must exist (the
+    checkout's own data/ is created on demand)."""
+    settings = get_settings()
+    if must_exist and not settings.is_default and not settings.data_dir.is_dir():
+        raise UserError(f"the data folder {settings.data_dir} does not exist: create it or set "
+                        f"{DATA_DIR_ENV} to an existing folder.")
+    return settings
 
 
 @main.command()
@@ -38,57 +68,34 @@ def generate(provinces: str, scale: float, through: str, seed: int, out_dir: Pat
     """Write realistic synthetic deliveries (units, lineage, personnel, decisions)."""
     from dagster_project.synth import generate as run_generator
 
-    out = (out_dir or get_settings().raw_dir).resolve()
-    summary = run_generator(out, provinces=provinces, scale=scale, through=through, seed=seed,
-                            clean=clean, progress=True)
+    parse_month(through)
+    out = (out_dir or data_folder().raw_dir).resolve()
+    try:
+        summary = run_generator(out, provinces=provinces, scale=scale, through=through, seed=seed,
+                                clean=clean, progress=True)
+    except ValueError as e:
+        raise UserError(str(e)) from None
     click.echo(f"Wrote synthetic deliveries to {out}")
     for key, value in summary.items():
         if not isinstance(value, (dict, list)):
             click.echo(f"  {key}: {value}")
 
 
-def execute_main_job(partition_key: str | None = None, job_name: str | None = None) -> bool:
-    """Run a job (default: the main job) for one month in process, recorded in the
-    project's Dagster instance, so the run shows in the UI's history."""
-    from dagster import DagsterInstance
-
-    from dagster_project.dagster_home import ensure_dagster_home
-    from dagster_project.dbt_project import prepare_manifest
-
-    ensure_dagster_home()
-    prepare_manifest()
-    from dagster_project.definitions import defs
-    from dagster_project.jobs import MAIN_JOB
-    from dagster_project.partitions import monthly_partitions
-
-    job = defs.resolve_job_def(job_name or MAIN_JOB)
-    partition_key = partition_key or monthly_partitions.get_last_partition_key()
-    click.echo(f"  {job.name}, month {partition_key}")
-    with DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            partition_key=partition_key,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        )
-    for event in result.all_events:
-        if event.is_step_failure:
-            click.echo(f"  FAILED  {event.step_key}: {event.event_specific_data.error.message.strip()}", err=True)
-    materialized = [
-        e.asset_key.to_user_string() for e in result.all_events if e.is_step_materialization
-    ]
-    click.echo(f"  {len(materialized)} assets materialised; run id {result.run_id}")
-    return result.success
-
-
 @main.command()
-@click.option("--month", default=None, help="Report month YYYY-MM (default: the latest).")
+@click.option("--month", default=None, help="Report month YYYY-MM (default: the latest with data).")
 def run(month: str | None) -> None:
-    """Set up, generate demo data if none is present, build everything and publish."""
+    """Set up, generate demo data if none is present, build everything, publish, and write
+    the report pack of the month."""
+    from dagster_project.runner import report_month, run_month
     from dagster_project.warehouse.reference import ensure_reference
 
-    settings = get_settings()
+    requested = parse_month(month) if month else None
+    settings = data_folder()
     started = time.perf_counter()
+    if requested is not None:
+        _, why = report_month(requested, [requested])
+        if why:  # a month that has not ended: known before building
+            raise UserError(f"no report: {why}.")
     ensure_reference(settings.reference_dir, SHIPPED_REFERENCE_DIR)
     if not has_personnel(settings.raw_dir):
         click.echo(f"No personnel files in {settings.raw_dir / 'personnel'}: generating the demo data set.")
@@ -96,95 +103,83 @@ def run(month: str | None) -> None:
 
         run_generator(settings.raw_dir, provinces="default", progress=True)
     click.echo(f"Building the warehouse from {settings.raw_dir} ...")
-    ok = execute_main_job(partition_key=month)
-    elapsed = time.perf_counter() - started
+    outcome = run_month(requested)
+    _finish(started, outcome.line, ok=outcome.ok)
+
+
+def _finish(started: float, line: str, ok: bool) -> None:
+    click.echo(f"{line} ({time.perf_counter() - started:.0f} s)", err=not ok)
     if not ok:
-        click.echo(
-            f"The run failed after {elapsed:.0f} s; the published warehouse was left as it was: "
-            f"{settings.published_path}", err=True)
         sys.exit(1)
-    click.echo(f"Done in {elapsed:.0f} s.")
-    click.echo(f"  Warehouse (open read-only): {settings.published_path}")
-    click.echo("  Dagster UI: make ui, then http://127.0.0.1:3000")
 
 
 @main.command()
 @click.option("--from", "first", default=None, help="First month YYYY-MM (default: 2025-07).")
-@click.option("--to", "last", default=None, help="Last month YYYY-MM (default: the last month ended).")
+@click.option("--to", "last", default=None, help="Last month YYYY-MM (default: the latest with data).")
 def backfill(first: str | None, last: str | None) -> None:
-    """Build and publish once, then write the report pack of every month, one Dagster run a
-    month, one after the other (one DuckDB writer at a time: no lock errors)."""
-    import duckdb
+    """Build and publish once, then write the report pack of every month with data, one
+    Dagster run a month, one after the other (one DuckDB writer at a time)."""
+    from dagster_project.jobs import MAIN_JOB
+    from dagster_project.partitions import FIRST_MONTH
+    from dagster_project.runner import execute_job, report_month, write_report
 
-    from dagster_project.jobs import REPORT_JOB
-    from dagster_project.partitions import FIRST_MONTH, monthly_partitions
-
-    settings = get_settings()
+    start = parse_month(first or FIRST_MONTH)
+    end = parse_month(last) if last else None
+    settings = data_folder()
     started = time.perf_counter()
-    keys = monthly_partitions.get_partition_keys()
-    first = first or FIRST_MONTH
-    last = last or keys[-1]
-    click.echo(f"Building the warehouse for {last} ...")
-    if not execute_main_job(partition_key=last):
-        click.echo("The build failed; nothing was backfilled.", err=True)
-        sys.exit(1)
-    con = duckdb.connect(str(settings.published_path), read_only=True)
-    try:
-        with_data = {f"{m:%Y-%m}" for (m,) in con.execute(
-            "select distinct report_month from marts.fct_staffing_balance").fetchall()}
-    finally:
-        con.close()
-    months = [k for k in keys if first <= k < last and k in with_data]
-    skipped = [k for k in keys if first <= k < last and k not in with_data]
-    if skipped:
-        click.echo(f"No roster data for {', '.join(skipped)}: no report for those months.")
+    click.echo(f"Building the warehouse from {settings.raw_dir} ...")
+    build = execute_job(MAIN_JOB)
+    if not build.success:
+        _finish(started, f"Build failed ({build.failure}); nothing was backfilled.", ok=False)
+    available = months_with_data(settings.published_path)
+    latest, why = report_month(None, available)
+    if latest is None:
+        _finish(started, f"Built and published; no report: {why}.", ok=False)
+    end = min(end or latest, latest)
+    months = [m for m in available if start <= m <= end]
     failed = []
     with click.progressbar(months, label="Report packs") as bar:
         for month in bar:
-            if not execute_main_job(partition_key=month, job_name=REPORT_JOB):
-                failed.append(month)
-    click.echo(f"Backfilled {len(months) + 1} months in {time.perf_counter() - started:.0f} s"
-               + (f"; failed: {', '.join(failed)}" if failed else ""))
-    if failed:
-        sys.exit(1)
+            if not write_report(month).success:
+                failed.append(f"{month:%m/%Y}")
+    line = f"Built, published and reported {len(months)} months ({describe(months)})"
+    _finish(started, line + (f"; failed: {', '.join(failed)}." if failed else "."), ok=not failed)
 
 
 @main.command()
-@click.option("--month", required=True, help="Report month YYYY-MM.")
-def report(month: str) -> None:
+@click.option("--month", default=None, help="Report month YYYY-MM (default: the latest with data).")
+def report(month: str | None) -> None:
     """Write the report pack of a month from the published warehouse (no rebuild)."""
-    from dagster_project.partitions import month_start
-    from dagster_project.reports.build import write_pack
+    from dagster_project.runner import report_month, write_report
 
-    settings = get_settings()
+    requested = parse_month(month) if month else None
+    settings = data_folder()
     if not settings.published_path.exists():
-        click.echo(f"No published warehouse at {settings.published_path}: run `sapnhap run` first.", err=True)
-        sys.exit(1)
+        raise UserError(f"no published warehouse at {settings.published_path}: run `sapnhap run` first.")
     started = time.perf_counter()
-    with click.progressbar(length=1, label=f"Báo cáo tháng {month}") as bar:
-        pack = write_pack(settings.published_path, month_start(month), settings.reports_dir)
-        bar.update(1)
-    click.echo(f"Wrote {len(pack.files)} files for {', '.join(pack.scopes)} to {pack.folder} "
-               f"in {time.perf_counter() - started:.1f} s")
+    target, why = report_month(requested, months_with_data(settings.published_path))
+    if target is None:
+        raise UserError(f"no report: {why}.")
+    outcome = write_report(target)
+    where = settings.reports_dir / f"{target:%Y-%m}"
+    if not outcome.success:
+        _finish(started, f"Report {target:%m/%Y} failed ({outcome.failure}).", ok=False)
+    _finish(started, f"Report {target:%m/%Y} written to {where}.", ok=True)
 
 
 @main.command()
 def check() -> None:
     """Run the quality checks on the last build: row reconciliation, Great Expectations
     suites on raw.*, and every dbt data test. Exits 1 if a blocking check fails."""
-    import subprocess
-
     import duckdb
 
-    from dagster_project.dbt_project import prepare_manifest
+    from dagster_project.dbt_project import DATA_TEST_COMMAND, prepare_manifest, run_dbt
     from dagster_project.ingest import reconcile
     from dagster_project.quality.suites import BLOCKING, SEVERITIES, run_suite
-    from dagster_project.settings import DBT_PROJECT_DIR
 
-    settings = get_settings()
+    settings = data_folder()
     if not settings.working_path.exists():
-        click.echo(f"No build at {settings.working_path}: run `sapnhap run` first.", err=True)
-        sys.exit(1)
+        raise UserError(f"no build at {settings.working_path}: run `sapnhap run` first.")
     failed_blocking = False
     con = duckdb.connect(str(settings.working_path), read_only=True)
     try:
@@ -206,16 +201,10 @@ def check() -> None:
         con.close()
     prepare_manifest()
     click.echo("dbt data tests:")
-    dbt = Path(sys.executable).with_name("dbt")
-    result = subprocess.run(
-        [str(dbt), "test", "--exclude-resource-type", "unit_test", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR)],
-        cwd=DBT_PROJECT_DIR, env={**os.environ, "SAPNHAP_WAREHOUSE_PATH": str(settings.working_path)},
-    )
+    result = run_dbt(DATA_TEST_COMMAND, warehouse=settings.working_path, check=False)
     failed_blocking |= result.returncode != 0
     if failed_blocking:
-        click.echo("Some blocking checks failed.", err=True)
-        sys.exit(1)
+        raise UserError("some blocking checks failed.")
     click.echo("All blocking checks passed.")
 
 

@@ -1,16 +1,16 @@
-"""The project's own DAGSTER_HOME: run history kept, telemetry off, one DuckDB writer.
+"""The Dagster home of a data set: run history kept with the data it describes, telemetry off,
+one DuckDB writer.
 
-`python -m dagster_project.dagster_home [PATH]` creates it (the Makefile does); the CLI
-falls back to it when DAGSTER_HOME is not set.
+Unless DAGSTER_HOME is set, it is `<data folder>/.dagster`, so the runs of a data set are
+found beside it whichever checkout or command started them. `python -m
+dagster_project.dagster_home [PATH]` creates it and prints its path (`make ui` uses it).
 """
 
 import os
 import sys
 from pathlib import Path
 
-from dagster_project.settings import PROJECT_ROOT
-
-DEFAULT_HOME = PROJECT_ROOT / ".dagster_home"
+from dagster_project.settings import get_settings
 
 DAGSTER_YAML = """\
 # Written by dagster_project/dagster_home.py. DuckDB allows one writer at a time: every
@@ -23,8 +23,12 @@ concurrency:
 """
 
 
+def default_home() -> Path:
+    return get_settings().data_dir / ".dagster"
+
+
 def ensure_dagster_home(path: Path | None = None) -> Path:
-    home = (path or Path(os.environ.get("DAGSTER_HOME") or DEFAULT_HOME)).resolve()
+    home = (path or Path(os.environ.get("DAGSTER_HOME") or default_home())).resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists() or config.read_text() != DAGSTER_YAML:

@@ -1,10 +1,16 @@
-"""The one DbtProject, and how its manifest gets built before Dagster loads.
+"""The one DbtProject, and the one place a dbt command line is built.
 
 `@dbt_assets` needs dbt/target/manifest.json at import time. It is built by `dbt parse`
-(Makefile target `manifest`, the CLI and the test suite call `prepare_manifest()`), never
+(Makefile target `manifest`; the CLI and the test suite call `prepare_manifest()`), never
 at import time.
+
+Which DuckDB file dbt writes is passed on the command line (`--vars warehouse_path`, read by
+profiles.yml), never through the environment of the process: `dbt_args` adds it, and every
+dbt call (the Dagster asset, `sapnhap check`, docs, tests) goes through it.
 """
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +22,27 @@ from dagster_project.settings import DBT_PROJECT_DIR
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
+DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+# dbt unit tests check logic, not data: the test suite runs them (tests/dbt); builds don't.
+BUILD_COMMAND = ("build", "--exclude-resource-type", "unit_test")
+DATA_TEST_COMMAND = ("test", "--exclude-resource-type", "unit_test")
+
+
+def dbt_args(command: tuple[str, ...] | list[str], warehouse: Path | None = None) -> list[str]:
+    """The arguments of a dbt command on `warehouse` (an absolute path), without the
+    executable and project flags (DbtCliResource adds those)."""
+    args = list(command)
+    if warehouse is not None:
+        args += ["--vars", json.dumps({"warehouse_path": str(Path(warehouse).resolve())})]
+    return args
+
+
+def run_dbt(command: tuple[str, ...] | list[str], warehouse: Path | None = None,
+            check: bool = True, **kwargs) -> subprocess.CompletedProcess:
+    """Run dbt as a subprocess on this project (for what is not a Dagster asset)."""
+    argv = [str(DBT_EXECUTABLE), *dbt_args(command, warehouse),
+            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    return subprocess.run(argv, check=check, cwd=DBT_PROJECT_DIR, **kwargs)
 
 
 def _sources() -> list[Path]:
@@ -38,36 +65,26 @@ def manifest_is_stale() -> bool:
 def prepare_manifest(force: bool = False) -> Path:
     """Run `dbt parse` when the manifest is missing or older than any dbt source file."""
     if force or manifest_is_stale():
-        dbt = Path(sys.executable).with_name("dbt")
-        subprocess.run(
-            [str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-             "--profiles-dir", str(DBT_PROJECT_DIR)],
-            check=True,
-            cwd=DBT_PROJECT_DIR,
-        )
+        run_dbt(["parse", "--quiet"])
     return MANIFEST_PATH
-
-
-if __name__ == "__main__":
-    prepare_manifest(force="--force" in sys.argv)
 
 
 def generate_docs(warehouse_path: Path, out_dir: Path) -> Path:
     """`dbt docs generate --static` against `warehouse_path`; the single-file site is copied
     to `<out_dir>/index.html` (opens offline, no server needed)."""
-    import os
     import shutil
     import tempfile
 
-    dbt = Path(sys.executable).with_name("dbt")
     with tempfile.TemporaryDirectory(prefix="sapnhap_docs_") as target:
-        env = dict(os.environ, SAPNHAP_WAREHOUSE_PATH=str(warehouse_path))
-        subprocess.run(
-            [str(dbt), "docs", "generate", "--static", "--quiet",
-             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-             "--target-path", target],
-            check=True, cwd=DBT_PROJECT_DIR, env=env,
-        )
+        run_dbt(["docs", "generate", "--static", "--quiet", "--target-path", target],
+                warehouse=warehouse_path)
         out_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(Path(target) / "static_index.html", out_dir / "index.html")
-    return out_dir / "index.html"
+        page = out_dir / "index.html"
+        tmp = out_dir / f".index.html.{os.getpid()}.tmp"
+        shutil.copyfile(Path(target) / "static_index.html", tmp)
+        os.replace(tmp, page)
+    return page
+
+
+if __name__ == "__main__":
+    prepare_manifest(force="--force" in sys.argv)

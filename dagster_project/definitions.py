@@ -1,14 +1,12 @@
 """The one Definitions object: gather what each stage defines; apply executor and jobs once."""
 
-import sys
-from pathlib import Path
-
 from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
 from dagster_project.assets import ingest, publish, quality, reference, reports, transform
-from dagster_project.dbt_project import dbt_project
+from dagster_project.dbt_project import DBT_EXECUTABLE, dbt_project
 from dagster_project.jobs import jobs, schedules, sensors
+from dagster_project.resources import Warehouse
 
 defs = Definitions(
     assets=[
@@ -24,10 +22,8 @@ defs = Definitions(
     sensors=sensors,
     executor=in_process_executor,
     resources={
-        "dbt": DbtCliResource(
-            project_dir=dbt_project,
-            # The dbt of this environment, found without relying on PATH.
-            dbt_executable=str(Path(sys.executable).with_name("dbt")),
-        )
+        # The dbt of this environment, found without relying on PATH.
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE)),
+        "warehouse": Warehouse(),
     },
 )

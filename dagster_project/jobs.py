@@ -1,46 +1,62 @@
-"""Jobs, the schedule and the sensor.
+"""Jobs, the schedule and the sensors: what runs when, and for which month.
 
-The main job builds the whole warehouse from every delivered file, publishes it, and writes
-the report pack of one month (its partition). The schedule runs it at 06:00 on the 1st of
-each month (Asia/Ho_Chi_Minh) for the month just ended; the sensor runs it when files in
-raw/ change.
+- `monthly_build` builds the whole warehouse from every delivered file, runs the checks and
+  publishes it. It has no month: the warehouse holds every month.
+- `monthly_report` writes the report pack of one month (a partition) from the published
+  warehouse. A month without any roster writes nothing and says so; its partition stays
+  missing, as its pack is missing on disk.
+- The schedule builds at 06:00 on the 1st (Asia/Ho_Chi_Minh). Provinces deliver the month
+  just ended during the following days, so at 06:00 it is usually missing: the build
+  publishes what has arrived and the report follows the latest month with data.
+- `raw_files_sensor` builds again whenever files in raw/ change (a province delivers).
+- `report_after_build` writes the report of the latest month with data after every
+  successful build started by the schedule, the sensor or the UI (the CLI reports itself).
+  A month some provinces have not delivered yet is reported as provisional, naming them;
+  when their files arrive the sensor rebuilds and the report is written again.
 """
 
 import os
 
 from dagster import (
     AssetSelection,
+    DagsterRunStatus,
     DefaultScheduleStatus,
     DefaultSensorStatus,
     RunRequest,
+    RunStatusSensorContext,
+    ScheduleEvaluationContext,
     SensorEvaluationContext,
     SkipReason,
-    build_schedule_from_partitioned_job,
     define_asset_job,
+    run_status_sensor,
+    schedule,
     sensor,
 )
 
-from dagster_project.partitions import monthly_partitions
+from dagster_project.partitions import TIMEZONE, last_ended_month, monthly_partitions
 from dagster_project.settings import get_settings
+from dagster_project.warehouse.months import months_with_data
 from dagster_project.warehouse.raw_files import last_built, raw_fingerprint
 
 MAIN_JOB = "monthly_build"
+REPORT_JOB = "monthly_report"
+REPORT_GROUP = "reports"
+TRIGGER_TAG = "sapnhap/trigger"
+MONTH_TAG = "sapnhap/month"
+CLI_TRIGGER = "cli"
 
 monthly_build = define_asset_job(
     MAIN_JOB,
-    selection=AssetSelection.all(),
-    partitions_def=monthly_partitions,
+    selection=AssetSelection.all() - AssetSelection.groups(REPORT_GROUP),
     description=(
-        "Load the reference data and every delivery, build the marts, run the checks, "
-        "publish the warehouse, and write the report pack of the month."
+        "Load the reference data and every delivery, build the marts, run the checks and "
+        "publish the warehouse (every month at once)."
     ),
 )
 
-REPORT_JOB = "monthly_report"
-
 monthly_report = define_asset_job(
     REPORT_JOB,
-    selection=AssetSelection.groups("reports"),
+    selection=AssetSelection.groups(REPORT_GROUP),
     partitions_def=monthly_partitions,
     description=(
         "Write the report pack of a month from the published warehouse, without rebuilding: "
@@ -48,14 +64,22 @@ monthly_report = define_asset_job(
     ),
 )
 
-monthly_schedule = build_schedule_from_partitioned_job(
-    monthly_build,
+
+@schedule(
+    cron_schedule="0 6 1 * *",
+    execution_timezone=TIMEZONE,
+    job=monthly_build,
     name="monthly_report_schedule",
-    hour_of_day=6,
-    minute_of_hour=0,
-    description="06:00 on the 1st of each month (Asia/Ho_Chi_Minh): build, publish and report the month just ended.",
     default_status=DefaultScheduleStatus.RUNNING,
+    description=(
+        "06:00 on the 1st of each month (Asia/Ho_Chi_Minh): build and publish what has "
+        "arrived; the report of the latest month with data follows (report_after_build)."
+    ),
 )
+def monthly_schedule(context: ScheduleEvaluationContext):
+    month = last_ended_month(context.scheduled_execution_time)
+    return RunRequest(run_key=f"scheduled-{month}",
+                      tags={TRIGGER_TAG: "monthly_report_schedule", MONTH_TAG: month})
 
 
 def _sensor_default() -> DefaultSensorStatus:
@@ -70,7 +94,7 @@ def _sensor_default() -> DefaultSensorStatus:
     job=monthly_build,
     minimum_interval_seconds=60,
     default_status=_sensor_default(),
-    description="Starts a build of the latest month when files in raw/ are added, changed or removed.",
+    description="Builds and publishes again when files in raw/ are added, changed or removed.",
 )
 def raw_files_sensor(context: SensorEvaluationContext):
     settings = get_settings()
@@ -80,11 +104,36 @@ def raw_files_sensor(context: SensorEvaluationContext):
     context.update_cursor(fingerprint)
     if fingerprint == last_built(settings.build_dir):
         return SkipReason("The published warehouse was built from these files already.")
+    return RunRequest(run_key=f"raw-{fingerprint}", tags={TRIGGER_TAG: "raw_files_sensor"})
+
+
+def report_request(run_id: str, trigger: str | None) -> RunRequest | SkipReason:
+    """After a successful build: the report run of the latest month with data, if any."""
+    if trigger == CLI_TRIGGER:
+        return SkipReason("Built by the command line, which writes its own report.")
+    settings = get_settings()
     last = monthly_partitions.get_last_partition_key()
-    return RunRequest(run_key=f"raw-{fingerprint}", partition_key=last,
-                      tags={"sapnhap/trigger": "raw_files_sensor"})
+    months = [m for m in months_with_data(settings.published_path) if f"{m:%Y-%m}" <= last]
+    if not months:
+        return SkipReason("No month after the merger has a roster yet: no report to write.")
+    month = f"{months[-1]:%Y-%m}"
+    return RunRequest(run_key=f"report-{run_id}", partition_key=month,
+                      tags={TRIGGER_TAG: "report_after_build", MONTH_TAG: month})
+
+
+@run_status_sensor(
+    run_status=DagsterRunStatus.SUCCESS,
+    name="report_after_build",
+    monitored_jobs=[monthly_build],
+    request_job=monthly_report,
+    default_status=_sensor_default(),
+    description="After each successful build, writes the report of the latest month with data.",
+)
+def report_after_build(context: RunStatusSensorContext):
+    run = context.dagster_run
+    return report_request(run.run_id, run.tags.get(TRIGGER_TAG))
 
 
 jobs = [monthly_build, monthly_report]
 schedules = [monthly_schedule]
-sensors = [raw_files_sensor]
+sensors = [raw_files_sensor, report_after_build]

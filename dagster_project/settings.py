@@ -1,20 +1,25 @@
 """One place for settings: where the data lives and where the warehouse is built.
 
-`SAPNHAP_DATA_DIR` (default `./data`, relative to the working directory) holds `raw/` (what
-provinces deliver, plus the shipped reference data) and `marts/` (what the pipeline publishes).
-Everything else derives from it, so a whole data set can live outside the repository.
+`SAPNHAP_DATA_DIR` holds `raw/` (what provinces deliver, plus the shipped reference data) and
+`marts/` (what the pipeline publishes); unset, it is the `data/` folder of this checkout, so a
+command works the same from any working directory. A relative value is resolved against the
+working directory the first time it is read in a process, and that absolute path is kept:
+steps that run later with another working directory (dbt runs in `dbt/`) see the same folder.
 """
 
 import os
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 # The reference data shipped with the project; copied into raw/reference/ when a data folder
 # lacks it, so any SAPNHAP_DATA_DIR works on a fresh clone.
-SHIPPED_REFERENCE_DIR = PROJECT_ROOT / "data" / "raw" / "reference"
+SHIPPED_REFERENCE_DIR = DEFAULT_DATA_DIR / "raw" / "reference"
 
+DATA_DIR_ENV = "SAPNHAP_DATA_DIR"
 WAREHOUSE_FILE = "warehouse.duckdb"
 
 
@@ -60,7 +65,19 @@ class Settings:
     def docs_dir(self) -> Path:
         return self.marts_dir / "docs"
 
+    @property
+    def is_default(self) -> bool:
+        return self.data_dir == DEFAULT_DATA_DIR
+
+
+@cache
+def _resolved(value: str | None) -> Path:
+    if not value:
+        return DEFAULT_DATA_DIR
+    return Path(value).expanduser().resolve()
+
 
 def get_settings() -> Settings:
-    """Read the environment now (not at import), so tests can point it elsewhere."""
-    return Settings(data_dir=Path(os.environ.get("SAPNHAP_DATA_DIR", "data")).resolve())
+    """The settings of the data folder named by SAPNHAP_DATA_DIR now (tests point it
+    elsewhere), its path resolved once per value and process."""
+    return Settings(data_dir=_resolved(os.environ.get(DATA_DIR_ENV)))

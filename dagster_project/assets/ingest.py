@@ -4,12 +4,11 @@ Thin wiring around dagster_project.ingest: open the working warehouse, ingest on
 (checkpoint), report rows read / loaded / quarantined and the top quarantine reasons.
 """
 
-import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from dagster_project.ingest import ORDER, IngestResult, ingest_table
 from dagster_project.ingest.rules import RULES
-from dagster_project.settings import get_settings
+from dagster_project.resources import Warehouse
 
 OWNERS = ["team:sapnhap"]
 REFERENCE_DEPS = [AssetKey(["raw", "ref_units_pre"]), AssetKey(["raw", "ref_units_post"])]
@@ -68,14 +67,9 @@ def _ingest_asset(table: str, deps: list[AssetKey]):
         pool="duckdb",
         description=DESCRIPTIONS[table],
     )
-    def _ingest(context: AssetExecutionContext) -> MaterializeResult:
-        settings = get_settings()
-        settings.working_path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(settings.working_path))
-        try:
-            result = ingest_table(con, settings.raw_dir, table)
-        finally:
-            con.close()
+    def _ingest(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
+        with warehouse.working() as con:
+            result = ingest_table(con, warehouse.paths().raw_dir, table)
         context.log.info(
             f"raw.{table}: {result.rows_read} rows read, {result.rows_loaded} loaded, "
             f"{result.rows_quarantined} quarantined from {len(result.files)} file(s)/sheet(s)"

@@ -5,7 +5,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 
 from dagster_project.assets.transform import sapnhap_dbt_models
 from dagster_project.dbt_project import generate_docs
-from dagster_project.settings import get_settings
+from dagster_project.resources import Warehouse
 from dagster_project.warehouse.publish import export_parquet, publish
 from dagster_project.warehouse.raw_files import raw_fingerprint, record_built
 
@@ -25,8 +25,8 @@ PUBLISHED_WAREHOUSE = AssetKey(["published", "warehouse"])
         "blocking check of the run passed; a failed run leaves the previous one untouched."
     ),
 )
-def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
-    settings = get_settings()
+def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
+    settings = warehouse.paths()
     fingerprint = raw_fingerprint(settings.raw_dir)
     result = publish(settings.working_path, settings.published_path)
     record_built(settings.build_dir, fingerprint)
@@ -52,8 +52,8 @@ def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
     pool="duckdb",
     description="The dbt documentation of every model and column, as one offline page: `marts/docs/index.html`.",
 )
-def dbt_docs(context: AssetExecutionContext) -> MaterializeResult:
-    settings = get_settings()
+def dbt_docs(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
+    settings = warehouse.paths()
     page = generate_docs(settings.working_path, settings.docs_dir)
     return MaterializeResult(metadata={"path": MetadataValue.path(str(page)),
                                        "size_bytes": page.stat().st_size})

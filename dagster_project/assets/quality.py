@@ -8,22 +8,17 @@ Per table raw.<units|lineage|personnel|decisions>:
 Each opens the working warehouse read-only (the duckdb pool keeps writers out meanwhile).
 """
 
-import duckdb
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue, asset_check
 
 from dagster_project.ingest import ORDER, reconcile
 from dagster_project.quality.suites import BLOCKING
-from dagster_project.settings import get_settings
+from dagster_project.resources import Warehouse
 
 DESCRIPTIONS = {
     "structure": "Great Expectations: exactly the contract's columns plus provenance.",
     "identity": "Great Expectations: provenance on every row, keys present, well formed and unique.",
     "soft": "Great Expectations: enumerations and bounds of the contract (warning).",
 }
-
-
-def _connect():
-    return duckdb.connect(str(get_settings().working_path), read_only=True)
 
 
 def _reconcile_check(table: str):
@@ -35,12 +30,9 @@ def _reconcile_check(table: str):
         description="Every input row ends in exactly one place: for each current file, rows read = "
                     "rows loaded + rows quarantined, counted in the tables.",
     )
-    def _check() -> AssetCheckResult:
-        con = _connect()
-        try:
+    def _check(warehouse: Warehouse) -> AssetCheckResult:
+        with warehouse.working(read_only=True) as con:
             report = reconcile(con, table)
-        finally:
-            con.close()
         bad = report.filter(~report["ok"])
         lines = ["| file | sheet | status | read | loaded (found) | quarantined (found) |",
                  "|---|---|---|---|---|---|"]
@@ -71,14 +63,11 @@ def _gx_check(table: str, severity: str):
         pool="duckdb",
         description=DESCRIPTIONS[severity],
     )
-    def _check() -> AssetCheckResult:
+    def _check(warehouse: Warehouse) -> AssetCheckResult:
         from dagster_project.quality.suites import run_suite
 
-        con = _connect()
-        try:
+        with warehouse.working(read_only=True) as con:
             result = run_suite(con, table, severity)
-        finally:
-            con.close()
         return AssetCheckResult(
             passed=result.success,
             severity=AssetCheckSeverity.ERROR if BLOCKING[severity] else AssetCheckSeverity.WARN,

@@ -1,6 +1,5 @@
 """Reference stage: the real administrative units and lineage, loaded into raw.ref_*."""
 
-import duckdb
 from dagster import (
     AssetCheckResult,
     AssetCheckSpec,
@@ -11,7 +10,8 @@ from dagster import (
     asset,
 )
 
-from dagster_project.settings import SHIPPED_REFERENCE_DIR, get_settings
+from dagster_project.resources import Warehouse
+from dagster_project.settings import SHIPPED_REFERENCE_DIR
 from dagster_project.warehouse.reference import (
     REFERENCE_FILES,
     ensure_reference,
@@ -44,15 +44,11 @@ def _reference_asset(table: str, file_name: str):
             )
         ],
     )
-    def _load(context: AssetExecutionContext) -> MaterializeResult:
-        settings = get_settings()
+    def _load(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
+        settings = warehouse.paths()
         ensure_reference(settings.reference_dir, SHIPPED_REFERENCE_DIR)
-        settings.working_path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(settings.working_path))
-        try:
+        with warehouse.working() as con:
             loaded = load_reference_table(con, settings.reference_dir, table)
-        finally:
-            con.close()
         context.log.info(f"{file_name}: {loaded.rows_loaded} rows into raw.{table}")
         return MaterializeResult(
             metadata={

@@ -1,6 +1,5 @@
 """Transform stage: the dbt project (staging -> intermediate -> marts), tests as checks."""
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,8 +11,8 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from dagster_project.dbt_project import dbt_project
-from dagster_project.settings import get_settings
+from dagster_project.dbt_project import BUILD_COMMAND, dbt_args, dbt_project
+from dagster_project.resources import Warehouse
 
 OWNERS = ["team:sapnhap"]
 
@@ -42,21 +41,14 @@ class SapnhapTranslator(DagsterDbtTranslator):
 translator = SapnhapTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-def dbt_env() -> dict[str, str]:
-    """Point dbt at the working warehouse of the current data folder (absolute path)."""
-    return {"SAPNHAP_WAREHOUSE_PATH": str(get_settings().working_path)}
-
-
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
     pool="duckdb",
 )
-def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    os.environ.update(dbt_env())
-    # dbt unit tests check logic, not data: the test suite runs them (tests/dbt), runs don't.
-    invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context)
+def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+    invocation = dbt.cli(dbt_args(BUILD_COMMAND, warehouse.paths().working_path), context=context)
     # Row counts of every model as metadata (dagster/row_count), read after the build.
     yield from invocation.stream().fetch_row_counts()
 

@@ -1,16 +1,22 @@
 """Write the report pack of one month from the published warehouse:
 `<reports_dir>/<YYYY-MM>/` holds one workbook and one HTML page for the nation and for each
-province with data."""
+province with data. Files are written beside their final name and renamed into place, and
+nothing (not even the folder) is created for a month without data."""
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from dagster_project.reports.content import build_reports
+from dagster_project.reports.content import build_reports, latest_month, report_provinces
 from dagster_project.reports.excel import write_workbook
 from dagster_project.reports.html import write_html
+
+
+class NoDataForMonth(ValueError):
+    """The month has no roster in the warehouse: the message says which month has."""
 
 
 @dataclass(frozen=True)
@@ -20,16 +26,33 @@ class Pack:
     scopes: list[str]
 
 
+def _atomic(write, path: Path) -> Path:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
 def write_pack(warehouse: Path, month: date, reports_dir: Path) -> Pack:
-    folder = reports_dir / f"{month:%Y-%m}"
-    folder.mkdir(parents=True, exist_ok=True)
+    if not Path(warehouse).exists():
+        raise NoDataForMonth(f"no published warehouse at {warehouse}")
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
+        if not report_provinces(con, month):
+            latest = latest_month(con)
+            raise NoDataForMonth(
+                f"no province has a roster for {month:%m/%Y}"
+                + (f" (latest month with data: {latest:%m/%Y})" if latest else ""))
         reports = build_reports(con, month)
     finally:
         con.close()
+    folder = reports_dir / f"{month:%Y-%m}"
+    folder.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     for report in reports:
-        files.append(write_workbook(report, folder / f"{report.file_stem}.xlsx"))
-        files.append(write_html(report, folder / f"{report.file_stem}.html"))
+        files.append(_atomic(lambda p, r=report: write_workbook(r, p), folder / f"{report.file_stem}.xlsx"))
+        files.append(_atomic(lambda p, r=report: write_html(r, p), folder / f"{report.file_stem}.html"))
     return Pack(folder=folder, files=files, scopes=[r.scope_code for r in reports])

@@ -22,9 +22,11 @@ class PipelineRun:
 
 
 def run_pipeline() -> bool:
-    from dagster_project.cli import execute_main_job
+    """`sapnhap run --month E2E_THROUGH`: build, publish, report; True if all of it worked."""
+    from dagster_project.partitions import month_start
+    from dagster_project.runner import run_month
 
-    return execute_main_job(partition_key=E2E_THROUGH)
+    return run_month(month_start(E2E_THROUGH)).ok
 
 
 @pytest.fixture(scope="session")

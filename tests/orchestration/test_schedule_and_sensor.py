@@ -1,8 +1,11 @@
-"""The monthly schedule picks the month just ended; the sensor fires on changed files."""
+"""When runs start and for which month: the schedule at 06:00 on the 1st, the sensor on
+changed files, and the report after a build (the latest month with data, never the clock's
+month when that month has not been delivered)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import duckdb
 from dagster import (
     DagsterInstance,
     RunRequest,
@@ -11,8 +14,9 @@ from dagster import (
     build_sensor_context,
 )
 
-from dagster_project.jobs import monthly_schedule, raw_files_sensor
-from dagster_project.partitions import month_start, monthly_partitions
+from dagster_project.jobs import monthly_schedule, raw_files_sensor, report_request
+from dagster_project.partitions import last_ended_month, month_start, monthly_partitions
+from dagster_project.runner import report_month
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -29,20 +33,77 @@ def test_schedule_runs_at_six_on_the_first_in_vietnam_time():
     assert monthly_schedule.execution_timezone == "Asia/Ho_Chi_Minh"
 
 
-def test_schedule_on_1_august_2026_builds_july_2026():
+def test_schedule_on_1_august_2026_builds_and_names_july_2026():
     requests = _requests(datetime(2026, 8, 1, 6, 0, tzinfo=VN))
-    assert [r.partition_key for r in requests] == ["2026-07"]
+    assert len(requests) == 1
+    assert requests[0].tags["sapnhap/month"] == "2026-07"
+    assert requests[0].partition_key is None  # the build holds every month
 
 
-def test_schedule_on_1_january_builds_december_of_the_year_before():
+def test_schedule_on_1_january_names_december_of_the_year_before():
     requests = _requests(datetime(2026, 1, 1, 6, 0, tzinfo=VN))
-    assert [r.partition_key for r in requests] == ["2025-12"]
+    assert requests[0].tags["sapnhap/month"] == "2025-12"
+
+
+def test_the_month_just_ended_is_read_in_vietnam_time():
+    # 23:30 UTC on 30 Nov is 06:30 on 1 Dec in Hà Nội: November has ended there.
+    assert last_ended_month(datetime(2026, 11, 30, 23, 30, tzinfo=ZoneInfo("UTC"))) == "2026-11"
+    assert last_ended_month(datetime(2026, 11, 30, 16, 0, tzinfo=ZoneInfo("UTC"))) == "2026-10"
 
 
 def test_partitions_start_in_july_2025():
     keys = monthly_partitions.get_partition_keys(current_time=datetime(2025, 10, 15, tzinfo=VN))
     assert keys == ["2025-07", "2025-08", "2025-09"]
     assert month_start("2025-09").isoformat() == "2025-09-01"
+
+
+DATA = [date(2025, 7, 1), date(2025, 8, 1), date(2025, 9, 1), date(2025, 10, 1)]
+
+
+def test_without_a_month_the_latest_month_with_data_is_reported_whatever_the_day():
+    # The 1st of the month after the data end, before deliveries arrive; a month later; a
+    # year later: always October, the last month with data (the old default, the month just
+    # ended, had no data and failed).
+    for today in (date(2025, 11, 1), date(2025, 12, 1), date(2026, 11, 1)):
+        last_ended = month_start(last_ended_month(datetime(today.year, today.month, today.day, 6, 5, tzinfo=VN)))
+        assert report_month(None, DATA, last_ended) == (date(2025, 10, 1), "")
+
+
+def test_a_month_with_data_that_has_not_ended_is_not_reported_yet():
+    # On 15 October the October rosters dated mid-month are in, but October has not ended.
+    month, why = report_month(None, DATA, date(2025, 9, 1))
+    assert month == date(2025, 9, 1) and why == ""
+    month, why = report_month(date(2025, 10, 1), DATA, date(2025, 9, 1))
+    assert month is None and "has not ended" in why
+
+
+def test_a_requested_month_without_data_is_refused_with_the_months_that_have_data():
+    month, why = report_month(date(2025, 11, 1), DATA, date(2026, 11, 1))
+    assert month is None
+    assert why == "no province has a roster for 11/2025 (months with data: 07/2025 to 10/2025)"
+
+
+def _published_with_months(settings, months):
+    settings.published_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.published_path))
+    con.execute("create schema marts")
+    con.execute("create table marts.fct_staffing_balance (report_month date, unit_code varchar)")
+    con.executemany("insert into marts.fct_staffing_balance values (?, 'u')", [[m] for m in months])
+    con.close()
+
+
+def test_after_a_build_the_report_follows_the_latest_month_with_data(data_dir):
+    from dagster_project.settings import get_settings
+
+    settings = get_settings()
+    assert isinstance(report_request("run-1", "raw_files_sensor"), SkipReason)  # nothing published
+    _published_with_months(settings, DATA)
+    request = report_request("run-2", "monthly_report_schedule")
+    assert isinstance(request, RunRequest)
+    assert request.partition_key == "2025-10"
+    assert request.run_key == "report-run-2"
+    # A build the command line started: the command writes its own report.
+    assert isinstance(report_request("run-3", "cli"), SkipReason)
 
 
 def test_sensor_fires_once_per_change_of_raw_files(data_dir):

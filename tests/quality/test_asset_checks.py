@@ -4,6 +4,7 @@ import duckdb
 from dagster import AssetCheckSeverity, AssetKey, materialize
 
 from dagster_project.assets import ingest, quality, reference
+from dagster_project.resources import Warehouse
 from dagster_project.settings import get_settings
 from tests.ingest.conftest import (
     DECISIONS_HEADER,
@@ -26,7 +27,8 @@ def deliver(raw, personnel_rows):
 
 
 def run_all():
-    return materialize([*reference.assets, *ingest.assets, *quality.asset_checks], raise_on_error=False)
+    return materialize([*reference.assets, *ingest.assets, *quality.asset_checks],
+                       resources={"warehouse": Warehouse()}, raise_on_error=False)
 
 
 def check_named(table: str, name: str):
@@ -71,11 +73,11 @@ def test_checks_fail_on_a_tampered_table_and_soft_rules_only_warn(data_dir):
     con.execute("delete from raw.personnel where source_row = 2")
     con.execute("update raw.personnel set salary_coefficient = 12 where source_row = 3")
     con.close()
-    reconciled = check_named("personnel", "rows_reconcile")()
+    reconciled = check_named("personnel", "rows_reconcile")(Warehouse())
     assert not reconciled.passed and reconciled.metadata["files_failing"].value == 1
-    soft = check_named("personnel", "gx_soft")()
+    soft = check_named("personnel", "gx_soft")(Warehouse())
     assert not soft.passed and soft.severity == AssetCheckSeverity.WARN
-    identity = check_named("personnel", "gx_identity")()
+    identity = check_named("personnel", "gx_identity")(Warehouse())
     assert identity.passed
     assert check_named("personnel", "gx_identity").check_specs_by_output_name
     assert [s.blocking for s in check_named("personnel", "gx_soft").check_specs] == [False]

@@ -1,0 +1,146 @@
+"""Run the jobs in process, as the command line does, and say what happened in one line.
+
+`run_month` is `sapnhap run`: build and publish every month, then write the report pack of
+the requested month, or of the latest month with data. Both are Dagster runs recorded in the
+data set's instance (they show in the UI). Its `Outcome.line` is the last line the command
+prints: built or not, published (and whether the published file changed), report written or
+why not. No clock is read except to know which months have ended.
+"""
+
+import contextlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from dagster_project.partitions import last_ended_month, month_start
+from dagster_project.settings import get_settings
+from dagster_project.warehouse.months import describe, months_with_data
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    success: bool
+    run_id: str
+    materialized: int
+    failure: str | None  # the cause of the first failure, one line
+
+
+def _root_cause(error) -> str:
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    text = (error.message or "").strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def execute_job(job_name: str, partition_key: str | None = None) -> JobOutcome:
+    """Run a job in process, recorded in the Dagster instance of the data set. dbt's own log
+    lines go to `<build>/last_<job>.log`, not the console."""
+    from dagster import DagsterEventType, DagsterInstance
+
+    from dagster_project.dagster_home import ensure_dagster_home
+    from dagster_project.dbt_project import prepare_manifest
+    from dagster_project.jobs import CLI_TRIGGER, MONTH_TAG, TRIGGER_TAG
+
+    ensure_dagster_home()
+    prepare_manifest()
+    from dagster_project.definitions import defs
+
+    settings = get_settings()
+    job = defs.resolve_job_def(job_name)
+    tags = {TRIGGER_TAG: CLI_TRIGGER, "sapnhap/data_dir": str(settings.data_dir)}
+    if partition_key:
+        tags[MONTH_TAG] = partition_key
+    log = settings.build_dir / f"last_{job_name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with DagsterInstance.get() as instance, open(log, "w", encoding="utf-8") as out, \
+            contextlib.redirect_stdout(out):
+        result = job.execute_in_process(
+            instance=instance,
+            partition_key=partition_key,
+            raise_on_error=False,
+            tags=tags,
+            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+        )
+    failure = None
+    for event in result.all_events:
+        if event.is_step_failure:
+            failure = f"{event.step_key}: {_root_cause(event.event_specific_data.error)}"
+            break
+        if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if not evaluation.passed and evaluation.blocking:
+                failure = (f"blocking check {evaluation.check_name} failed on "
+                           f"{evaluation.asset_key.to_user_string()}")
+                break
+    if failure:
+        failure += f"; details in {log}"
+    materialized = sum(1 for e in result.all_events if e.is_step_materialization)
+    return JobOutcome(result.success, result.run_id, materialized, failure)
+
+
+def report_month(requested: date | None, available: list[date],
+                 last_ended: date | None = None) -> tuple[date | None, str]:
+    """The month to report, or None and why: the requested month if it has ended and has
+    data; without a request, the latest month with data that has ended."""
+    last = last_ended or month_start(last_ended_month())
+    if requested is not None:
+        if requested > last:
+            return None, f"{requested:%m/%Y} has not ended yet (last ended: {last:%m/%Y})"
+        if requested not in available:
+            return None, (f"no province has a roster for {requested:%m/%Y} "
+                          f"(months with data: {describe(available)})")
+        return requested, ""
+    ended = [m for m in available if m <= last]
+    if not ended:
+        return None, f"no month with data has ended yet (months with data: {describe(available)})"
+    return ended[-1], ""
+
+
+def write_report(month: date) -> JobOutcome:
+    from dagster_project.jobs import REPORT_JOB
+
+    return execute_job(REPORT_JOB, partition_key=f"{month:%Y-%m}")
+
+
+def _file_state(path: Path) -> tuple | None:
+    try:
+        s = path.stat()
+    except FileNotFoundError:
+        return None
+    return (s.st_ino, s.st_size, s.st_mtime_ns)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    line: str
+    built: bool
+    published_changed: bool
+    month: date | None  # the report month, written or attempted
+    report_written: bool
+
+
+def run_month(requested: date | None = None) -> Outcome:
+    """Build and publish, then report `requested` (or the latest month with data)."""
+    from dagster_project.jobs import MAIN_JOB
+
+    settings = get_settings()
+    before = _file_state(settings.published_path)
+    build = execute_job(MAIN_JOB)
+    changed = _file_state(settings.published_path) != before
+    published = (f"published {settings.published_path} (replaced)" if changed
+                 else f"the published warehouse was left as it was ({settings.published_path})")
+    if not build.success:
+        return Outcome(False, f"Build failed ({build.failure}); {published}; no report written.",
+                       False, changed, None, False)
+    target, why = report_month(requested, months_with_data(settings.published_path))
+    if target is None:
+        return Outcome(False, f"Built and {published}; no report: {why}.", True, changed,
+                       requested, False)
+    report = write_report(target)
+    where = settings.reports_dir / f"{target:%Y-%m}"
+    if report.success and where.is_dir():
+        return Outcome(True, f"Built and {published}; report {target:%m/%Y} written to {where}.",
+                       True, changed, target, True)
+    return Outcome(False, f"Built and {published}; report {target:%m/%Y} failed ({report.failure}).",
+                   True, changed, target, False)
