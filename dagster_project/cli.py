@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from dagster_project import guard
+from dagster_project.guard import RunInProgress
 from dagster_project.settings import DATA_DIR_ENV, SHIPPED_REFERENCE_DIR, Settings, get_settings
 from dagster_project.warehouse.months import MonthError, describe, months_with_data, parse_month
 
@@ -28,7 +30,7 @@ class Group(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except MonthError as e:
+        except (MonthError, RunInProgress) as e:
             raise UserError(str(e)) from None
 
 
@@ -96,14 +98,15 @@ def run(month: str | None) -> None:
         _, why = report_month(requested, [requested])
         if why:  # a month that has not ended: known before building
             raise UserError(f"no report: {why}.")
-    ensure_reference(settings.reference_dir, SHIPPED_REFERENCE_DIR)
-    if not has_personnel(settings.raw_dir):
-        click.echo(f"No personnel files in {settings.raw_dir / 'personnel'}: generating the demo data set.")
-        from dagster_project.synth import generate as run_generator
+    with guard.exclusive(settings, "sapnhap run"):
+        ensure_reference(settings.reference_dir, SHIPPED_REFERENCE_DIR)
+        if not has_personnel(settings.raw_dir):
+            click.echo(f"No personnel files in {settings.raw_dir / 'personnel'}: generating the demo data set.")
+            from dagster_project.synth import generate as run_generator
 
-        run_generator(settings.raw_dir, provinces="default", progress=True)
-    click.echo(f"Building the warehouse from {settings.raw_dir} ...")
-    outcome = run_month(requested)
+            run_generator(settings.raw_dir, provinces="default", progress=True)
+        click.echo(f"Building the warehouse from {settings.raw_dir} ...")
+        outcome = run_month(requested)
     _finish(started, outcome.line, ok=outcome.ok)
 
 
@@ -119,14 +122,20 @@ def _finish(started: float, line: str, ok: bool) -> None:
 def backfill(first: str | None, last: str | None) -> None:
     """Build and publish once, then write the report pack of every month with data, one
     Dagster run a month, one after the other (one DuckDB writer at a time)."""
-    from dagster_project.jobs import MAIN_JOB
     from dagster_project.partitions import FIRST_MONTH
-    from dagster_project.runner import execute_job, report_month, write_report
 
     start = parse_month(first or FIRST_MONTH)
     end = parse_month(last) if last else None
     settings = data_folder()
     started = time.perf_counter()
+    with guard.exclusive(settings, "sapnhap backfill"):
+        _backfill(settings, start, end, started)
+
+
+def _backfill(settings, start, end, started) -> None:
+    from dagster_project.jobs import MAIN_JOB
+    from dagster_project.runner import execute_job, report_month, write_report
+
     click.echo(f"Building the warehouse from {settings.raw_dir} ...")
     build = execute_job(MAIN_JOB)
     if not build.success:

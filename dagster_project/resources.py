@@ -2,16 +2,21 @@
 
 Assets never read settings or open DuckDB themselves: they ask the `warehouse` resource,
 so one place decides which folder a run reads (SAPNHAP_DATA_DIR, resolved once) and how the
-working file is opened (created on first use, always closed).
+working file is opened (created on first use, always closed). For the length of a run the
+resource holds the data folder's run lock (dagster_project/guard.py): a second run on the same
+folder stops at once, and the leftovers of a run that died are cleared first.
 """
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import duckdb
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
+from pydantic import PrivateAttr
 
+from dagster_project import guard
 from dagster_project.settings import Settings, get_settings
 
 
@@ -20,9 +25,29 @@ class Warehouse(ConfigurableResource):
     checkout's data/)."""
 
     data_dir: str = ""
+    _stack: ExitStack | None = PrivateAttr(default=None)
 
     def paths(self) -> Settings:
         return Settings(Path(self.data_dir).resolve()) if self.data_dir else get_settings()
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        run = context.dagster_run
+        if run is None or context.instance is None:
+            return  # outside a run (direct invocation in tests)
+        settings = self.paths()
+        self._stack = ExitStack()
+        self._stack.enter_context(guard.exclusive(settings, f"Dagster run {run.run_id} ({run.job_name})"))
+        context.instance.add_run_tags(run.run_id, {guard.DATA_DIR_TAG: str(settings.data_dir),
+                                                   guard.PID_TAG: str(os.getpid())})
+        recovered = guard.recover(context.instance, settings, current_run_id=run.run_id)
+        if recovered and context.log:
+            context.log.warning(f"Marked {len(recovered)} run(s) of a dead process as failed and "
+                                f"freed their pool slots: {', '.join(recovered)}")
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._stack is not None:
+            self._stack.close()
+            self._stack = None
 
     @contextmanager
     def working(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

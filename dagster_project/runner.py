@@ -8,10 +8,12 @@ why not. No clock is read except to know which months have ended.
 """
 
 import contextlib
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from dagster_project import guard
 from dagster_project.partitions import last_ended_month, month_start
 from dagster_project.settings import get_settings
 from dagster_project.warehouse.months import describe, months_with_data
@@ -47,7 +49,8 @@ def execute_job(job_name: str, partition_key: str | None = None) -> JobOutcome:
 
     settings = get_settings()
     job = defs.resolve_job_def(job_name)
-    tags = {TRIGGER_TAG: CLI_TRIGGER, "sapnhap/data_dir": str(settings.data_dir)}
+    tags = {TRIGGER_TAG: CLI_TRIGGER, guard.DATA_DIR_TAG: str(settings.data_dir),
+            guard.PID_TAG: str(os.getpid())}
     if partition_key:
         tags[MONTH_TAG] = partition_key
     log = settings.build_dir / f"last_{job_name}.log"
@@ -122,9 +125,15 @@ class Outcome:
 
 def run_month(requested: date | None = None) -> Outcome:
     """Build and publish, then report `requested` (or the latest month with data)."""
-    from dagster_project.jobs import MAIN_JOB
 
     settings = get_settings()
+    with guard.exclusive(settings, "sapnhap run"):
+        return _build_and_report(settings, requested)
+
+
+def _build_and_report(settings, requested: date | None) -> Outcome:
+    from dagster_project.jobs import MAIN_JOB
+
     before = _file_state(settings.published_path)
     build = execute_job(MAIN_JOB)
     changed = _file_state(settings.published_path) != before

@@ -25,13 +25,20 @@ DESCRIPTIONS = {
 }
 
 
+def _gist(template: str) -> str:
+    """A rule's message without its placeholders, up to the first colon."""
+    text = template.split(":")[0]
+    for placeholder in ("{column}", "{value}", "{detail}"):
+        text = text.replace(placeholder, "…")
+    return text
+
+
 def reasons_markdown(result: IngestResult, limit: int = 10) -> str:
     if not result.top_reasons:
-        return "No row quarantined."
-    lines = ["| rule | quarantine rows | meaning |", "|---|---|---|"]
+        return "Không có dòng nào bị cách ly. / No row quarantined."
+    lines = ["| quy tắc / rule | số dòng / rows | lý do | meaning |", "|---|---|---|---|"]
     for rule, n in result.top_reasons[:limit]:
-        meaning = RULES[rule].en.split(":")[0].replace("{column}", "…").replace("{value}", "…")
-        lines.append(f"| `{rule}` | {n:,} | {meaning.replace('{detail}', '…')} |")
+        lines.append(f"| `{rule}` | {n:,} | {_gist(RULES[rule].vi)} | {_gist(RULES[rule].en)} |")
     return "\n".join(lines)
 
 

@@ -1,9 +1,18 @@
 """Reports stage: the monthly report pack, one partition per month, from the published marts."""
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from datetime import timedelta
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    FreshnessPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
 from dagster_project.assets.publish import PUBLISHED_WAREHOUSE
-from dagster_project.partitions import month_start, monthly_partitions
+from dagster_project.partitions import TIMEZONE, month_start, monthly_partitions
 from dagster_project.reports.build import NoDataForMonth, write_pack
 from dagster_project.resources import Warehouse
 
@@ -17,6 +26,11 @@ from dagster_project.resources import Warehouse
     kinds={"excel", "html"},
     pool="duckdb",
     output_required=False,
+    # Provinces deliver the month just ended in its first days: a pack is expected to have
+    # been written in the month before 06:00 on the 10th (Vietnam time), else the UI shows
+    # the report as overdue.
+    freshness_policy=FreshnessPolicy.cron(deadline_cron="0 6 10 * *",
+                                          lower_bound_delta=timedelta(days=28), timezone=TIMEZONE),
     description=(
         "Báo cáo tháng: for the month of the partition, an Excel workbook (Vietnamese sheets, "
         "real charts) and a self-contained HTML page for the nation and for each province, "
