@@ -172,7 +172,7 @@ with_eligibility as (
             when d.policy = 'early_retirement' and d.months_early <= 0 then 'not_early'
             when d.policy = 'early_retirement' and bands.band is null then 'too_early'
             when d.policy = 'early_retirement'
-                and d.si_months_at_leave < pension_minimum.min_si_years * 12
+                and d.si_months_at_leave < pension_minimum.min_si_months
                 then 'pension_minimum'
         end as failed_rule
     from with_rounded_years as d
