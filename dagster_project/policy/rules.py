@@ -47,7 +47,8 @@ Readings of Part A made here (documented so the SQL can make the same ones):
 - ``m`` for resignation and part-timers is measured against the person's own ladder
   (Appendix II when ``hardship_years >= 15``).
 - ``si_months`` at the leave date = roster value + whole months from the snapshot date to
-  the leave date (a month counts when the day of month is reached; never negative).
+  the leave date (A5: a month runs to the same day of the next month, or to its last day
+  when it has no such day, so 31/08 -> 30/09 is one month; never negative).
 - ``arrangement_date + 12 months`` keeps the day of month, clamped to the month's end.
 - Part-timer groups: G1 ``si_months < 60``; G2 ``si_months >= 60`` and ``m < 60``;
   G3 ``si_months >= 60`` and ``m >= 60`` (low confidence). No window multiplier (Decree 154).
@@ -157,9 +158,14 @@ def round_years(months: int) -> Decimal:
 
 
 def whole_months_between(start: date, end: date) -> int:
-    """Whole months from ``start`` to ``end`` (0 if ``end`` is not after ``start``)."""
+    """Whole months from ``start`` to ``end`` (A5, Civil Code 2015 Art. 147; 0 if none).
+
+    The largest ``k >= 0`` with ``add_months(start, k) <= end``: a month runs from a date to
+    the same day of the next month, or to that month's last day when it has no such day
+    (31/08 -> 30/09 and 31/01 -> 28/02 are one month each).
+    """
     months = (end.year - start.year) * 12 + end.month - start.month
-    if end.day < start.day:
+    if add_months(start, months) > end:
         months -= 1
     return max(months, 0)
 

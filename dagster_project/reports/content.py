@@ -68,8 +68,8 @@ def summary_table(con, month: date, province: str | None) -> Table:
     flows = _rows(con, f"""
         select sum(persons_before), sum(stayed_out), sum(moved_out), sum(left_total),
                sum(left_unexplained), sum(persons_now), sum(joined)
-        from marts.rpt_person_flows_province where {where}
-    """, params)[0]
+        from marts.rpt_person_flows_province where report_month = ? and {where}
+    """, [month, *params])[0]
     money = _rows(con, f"""
         select sum(n_decided), sum(n_left), sum(n_paid), sum(paid_vnd),
                sum(overpaid_vnd), sum(underpaid_vnd)

@@ -1,4 +1,5 @@
-{#- POLICY.md Part A (A2-A14) on rows shaped like int_policy_decisions_joined, parameters
+{#- POLICY.md Part A (A2-A14) on rows shaped like int_policy_decisions_joined, one row per
+    (decision_no, person_key) in and out (a decision number lists many people), parameters
     from the rules.policy_* seeds. Used for real decisions (int_policy_entitlements_computed)
     and for the cohort's hypothetical ones (int_policy_cohort_computed). The Python reference
     is dagster_project/policy/rules.py. -#}
@@ -65,7 +66,8 @@ with_appendix as (
     left join appendices
         on coalesce(decisions.hardship_years, 0) >= appendices.min_hardship_years
     qualify row_number() over (
-        partition by decisions.decision_no order by appendices.min_hardship_years desc
+        partition by decisions.decision_no, decisions.person_key
+        order by appendices.min_hardship_years desc
     ) = 1
 ),
 
@@ -84,7 +86,8 @@ with_retirement as (
             + ladder.age_months - with_appendix.reduction_months) // 12
             between ladder.year_from and ladder.year_to
     qualify row_number() over (
-        partition by with_appendix.decision_no order by retirement_month_index
+        partition by with_appendix.decision_no, with_appendix.person_key
+        order by retirement_month_index
     ) = 1
 ),
 
@@ -172,7 +175,7 @@ with_eligibility as (
             when d.policy = 'early_retirement' and d.months_early <= 0 then 'not_early'
             when d.policy = 'early_retirement' and bands.band is null then 'too_early'
             when d.policy = 'early_retirement'
-                and d.si_months_at_leave < pension_minimum.min_si_years * 12
+                and d.si_months_at_leave < pension_minimum.min_si_months
                 then 'pension_minimum'
         end as failed_rule
     from with_rounded_years as d

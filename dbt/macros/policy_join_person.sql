@@ -1,5 +1,7 @@
 {#- The person behind each decision-like row (decision_no, person_key, decree, policy,
-    decision_date, leave_date, is_voluntary, amount_paid_vnd, paid_date): the latest roster
+    decision_date, leave_date, is_voluntary, amount_paid_vnd, paid_date), one row per
+    (decision_no, person_key): one decision number often lists many people, so every join
+    here is on the number AND the person (POLICY.md A15). The latest roster
     row on or before the leave date, the arrangement date of the last pre-merger unit
     (default var merger_date), the new province of the unit, the base salary in force the day
     before the leave date. Used for real decisions (int_policy_decisions_joined) and for the
@@ -68,6 +70,7 @@ roster_at_leave as (
 last_pre_merger_unit as (
     select
         decisions.decision_no,
+        decisions.person_key,
         pre_roster.unit_code
     from decisions
     asof inner join (select * from personnel_once where period = 'pre') as pre_roster
@@ -82,6 +85,7 @@ first_base_salary as (
 base_salary_at_leave as (
     select
         decisions.decision_no,
+        decisions.person_key,
         base_salary.base_salary_vnd
     from decisions
     asof left join base_salary
@@ -131,6 +135,7 @@ final as (
     from decisions
     left join roster_at_leave as roster
         on roster.decision_no = decisions.decision_no
+        and roster.person_key = decisions.person_key
     left join units_by_period as roster_unit
         on roster_unit.unit_code = roster.unit_code
         and roster_unit.period = roster.period
@@ -142,11 +147,13 @@ final as (
         and successor_unit.period = 'post'
     left join last_pre_merger_unit
         on last_pre_merger_unit.decision_no = decisions.decision_no
+        and last_pre_merger_unit.person_key = decisions.person_key
     left join units_by_period as pre_unit
         on pre_unit.unit_code = last_pre_merger_unit.unit_code
         and pre_unit.period = 'pre'
     left join base_salary_at_leave
         on base_salary_at_leave.decision_no = decisions.decision_no
+        and base_salary_at_leave.person_key is not distinct from decisions.person_key
 )
 
 select * from final

@@ -11,14 +11,23 @@
     make_date(cast(({{ index_expr }}) // 12 as bigint), cast(({{ index_expr }}) % 12 + 1 as bigint), 1)
 {%- endmacro %}
 
-{#- Whole months from start to end: a month counts once its day of month is reached; never
-    negative (A5, SI months accrued after a roster snapshot). -#}
+{#- Whole months from start to end (A5, Civil Code 2015 Art. 147): the largest k >= 0 with
+    start + k months <= end, where adding months keeps the day of month or, when the target
+    month has no such day, takes its last day. So a month runs from a date to the same day
+    of the next month or to that month's last day: 31/08 -> 30/09, 31/01 -> 28/02,
+    30/01 -> 28/02, 28/02 -> 28/03 and 31/03 -> 30/04 are each one month; 15/08 -> 14/09 is
+    none. Never negative (SI months accrued after a roster snapshot). -#}
 {% macro policy_whole_months(start_expr, end_expr) -%}
     greatest(
         0,
         (year({{ end_expr }}) - year({{ start_expr }})) * 12
         + month({{ end_expr }}) - month({{ start_expr }})
-        - case when day({{ end_expr }}) < day({{ start_expr }}) then 1 else 0 end
+        - case
+            when day({{ end_expr }}) < day({{ start_expr }})
+                and {{ end_expr }} < last_day({{ end_expr }})
+                then 1
+            else 0
+        end
     )
 {%- endmacro %}
 

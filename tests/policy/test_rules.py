@@ -21,6 +21,7 @@ from dagster_project.policy.rules import (
     retirement_pension_start,
     round_years,
     si_months_at,
+    whole_months_between,
     window_multiplier,
 )
 
@@ -125,6 +126,51 @@ def test_si_months_accrue_whole_months_after_the_snapshot():
 def test_window_multiplier_halves_from_the_13th_month():
     assert window_multiplier(date(2026, 6, 30), date(2025, 7, 1)) == 1
     assert window_multiplier(date(2026, 7, 1), date(2025, 7, 1)) == Decimal("0.5")
+
+
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        # A5 as amended (Civil Code 2015 Art. 147): a month runs to the same day of the next
+        # month, or to that month's last day when it has no such day.
+        (date(2025, 8, 31), date(2025, 9, 30), 1),  # September has no 31st
+        (date(2025, 8, 31), date(2025, 9, 29), 0),
+        (date(2025, 1, 31), date(2025, 2, 28), 1),
+        (date(2025, 1, 30), date(2025, 2, 28), 1),
+        (date(2025, 1, 29), date(2025, 2, 28), 1),
+        (date(2025, 1, 29), date(2025, 2, 27), 0),
+        (date(2024, 1, 31), date(2024, 2, 28), 0),  # 2024 is a leap year: 29/02 exists
+        (date(2024, 1, 31), date(2024, 2, 29), 1),
+        (date(2025, 2, 28), date(2025, 3, 28), 1),
+        (date(2025, 2, 28), date(2025, 3, 27), 0),
+        (date(2025, 3, 31), date(2025, 4, 30), 1),
+        (date(2025, 3, 31), date(2025, 5, 30), 1),  # 31/05 not reached; 30/04 was month 1
+        (date(2025, 3, 31), date(2025, 5, 31), 2),
+        (date(2024, 2, 29), date(2025, 2, 28), 12),  # 2025 has no 29/02
+        (date(2025, 8, 15), date(2025, 9, 14), 0),
+        (date(2025, 8, 15), date(2025, 9, 15), 1),
+        (date(2025, 6, 30), date(2025, 7, 31), 1),
+        (date(2025, 7, 31), date(2025, 8, 30), 0),
+        (date(2025, 8, 31), date(2026, 2, 28), 6),
+        (date(2025, 9, 30), date(2025, 8, 31), 0),  # end before start
+    ],
+)
+def test_whole_months_at_month_ends(start, end, expected):
+    assert whole_months_between(start, end) == expected
+
+
+def test_si_months_reach_the_month_end_of_a_shorter_month():
+    assert si_months_at(179, date(2025, 8, 31), date(2025, 9, 30)) == 180
+    assert si_months_at(59, date(2026, 1, 31), date(2026, 2, 28)) == 60
+    assert si_months_at(59, date(2026, 1, 31), date(2026, 2, 27)) == 59
+
+
+def test_window_end_clamps_to_the_month_end():
+    # A6: 29/02/2024 + 12 months = 28/02/2025; 31/08/2024 + 12 months = 31/08/2025.
+    assert window_multiplier(date(2025, 2, 27), date(2024, 2, 29)) == 1
+    assert window_multiplier(date(2025, 2, 28), date(2024, 2, 29)) == Decimal("0.5")
+    assert window_multiplier(date(2025, 8, 30), date(2024, 8, 31)) == 1
+    assert window_multiplier(date(2025, 8, 31), date(2024, 8, 31)) == Decimal("0.5")
 
 
 # --- A2 ---------------------------------------------------------------------------------
@@ -319,6 +365,37 @@ def test_pension_minimum_15_years_from_july_and_20_before():
     p = person(si_months=239, snapshot_date=date(2025, 6, 1))
     assert entitlement(p, before).failed_rule == "pension_minimum"
     assert entitlement(replace(p, si_months=240), before).eligible
+
+
+def test_179_months_on_the_31_08_roster_reach_180_on_30_09():
+    # A5 / A7: 31/08 -> 30/09 is one whole month, so 179 + 1 = 180, the minimum from
+    # 2025-07-01. Woman born 09/1970: pension 2028-06-01; leave 30/09/2025 counts from
+    # 10/2025, m = 32 (band B, Yearly 2y8m -> 3); Ysi = 15; decided 20/07 (in time, A13).
+    p = person(date_of_birth=date(1970, 9, 1), si_months=179, snapshot_date=date(2025, 8, 31))
+    e = entitlement(p, decision(decision_date=date(2025, 7, 20), leave_date=date(2025, 9, 30)))
+    assert (e.eligible, e.failed_rule, e.band, e.months_early) == (True, None, "B", 32)
+    # (1) 32 x 10,705,500; (2) 5 x 10,705,500 x 3; (3) 10,705,500 x (4 + 0.5 x 0).
+    assert components(e) == (342_576_000, 160_582_500, 42_822_000, 545_980_500)
+    # One day short of the month end is no whole month: 179, refused.
+    short = entitlement(p, decision(decision_date=date(2025, 7, 20), leave_date=date(2025, 9, 29)))
+    assert short.failed_rule == "pension_minimum"
+
+
+def test_part_timer_31_01_to_28_02_is_a_whole_month():
+    # A5 / A11: 59 months on the 31/01/2026 roster; leaving 28/02/2026 makes 60 (G2, not G1).
+    # Man born 01/1968: 62y0m in 01/2030, pension 2030-02-01; m = 03/2026 -> 02/2030 = 47.
+    p = person(sex="M", date_of_birth=date(1968, 1, 1), staff_category="commune_part_time",
+               salary_coefficient=None, monthly_allowance_vnd=3_510_000, si_months=59,
+               snapshot_date=date(2026, 1, 31))
+    leave_28 = decision(decree="154", policy="part_time_leave", decision_date=date(2026, 2, 1),
+                        leave_date=date(2026, 2, 28))
+    e = entitlement(p, leave_28)
+    assert (e.group, e.months_early) == ("G2", 47)
+    # 0.8 x 3,510,000 x 47; 1.5 x 3,510,000 x 5; 3 x 3,510,000.
+    assert components(e) == (131_976_000, 26_325_000, 10_530_000, 168_831_000)
+    g1 = entitlement(p, replace(leave_28, leave_date=date(2026, 2, 27)))
+    # 59 months: 0.8 x 3,510,000 x 59; Yw = 4y11m -> 5.
+    assert (g1.group, components(g1)) == ("G1", (165_672_000, 26_325_000, 10_530_000, 202_527_000))
 
 
 def test_deferred_person():

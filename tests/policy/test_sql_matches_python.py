@@ -6,8 +6,14 @@ leave decisions into the raw.* tables of a temporary DuckDB file; dbt builds the
 and everything upstream (seeds, staging, their data tests) into it; every decision's
 components, and every cohort row, are then compared with ``rules.entitlement``. The expected
 values come from the Python module, which shares no code with the SQL.
+
+The sample is shaped like real deliveries: each province dates its roster its own way (the
+28th, 30th or 31st, mid-month, some with a mid-month and a month-end roster in one month),
+many leave dates and snapshots fall on month ends (A5's whole months), and one decision
+number often lists several people (a decision is its number and its person, A15).
 """
 
+import csv
 import hashlib
 import os
 import random
@@ -29,8 +35,11 @@ from dagster_project.policy.rules import (
     Person,
     audit_status,
     entitlement,
+    whole_months_between,
 )
+from dagster_project.settings import SHIPPED_REFERENCE_DIR
 from dagster_project.warehouse.ddl import ensure_schemas
+from dagster_project.warehouse.reference import REFERENCE_FILES, load_reference_table
 
 ROOT = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).parent / "dbt"
@@ -39,8 +48,12 @@ N_PEOPLE = 2000
 PSEUDONYM_KEY = "policy-property-test"
 MARTS = ["fct_policy_entitlement", "fct_policy_cohort", "rpt_policy_money_by_province_month"]
 
-PRE_SNAPSHOT = date(2025, 6, 30)
-POST_SNAPSHOT = date(2025, 9, 30)
+# Roster dates by province: each province dates its roster its own way; a province may send
+# a mid-month roster and a month-end one in the same month (the month takes the later).
+PRE_DATES = [[date(2025, 6, 30)], [date(2025, 6, 28)], [date(2025, 5, 31)],
+             [date(2025, 6, 15), date(2025, 6, 30)], [date(2025, 1, 31), date(2025, 6, 30)]]
+POST_DATES = [[date(2025, 9, 30)], [date(2025, 9, 29)], [date(2025, 8, 31)], [date(2025, 9, 15)],
+              [date(2025, 9, 15), date(2025, 9, 30)], [date(2025, 7, 31), date(2025, 9, 30)]]
 CATEGORIES = ["cadre", "civil_servant", "public_employee", "contract_worker", "commune_part_time"]
 DEFERRALS = ["pregnant", "maternity_leave", "child_under_36m", "discipline", "prosecution",
              "inspection"]
@@ -48,16 +61,24 @@ ARRANGEMENT_DATES = [None, None, date(2025, 3, 1), date(2024, 9, 1), date(2024, 
                      date(2025, 7, 1)]
 
 
+def _province_codes(period: str) -> list[str]:
+    """Real province codes of the period (the roster of a month is chosen by province)."""
+    name = "units_pre_2025.csv" if period == "pre" else "units_post_2025.csv"
+    with open(SHIPPED_REFERENCE_DIR / name, encoding="utf-8-sig") as f:
+        return sorted({row["province_code"] for row in csv.DictReader(f)})
+
+
 def _generate(rng: random.Random):
+    pre_codes, post_codes = _province_codes("pre"), _province_codes("post")
     pre_units = [
         dict(unit_code=f"PRE{i:03d}", unit_name=f"Đơn vị cũ {i}", period="pre",
-             level="province", unit_kind="government", province_code=f"{i % 63 + 1:02d}",
+             level="province", unit_kind="government", province_code=pre_codes[i % len(pre_codes)],
              arrangement_date=rng.choice(ARRANGEMENT_DATES))
         for i in range(40)
     ]
     post_units = [
         dict(unit_code=f"POST{i:03d}", unit_name=f"Đơn vị mới {i}", period="post",
-             level="province", unit_kind="government", province_code=f"{i % 34 + 1:02d}",
+             level="province", unit_kind="government", province_code=post_codes[i % len(post_codes)],
              arrangement_date=None)
         for i in range(20)
     ]
@@ -69,6 +90,10 @@ def _generate(rng: random.Random):
             lineage.append(dict(old_unit_code=u["unit_code"], new_unit_code=t["unit_code"],
                                 share=float(s)))
 
+    dates = {("pre", code): rng.choice(PRE_DATES)
+             for code in sorted({u["province_code"] for u in pre_units})}
+    dates |= {("post", code): rng.choice(POST_DATES)
+              for code in sorted({u["province_code"] for u in post_units})}
     people, roster, decisions = [], [], []
     for i in range(N_PEOPLE):
         national_id = f"{100000000000 + i * 7919:012d}"
@@ -93,17 +118,20 @@ def _generate(rng: random.Random):
         people.append(person)
         snapshots = rng.choice([["pre"], ["post"], ["pre", "post"], ["pre", "post"]])
         for period in snapshots:
-            row = dict(person)
-            if period == "pre":
-                row.update(snapshot_date=PRE_SNAPSHOT,
-                           unit_code=rng.choice(pre_units)["unit_code"])
-            else:
-                row.update(snapshot_date=POST_SNAPSHOT,
-                           unit_code=rng.choice(post_units)["unit_code"],
-                           si_months=person["si_months"] + 3)
-            roster.append(row)
+            unit = rng.choice(pre_units if period == "pre" else post_units)
+            on = dates[(period, unit["province_code"])]
+            if len(on) > 1 and rng.random() < 0.2:
+                on = on[:1]  # on the earlier roster only: gone by the later one
+            for snapshot in on:
+                row = dict(person, snapshot_date=snapshot, unit_code=unit["unit_code"])
+                if period == "post":
+                    row.update(si_months=person["si_months"] + 3)
+                roster.append(row)
         for k in range(rng.choice([1, 1, 2])):
-            decisions.append(_decision(rng, national_id, category, f"QD-{i:05d}-{k}"))
+            # One decision number often lists several people (A15).
+            number = (f"{rng.randint(1, 150)}/QĐ-UBND-{k}" if rng.random() < 0.4
+                      else f"QD-{i:05d}-{k}")
+            decisions.append(_decision(rng, national_id, category, number))
     for j in range(30):  # people who are in no roster
         decisions.append(_decision(rng, f"{900000000000 + j:012d}", "civil_servant",
                                    f"QD-NOBODY-{j:03d}"))
@@ -119,7 +147,13 @@ def _decision(rng, national_id, category, decision_no):
         decree, policy = rng.choice([("178", "part_time_leave"), ("177", "early_retirement"),
                                      ("178", "early_retirement"), ("154", "part_time_leave")])
     first = date(2025, 1, 1) + timedelta(days=rng.randint(0, 400))
-    leave = first.replace(day=1) if rng.random() < 0.7 else first
+    draw = rng.random()
+    if draw < 0.6:
+        leave = first.replace(day=1)
+    elif draw < 0.8:  # the last day of the month (A5: whole months to a shorter month's end)
+        leave = _first_of_next_month(first) - timedelta(days=1)
+    else:
+        leave = first
     return dict(
         national_id=national_id, decree=decree, policy=policy, decision_no=decision_no,
         decision_date=leave - timedelta(days=rng.randint(0, 120)), leave_date=leave,
@@ -172,6 +206,8 @@ def built(tmp_path_factory):
     units, lineage, roster, decisions = _generate(rng)
     con = duckdb.connect(str(warehouse))
     ensure_schemas(con)
+    for table in REFERENCE_FILES:
+        load_reference_table(con, SHIPPED_REFERENCE_DIR, table)
     _insert(con, "units", units)
     _insert(con, "lineage", lineage)
     _insert(con, "personnel", roster)
@@ -195,7 +231,7 @@ def built(tmp_path_factory):
     con.close()
     return SimpleNamespace(
         units={u["unit_code"]: u for u in units}, roster=roster, decisions=decisions,
-        facts={r["decision_no"]: r for r in tables["fct_policy_entitlement"]},
+        facts={(r["decision_no"], r["person_key"]): r for r in tables["fct_policy_entitlement"]},
         cohort=tables["fct_policy_cohort"], report=tables["rpt_policy_money_by_province_month"],
     )
 
@@ -210,15 +246,26 @@ def _person_key(national_id):
     return hashlib.sha256(f"{PSEUDONYM_KEY}|{national_id}".encode()).hexdigest()[:24]
 
 
-def test_one_row_per_decision(built):
-    assert sorted(built.facts) == sorted(d["decision_no"] for d in built.decisions)
+def _key(decision):
+    return decision["decision_no"], _person_key(decision["national_id"])
+
+
+def test_one_row_per_decision_and_person(built):
+    keys = [_key(d) for d in built.decisions]
+    assert len(set(keys)) == len(keys)
+    assert sorted(built.facts) == sorted(keys)
+    # The sample does hold numbers that list several people.
+    people_per_number = {}
+    for number, person_key in keys:
+        people_per_number.setdefault(number, set()).add(person_key)
+    assert sum(len(p) > 1 for p in people_per_number.values()) > 50
 
 
 def test_every_component_matches_python(built):
     units, roster, decisions, facts = built.units, built.roster, built.decisions, built.facts
     mismatches = []
     for d in decisions:
-        fact = facts[d["decision_no"]]
+        fact = facts[_key(d)]
         e = _expected(roster, units, d)
         if e is None:
             expected = dict(failed_rule=NOT_IN_ROSTER, total_vnd=0, audit_status="ineligible")
@@ -235,7 +282,7 @@ def test_every_component_matches_python(built):
             )
         diff = {k: (fact[k], v) for k, v in expected.items() if fact[k] != v}
         if diff:
-            mismatches.append((d["decision_no"], diff))
+            mismatches.append((_key(d), diff))
     assert not mismatches, f"{len(mismatches)} of {len(decisions)} differ: {mismatches[:5]}"
 
 
@@ -252,6 +299,26 @@ def test_sample_covers_every_path(built):
     assert {r["audit_status"] for r in rows} >= {"ineligible", "unpaid", "underpaid", "overpaid"}
     assert {r["window_multiplier"] for r in rows} == {Decimal("1.00"), Decimal("0.50")}
     assert any(r["retirement_appendix"] == "II" and r["is_eligible"] for r in rows)
+
+
+def _day_of_month_reading(start, end):
+    """The misreading A5 rules out: a month counts only once the day of month is reached."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return max(months - (end.day < start.day), 0)
+
+
+def test_sample_reaches_whole_months_to_a_shorter_months_end(built):
+    # Decisions whose SI months differ between A5's whole months and the day-of-month
+    # misreading (snapshot 31/08, leave 30/09): the comparison above covers them.
+    at_leave = []
+    for d in built.decisions:
+        rows = [r for r in built.roster if r["national_id"] == d["national_id"]
+                and r["snapshot_date"] <= d["leave_date"]]
+        if rows:
+            snapshot = max(r["snapshot_date"] for r in rows)
+            at_leave.append((snapshot, d["leave_date"]))
+    differ = [(s, e) for s, e in at_leave if whole_months_between(s, e) != _day_of_month_reading(s, e)]
+    assert len(differ) > 20
 
 
 def test_money_report_reconciles_with_the_fact(built):
@@ -273,20 +340,39 @@ def _first_of_next_month(d):
     return date(d.year + d.month // 12, d.month % 12 + 1, 1)
 
 
+def _month_roster(roster, units, month):
+    """DATA_CONTRACT.md: a report month takes each province's latest roster in it (the
+    province of a row is its unit's province); a person on two provinces' rosters counts
+    once, on the later (then the lower unit code)."""
+    in_month = [r for r in roster if r["snapshot_date"].replace(day=1) == month]
+    latest = {}
+    for r in in_month:
+        province = units[r["unit_code"]]["province_code"], r["snapshot_date"] < MERGER_DATE
+        latest[province] = max(latest.get(province, r["snapshot_date"]), r["snapshot_date"])
+    chosen = {}
+    for r in in_month:
+        province = units[r["unit_code"]]["province_code"], r["snapshot_date"] < MERGER_DATE
+        if r["snapshot_date"] != latest[province]:
+            continue
+        best = chosen.get(r["national_id"])
+        if best is None or (-r["snapshot_date"].toordinal(), r["unit_code"]) < (
+                -best["snapshot_date"].toordinal(), best["unit_code"]):
+            chosen[r["national_id"]] = r
+    return chosen
+
+
 def test_cohort_matches_python(built):
     units, roster, decisions = built.units, built.roster, built.decisions
     cohort = {(r["report_month"], r["person_key"]): r for r in built.cohort}
     months = sorted({r["snapshot_date"].replace(day=1) for r in roster})
     order = ["early_retirement", "resignation", "part_time_leave"]
     expected = {}
-    for month in _month_range(months[0], months[-1]):
+    for month in months:
         leave = _first_of_next_month(month)
-        for national_id in {r["national_id"] for r in roster if r["snapshot_date"] <= leave}:
+        for national_id, row in _month_roster(roster, units, month).items():
             if any(d["national_id"] == national_id and d["leave_date"] <= leave
                    for d in decisions):
                 continue
-            row = max((r for r in roster if r["national_id"] == national_id
-                       and r["snapshot_date"] <= leave), key=lambda r: r["snapshot_date"])
             results = []
             for (decree, policy), categories in DECISION_TYPES.items():
                 if row["staff_category"] in categories:
@@ -307,10 +393,9 @@ def test_cohort_matches_python(built):
     assert not differ, f"{len(differ)} of {len(expected)} differ: {differ[:5]}"
     assert {r["policy"] for r in cohort.values()} >= {"early_retirement", "resignation",
                                                       "part_time_leave", None}
-
-
-def _month_range(first, last):
-    month = first
-    while month <= last:
-        yield month
-        month = _first_of_next_month(month)
+    # Someone on a province's mid-month roster but not on its later one is in no cohort of
+    # that month, and someone whose last roster is June is in no later month's cohort.
+    selected = {(m, n) for m in months for n in _month_roster(roster, units, m)}
+    assert any((r["snapshot_date"].replace(day=1), r["national_id"]) not in selected
+               for r in roster)
+    assert len({m for m, _ in cohort}) == len(months)

@@ -90,30 +90,62 @@ def test_dbt_data_and_unit_tests_pass_on_generated_data(built):
     assert "ERROR=0" in result.stdout and "PASS=" in result.stdout
 
 
-def test_flows_balance_against_raw_roster_counts(built):
-    con = built["con"]
-    before, now = con.execute(
-        """
+# Counted here from the raw tables, independently of the dbt models: a report month's roster
+# is each province's latest roster in the month (DATA_CONTRACT.md), the province being that of
+# the row's unit in the snapshot's period.
+MONTH_ROSTER_SQL = """
+    with placed as (
         select
-            count(distinct national_id) filter (where snapshot_date = date '2025-06-30'),
-            count(distinct national_id) filter (
-                where snapshot_date = (select max(snapshot_date) from raw.personnel))
-        from raw.personnel
-        """
-    ).fetchone()
-    assert before > 1000 and now > 1000
-    national = _frame(con, "select * from marts.rpt_person_flows_national").row(0, named=True)
-    assert national["persons_before"] == before
-    assert national["persons_now"] == now
-    assert before == national["stayed"] + national["moved"] + national["left_total"]
-    assert now == national["stayed"] + national["moved"] + national["joined"]
-    province = _frame(con, "select * from marts.rpt_person_flows_province where province_code = '04'").row(
-        0, named=True
+            p.national_id,
+            p.snapshot_date,
+            date_trunc('month', p.snapshot_date)::date as report_month,
+            u.province_code
+        from raw.personnel p
+        inner join raw.units u
+            on u.unit_code = p.unit_code
+            and u.period = case when p.snapshot_date < date '2025-07-01' then 'pre' else 'post' end
+    ),
+
+    selected as (
+        select * from placed
+        qualify snapshot_date = max(snapshot_date) over (partition by report_month, province_code)
     )
-    assert province["persons_before"] == before
-    assert province["persons_now"] == now
-    assert province["persons_before"] == province["stayed_out"] + province["moved_out"] + province["left_total"]
-    assert province["persons_now"] == province["stayed_in"] + province["moved_in"] + province["joined"]
+
+    select report_month, count(distinct national_id) from selected group by report_month
+"""
+
+
+def test_flows_balance_every_month_against_raw_roster_counts(built):
+    con = built["con"]
+    before = con.execute(
+        "select count(distinct national_id) from raw.personnel where snapshot_date < date '2025-07-01'"
+    ).fetchone()[0]
+    now = dict(con.execute(MONTH_ROSTER_SQL).fetchall())
+    assert before > 1000
+    national = _frame(con, "select * from marts.rpt_person_flows_national order by report_month")
+    province = _frame(
+        con, "select * from marts.rpt_person_flows_province where province_code = '04' order by report_month"
+    )
+    months = sorted(m for m in now if m.isoformat() >= "2025-07-01")
+    assert national["report_month"].to_list() == months
+    assert province["report_month"].to_list() == months
+    for row, prow in zip(national.iter_rows(named=True), province.iter_rows(named=True), strict=True):
+        assert row["persons_before"] == before
+        assert row["persons_now"] == now[row["report_month"]] > 1000
+        assert before == row["stayed"] + row["moved"] + row["left_total"]
+        assert row["persons_now"] == row["stayed"] + row["moved"] + row["joined"]
+        # One province (04, unchanged by the merger): its rows are the nation's.
+        assert prow["persons_before"] == before
+        assert prow["persons_now"] == row["persons_now"]
+        assert prow["persons_before"] == prow["stayed_out"] + prow["moved_out"] + prow["left_total"]
+        assert prow["persons_now"] == prow["stayed_in"] + prow["moved_in"] + prow["joined"]
+    # The reconciliation is the latest month of the flows.
+    last = national.row(-1, named=True)
+    outcomes = dict(con.execute(
+        "select outcome, count(*) from marts.fct_person_reconciliation group by outcome"
+    ).fetchall())
+    assert (outcomes.get("stayed", 0), outcomes.get("moved", 0), outcomes.get("left", 0),
+            outcomes.get("joined", 0)) == (last["stayed"], last["moved"], last["left_total"], last["joined"])
 
 
 def test_leavers_are_explained_as_the_generator_made_them(built):

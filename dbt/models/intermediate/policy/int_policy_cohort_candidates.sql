@@ -1,11 +1,12 @@
 {#- Hypothetical leave decisions for the cohort still in post (POLICY.md Part A): for each
-    report month, each person on a roster by the first day of the next month who has no
-    leave decision on or before that day, one candidate per (decree, policy) their category
-    can use (rules.policy_decision_types), leaving on the first day of the next month, decided
-    the day before, voluntarily. Report months run from the first to the last roster snapshot
-    month (no wall-clock date). -#}
-with personnel as (
-    select * from {{ ref('stg_deliveries__personnel') }}
+    report month with a roster, each person on the month's roster (int_roster_months_selected:
+    each province's latest roster in the month) who has no leave decision on or before the
+    first day of the next month, one candidate per (decree, policy) their category on that
+    roster can use (rules.policy_decision_types), leaving on the first day of the next month,
+    decided the day before, voluntarily. Someone who left without a decision is on no later
+    month's roster, so is in no later month's cohort. No wall-clock date. -#}
+with months as (
+    select * from {{ ref('int_roster_months_selected') }}
 ),
 
 decisions as (
@@ -16,51 +17,23 @@ decision_types as (
     select * from {{ ref('policy_decision_types') }}
 ),
 
-bounds as (
-    select
-        cast(date_trunc('month', min(snapshot_date)) as date) as first_month,
-        cast(date_trunc('month', max(snapshot_date)) as date) as last_month
-    from personnel
-),
-
-report_months as (
-    select
-        cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date)
-            as report_month
-    from bounds
-    where first_month is not null
-),
-
-months as (
+on_roster as (
     select
         report_month,
-        cast(report_month + interval 1 month as date) as next_month
-    from report_months
-),
-
-latest_roster_rows as (
-    select
-        months.report_month,
-        months.next_month,
-        personnel.person_key,
-        personnel.staff_category
+        cast(report_month + interval 1 month as date) as next_month,
+        person_key,
+        staff_category
     from months
-    inner join personnel
-        on personnel.snapshot_date <= months.next_month
-    qualify row_number() over (
-        partition by months.report_month, personnel.person_key
-        order by personnel.snapshot_date desc, personnel.unit_code, personnel.source_file
-    ) = 1
 ),
 
 in_post as (
     select *
-    from latest_roster_rows
+    from on_roster
     where not exists (
         select 1
         from decisions
-        where decisions.person_key = latest_roster_rows.person_key
-            and decisions.leave_date <= latest_roster_rows.next_month
+        where decisions.person_key = on_roster.person_key
+            and decisions.leave_date <= on_roster.next_month
     )
 ),
 

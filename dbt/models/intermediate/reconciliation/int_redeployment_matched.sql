@@ -23,6 +23,7 @@ units as (
 
 months as (
     select * from {{ ref('int_roster_months_selected') }}
+    where period = 'post'
 ),
 
 unit_field as (

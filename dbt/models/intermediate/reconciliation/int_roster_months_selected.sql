@@ -1,23 +1,37 @@
-{#- The post-merger rosters by report month: the month's last snapshot (month-end), one row
-    per person (int_roster_snapshots_deduplicated).
-    report_month is the first day of the snapshot's month: snapshot 2025-07-31 reports
-    2025-07-01. -#}
+{#- The roster of each report month, one row per (report_month, person), for every month
+    that has a roster, pre-merger months included (DATA_CONTRACT.md: a report month takes
+    EACH PROVINCE's latest roster in it). Provinces date their monthly roster differently
+    (the 28th to the 31st, the 15th, sometimes a month late), so there is no one snapshot
+    date per month: the province of a roster row is the province of its unit in the
+    snapshot's period (pre: the old province, post: the new one), and the month keeps, for
+    each province, only the rows of that province's latest snapshot date in the month.
+    A person on two provinces' selections in one month (moved between the two dates) counts
+    once: the latest snapshot date, then the lowest unit code.
+    report_month is the first day of the snapshot's month (2025-07-30 and 2025-07-31 both
+    report 2025-07-01). new_province_code is the new province (via the province lineage for
+    a pre-merger row; the province itself for a post-merger row). A province that delivered
+    nothing in a month has no rows in it: its people are missing from that month. -#}
 with roster as (
     select * from {{ ref('int_roster_snapshots_deduplicated') }}
-    where period = 'post'
 ),
 
-month_snapshots as (
-    select
-        date_trunc('month', snapshot_date)::date as report_month,
-        max(snapshot_date) as snapshot_date
-    from roster
-    group by 1
+units as (
+    select * from {{ ref('stg_deliveries__units') }}
 ),
 
-final as (
+province_lineage as (
+    select * from {{ ref('stg_reference__lineage_provinces') }}
+),
+
+placed as (
     select
-        month_snapshots.report_month,
+        cast(date_trunc('month', roster.snapshot_date) as date) as report_month,
+        roster.period,
+        units.province_code,
+        case
+            when roster.period = 'pre' then province_lineage.new_province_code
+            else units.province_code
+        end as new_province_code,
         roster.snapshot_date,
         roster.person_key,
         roster.unit_code,
@@ -25,7 +39,34 @@ final as (
         roster.is_leader,
         roster.field
     from roster
-    inner join month_snapshots on month_snapshots.snapshot_date = roster.snapshot_date
+    left join units
+        on units.unit_code = roster.unit_code
+        and units.period = roster.period
+    left join province_lineage
+        on province_lineage.old_province_code = units.province_code
+        and roster.period = 'pre'
+),
+
+province_latest as (
+    select
+        report_month,
+        province_code,
+        max(snapshot_date) as snapshot_date
+    from placed
+    group by report_month, province_code
+),
+
+final as (
+    select placed.*
+    from placed
+    inner join province_latest
+        on province_latest.report_month = placed.report_month
+        and province_latest.province_code is not distinct from placed.province_code
+        and province_latest.snapshot_date = placed.snapshot_date
+    qualify row_number() over (
+        partition by placed.report_month, placed.person_key
+        order by placed.snapshot_date desc, placed.unit_code
+    ) = 1
 )
 
 select * from final

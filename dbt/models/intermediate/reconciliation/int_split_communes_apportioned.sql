@@ -1,9 +1,11 @@
 {#- The 440 split old communes and their 2 to 4 successors, with the three weights an
     apportionment can use side by side: equal (1 / number of successors), population and
     natural area of the new units (shares of the successors' totals; no official numeric
-    share exists, PROVENANCE.md). Applied to the old commune's headcount on the last
-    pre-merger roster, so the spread between the three results shows how much a number
-    moves with the choice. The default weight of sapnhap is population (the staffing
+    share exists, PROVENANCE.md). Applied to the old commune's headcount on its province's
+    last pre-merger roster (each old province's latest pre-merger report month in
+    int_roster_months_selected; a person on two provinces' last rosters counts once, on the
+    later), so the spread between the three results shows how much a number moves with the
+    choice. The default weight of sapnhap is population (the staffing
     framework is population-based); where a successor lacks a population or area, that
     weight falls back to equal for the whole old commune and says so. -#}
 with commune_lineage as (
@@ -21,16 +23,27 @@ old_units as (
     where period = 'pre'
 ),
 
-roster as (
-    select * from {{ ref('int_roster_snapshots_deduplicated') }}
+selected as (
+    select * from {{ ref('int_roster_months_selected') }}
     where period = 'pre'
 ),
 
+province_last_month as (
+    select province_code, max(report_month) as report_month
+    from selected
+    group by province_code
+),
+
 last_pre_roster as (
-    select person_key, unit_code
-    from roster
-    where snapshot_date = (select max(snapshot_date) from roster)
-    qualify row_number() over (partition by person_key order by unit_code) = 1
+    select selected.person_key, selected.unit_code
+    from selected
+    inner join province_last_month
+        on province_last_month.province_code is not distinct from selected.province_code
+        and province_last_month.report_month = selected.report_month
+    qualify row_number() over (
+        partition by selected.person_key
+        order by selected.snapshot_date desc, selected.unit_code
+    ) = 1
 ),
 
 old_headcount as (

@@ -3,11 +3,16 @@
     staffing_framework), the in-quota staff (cadres and civil servants in agencies that
     carry a quota) who would still be in post if nobody left except by natural retirement
     on the Decree 135 ladder (int_persons_pension_dated), against the province's quota.
-    A person leaves in the month their pension starts; anyone already past it on the
-    latest roster leaves the next month. surplus_close_month is the first month with no
-    surplus (the base month if there is none), null if it does not close by the horizon. -#}
+    Each province starts from its own latest roster (base_month: the last report month
+    with a roster of the province; the latest report month when it has none), so a
+    province whose latest roster is a month behind still has its staff; every province is
+    projected over the same months. A person leaves in the month their pension starts;
+    anyone already past it on the base roster leaves the month after the base month.
+    surplus_close_month is the first month with no surplus (the first projected month if
+    there is none), null if it does not close by the horizon. -#}
 with months as (
     select * from {{ ref('int_roster_months_selected') }}
+    where period = 'post'
 ),
 
 units as (
@@ -30,6 +35,16 @@ framework as (
 
 base as (
     select max(report_month) as base_month from months
+),
+
+province_base as (
+    select
+        provinces.province_code,
+        coalesce(max(months.report_month), any_value(base.base_month)) as base_month
+    from provinces
+    cross join base
+    left join months on months.province_code = provinces.province_code
+    group by provinces.province_code
 ),
 
 horizon as (
@@ -55,13 +70,16 @@ in_quota_staff as (
     select
         units.province_code,
         months.person_key,
-        greatest(pension.pension_start_date, (base.base_month + interval 1 month)::date) as exit_month
+        greatest(
+            pension.pension_start_date, (province_base.base_month + interval 1 month)::date
+        ) as exit_month
     from months
-    cross join base
     inner join units on units.unit_code = months.unit_code
+    inner join province_base
+        on province_base.province_code = units.province_code
+        and province_base.base_month = months.report_month
     left join pension on pension.person_key = months.person_key
-    where months.report_month = base.base_month
-        and months.staff_category in ('cadre', 'civil_servant')
+    where months.staff_category in ('cadre', 'civil_servant')
         and units.staffing_quota is not null
 ),
 
@@ -70,13 +88,11 @@ projected as (
         provinces.province_code,
         projection_months.projection_month,
         count(in_quota_staff.person_key) filter (
-            where projection_months.projection_month = base.base_month
-                or in_quota_staff.exit_month is null
+            where in_quota_staff.exit_month is null
                 or in_quota_staff.exit_month > projection_months.projection_month
         ) as projected_headcount_in_quota
     from provinces
     cross join projection_months
-    cross join base
     left join in_quota_staff on in_quota_staff.province_code = provinces.province_code
     group by all
 ),
@@ -84,7 +100,7 @@ projected as (
 with_surplus as (
     select
         projected.*,
-        base.base_month,
+        province_base.base_month,
         coalesce(quota.staffing_quota, 0) as staffing_quota,
         projected.projected_headcount_in_quota - coalesce(quota.staffing_quota, 0) as projected_surplus,
         coalesce(
@@ -94,7 +110,7 @@ with_surplus as (
             0
         ) as retirements_in_month
     from projected
-    cross join base
+    inner join province_base on province_base.province_code = projected.province_code
     left join quota on quota.province_code = projected.province_code
 ),
 

@@ -9,6 +9,7 @@
     sets no norm. Exact integer norms per commune are in rpt_staffing_balance_commune. -#}
 with months as (
     select * from {{ ref('int_roster_months_selected') }}
+    where period = 'post'
 ),
 
 units as (

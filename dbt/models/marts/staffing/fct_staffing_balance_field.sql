@@ -1,6 +1,7 @@
 {#- Headcount per report month, new unit and field (chuyên môn) where the roster says it. -#}
 with months as (
     select * from {{ ref('int_roster_months_selected') }}
+    where period = 'post'
 ),
 
 units as (

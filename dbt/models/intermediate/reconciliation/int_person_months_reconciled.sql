@@ -1,0 +1,365 @@
+{#- Where every person stands in every post-merger report month M (July 2025 on, every month
+    with a roster): one row per (report_month, person) for each person seen on any
+    pre-merger roster (a snapshot before the merger date; rosters may start in January
+    2025) and each person seen on a post-merger roster by M.
+
+    - stayed / moved: on M's roster (int_roster_months_selected: each province's latest
+      roster in M) and on a pre-merger roster; stayed when the unit in M is a lineage
+      successor (int_unit_lineage_resolved) of the last pre-merger unit, else moved.
+    - left: on a pre-merger roster and not on M's roster. is_left_before_merger when the
+      first roster without the person is a pre-merger one (with monthly rosters: last seen
+      before June 2025, e.g. a Decree 178 leaver of February to May).
+    - joined: on M's roster and on no pre-merger roster; joined_then_left: seen after the
+      merger by M, on no pre-merger roster, and not on M's roster.
+    A person who leaves and comes back is judged month by month: stayed or moved in a month
+    whose roster lists them, left in a month whose roster does not.
+
+    left_month is the report month of the first roster without the person: the first month,
+    from the month they were last seen, in which their province delivered a roster that does
+    not list them (for a pre-merger row, the old province in pre-merger months and its new
+    province after); when the province delivered nothing since, M itself. A province missing
+    from M therefore shows as its people missing; the delivery status says why.
+    left_reason: `decision` (the latest decision of the person with a leave date on or before
+    the end of left_month), else `retirement` (Decree 135 pension start on or before it),
+    else `unexplained`. -#}
+with roster as (
+    select * from {{ ref('int_roster_snapshots_deduplicated') }}
+),
+
+selected as (
+    select * from {{ ref('int_roster_months_selected') }}
+),
+
+units as (
+    select * from {{ ref('stg_deliveries__units') }}
+),
+
+province_lineage as (
+    select * from {{ ref('stg_reference__lineage_provinces') }}
+),
+
+lineage as (
+    select distinct old_unit_code, new_unit_code from {{ ref('int_unit_lineage_resolved') }}
+),
+
+territory as (
+    select * from {{ ref('int_old_units_mapped') }}
+),
+
+pension as (
+    select * from {{ ref('int_persons_pension_dated') }}
+),
+
+decisions as (
+    select * from {{ ref('stg_deliveries__decisions') }}
+),
+
+report_months as (
+    select distinct report_month from selected
+    where period = 'post'
+),
+
+province_months as (
+    select distinct report_month, period, province_code from selected
+    where province_code is not null
+),
+
+last_pre as (
+    select person_key, snapshot_date, unit_code, staff_category
+    from roster
+    where period = 'pre'
+    qualify row_number() over (partition by person_key order by snapshot_date desc, unit_code) = 1
+),
+
+first_post as (
+    select
+        person_key,
+        snapshot_date,
+        unit_code,
+        cast(date_trunc('month', snapshot_date) as date) as report_month
+    from roster
+    where period = 'post'
+    qualify row_number() over (partition by person_key order by snapshot_date, unit_code) = 1
+),
+
+origin as (
+    select distinct old_unit_code, new_province_code from territory
+),
+
+-- Each person's last roster row of each month they are seen in (any snapshot, selected or
+-- not), placed in its province: where to look for the first roster without them.
+person_month_last as (
+    select
+        roster.person_key,
+        cast(date_trunc('month', roster.snapshot_date) as date) as report_month,
+        roster.snapshot_date,
+        roster.period,
+        units.province_code,
+        case
+            when roster.period = 'pre' then province_lineage.new_province_code
+            else units.province_code
+        end as new_province_code
+    from roster
+    left join units
+        on units.unit_code = roster.unit_code
+        and units.period = roster.period
+    left join province_lineage
+        on province_lineage.old_province_code = units.province_code
+        and roster.period = 'pre'
+    qualify row_number() over (
+        partition by roster.person_key, date_trunc('month', roster.snapshot_date)
+        order by roster.snapshot_date desc, roster.unit_code
+    ) = 1
+),
+
+persons as (
+    select
+        coalesce(last_pre.person_key, first_post.person_key) as person_key,
+        last_pre.person_key is not null as is_seen_before,
+        first_post.report_month as first_post_month
+    from last_pre
+    full outer join first_post on first_post.person_key = last_pre.person_key
+),
+
+grid as (
+    select
+        report_months.report_month,
+        persons.person_key,
+        persons.is_seen_before
+    from report_months
+    inner join persons
+        on persons.is_seen_before or persons.first_post_month <= report_months.report_month
+),
+
+absent as (
+    select grid.*
+    from grid
+    where not exists (
+        select 1 from selected
+        where selected.report_month = grid.report_month
+            and selected.person_key = grid.person_key
+    )
+),
+
+-- As of M, the person's last month seen (by M) and where that row placed them.
+last_seen as (
+    select
+        absent.report_month,
+        absent.person_key,
+        person_month_last.report_month as last_seen_month,
+        person_month_last.snapshot_date as last_seen_snapshot_date,
+        person_month_last.period as last_seen_period,
+        person_month_last.province_code as last_seen_province_code,
+        person_month_last.new_province_code as last_seen_new_province_code
+    from absent
+    asof left join person_month_last
+        on person_month_last.person_key = absent.person_key
+        and absent.report_month >= person_month_last.report_month
+),
+
+departures as (
+    select distinct
+        person_key,
+        last_seen_month,
+        last_seen_period,
+        last_seen_province_code,
+        last_seen_new_province_code
+    from last_seen
+),
+
+-- The rosters of the person's province from the month last seen on: the old province's
+-- in pre-merger months, the new province's after (two equi-joins, not one join on an "or").
+departure_candidates as (
+    select departures.person_key, departures.last_seen_month, province_months.report_month
+    from departures
+    inner join province_months
+        on province_months.period = 'pre'
+        and departures.last_seen_period = 'pre'
+        and province_months.province_code = departures.last_seen_province_code
+        and province_months.report_month >= departures.last_seen_month
+    union all
+    select departures.person_key, departures.last_seen_month, province_months.report_month
+    from departures
+    inner join province_months
+        on province_months.period = 'post'
+        and province_months.province_code = departures.last_seen_new_province_code
+        and province_months.report_month >= departures.last_seen_month
+),
+
+-- The first of them without the person.
+departure_months as (
+    select
+        departure_candidates.person_key,
+        departure_candidates.last_seen_month,
+        min(departure_candidates.report_month) as first_absent_month
+    from departure_candidates
+    where not exists (
+        select 1 from selected
+        where selected.report_month = departure_candidates.report_month
+            and selected.person_key = departure_candidates.person_key
+    )
+    group by departure_candidates.person_key, departure_candidates.last_seen_month
+),
+
+left_months as (
+    select
+        last_seen.report_month,
+        last_seen.person_key,
+        last_seen.last_seen_snapshot_date,
+        least(
+            coalesce(departure_months.first_absent_month, last_seen.report_month),
+            last_seen.report_month
+        ) as left_month
+    from last_seen
+    left join departure_months
+        on departure_months.person_key = last_seen.person_key
+        and departure_months.last_seen_month = last_seen.last_seen_month
+),
+
+explaining_decision as (
+    select
+        left_months.report_month,
+        left_months.person_key,
+        decisions.decision_no,
+        decisions.decree,
+        decisions.policy,
+        decisions.leave_date
+    from left_months
+    inner join decisions
+        on decisions.person_key = left_months.person_key
+        and decisions.leave_date < cast(left_months.left_month + interval 1 month as date)
+    qualify row_number() over (
+        partition by left_months.report_month, left_months.person_key
+        order by decisions.leave_date desc, decisions.decision_no desc
+    ) = 1
+),
+
+current_roster as (
+    select * from selected
+    where period = 'post'
+),
+
+-- Whether a new agency lies inside an old agency's area on the commune lineage, for the
+-- (last pre-merger unit, unit in the month) pairs that occur.
+unit_pairs as (
+    select distinct last_pre.unit_code as old_unit_code, current_roster.unit_code as new_unit_code
+    from current_roster
+    inner join last_pre on last_pre.person_key = current_roster.person_key
+),
+
+within_area as (
+    select distinct unit_pairs.old_unit_code, unit_pairs.new_unit_code
+    from unit_pairs
+    inner join units as new_unit
+        on new_unit.unit_code = unit_pairs.new_unit_code and new_unit.period = 'post'
+    inner join territory on territory.old_unit_code = unit_pairs.old_unit_code
+    where (new_unit.level = 'commune' and new_unit.commune_code = territory.new_commune_code)
+        or (
+            new_unit.level = 'province'
+            and territory.old_level in ('province', 'district')
+            and new_unit.province_code = territory.new_province_code
+        )
+),
+
+joined as (
+    select
+        grid.report_month,
+        grid.person_key,
+        grid.is_seen_before,
+        last_pre.snapshot_date as last_pre_snapshot_date,
+        last_pre.unit_code as last_pre_unit_code,
+        last_pre.staff_category as last_pre_staff_category,
+        origin.new_province_code as origin_province_code,
+        case when first_post.report_month <= grid.report_month then first_post.snapshot_date end
+            as first_post_snapshot_date,
+        case when first_post.report_month <= grid.report_month then first_post.unit_code end
+            as first_post_unit_code,
+        current_roster.unit_code as current_unit_code,
+        current_roster.province_code as current_province_code,
+        current_roster.staff_category as current_staff_category,
+        current_roster.snapshot_date as current_snapshot_date,
+        lineage.old_unit_code is not null as is_successor,
+        within_area.old_unit_code is not null as is_within_area,
+        left_months.last_seen_snapshot_date,
+        left_months.left_month,
+        pension.pension_start_date,
+        explaining_decision.decision_no,
+        explaining_decision.decree as decision_decree,
+        explaining_decision.policy as decision_policy,
+        explaining_decision.leave_date as decision_leave_date
+    from grid
+    left join last_pre on last_pre.person_key = grid.person_key
+    left join origin on origin.old_unit_code = last_pre.unit_code
+    left join first_post on first_post.person_key = grid.person_key
+    left join current_roster
+        on current_roster.report_month = grid.report_month
+        and current_roster.person_key = grid.person_key
+    left join lineage
+        on lineage.old_unit_code = last_pre.unit_code
+        and lineage.new_unit_code = current_roster.unit_code
+    left join within_area
+        on within_area.old_unit_code = last_pre.unit_code
+        and within_area.new_unit_code = current_roster.unit_code
+    left join left_months
+        on left_months.report_month = grid.report_month
+        and left_months.person_key = grid.person_key
+    left join pension on pension.person_key = grid.person_key
+    left join explaining_decision
+        on explaining_decision.report_month = grid.report_month
+        and explaining_decision.person_key = grid.person_key
+),
+
+classified as (
+    select
+        *,
+        case
+            when is_seen_before and current_unit_code is not null
+                then case when is_successor then 'stayed' else 'moved' end
+            when is_seen_before then 'left'
+            when current_unit_code is not null then 'joined'
+            else 'joined_then_left'
+        end as outcome,
+        case
+            when current_unit_code is not null then null
+            when decision_no is not null then 'decision'
+            when pension_start_date < cast(left_month + interval 1 month as date) then 'retirement'
+            else 'unexplained'
+        end as left_reason
+    from joined
+),
+
+final as (
+    select
+        report_month,
+        person_key,
+        outcome,
+        origin_province_code,
+        last_pre_snapshot_date,
+        last_pre_unit_code,
+        last_pre_staff_category,
+        first_post_snapshot_date,
+        first_post_unit_code,
+        current_unit_code,
+        current_province_code,
+        current_staff_category,
+        case when outcome in ('stayed', 'moved') then is_successor end as is_lineage_successor,
+        case
+            when outcome <> 'moved' then null
+            when is_within_area then 'within_area'
+            when current_province_code = origin_province_code then 'same_province'
+            else 'other_province'
+        end as moved_scope,
+        coalesce(current_snapshot_date, last_seen_snapshot_date) as last_seen_snapshot_date,
+        left_month,
+        coalesce(outcome = 'left' and left_month < date '{{ var("merger_date") }}', false)
+            as is_left_before_merger,
+        left_reason,
+        coalesce(left_reason = 'unexplained', false) as is_unexplained_leaver,
+        decision_no,
+        decision_decree,
+        decision_policy,
+        decision_leave_date
+    from classified
+)
+
+select * from final
