@@ -203,10 +203,10 @@ def plan(t, u, tl, seed: int, clean: bool, tally: Tally):  # noqa: C901 - one pr
         def workbook(rel, sheets, post, report, rng=rng, o=o, new=new):
             """A roster workbook: an official form (FORM_SHARE) or a plain table."""
             form = None
-            if rng.random() < config.FORM_SHARE:
+            if rng.random() < config.FORM_SHARE and not clean:
                 form = _form(rng, t, new if post else o, post, ROSTER_TITLE, True,
                              report + timedelta(days=int(rng.integers(3, 13))))
-            if rng.random() < config.XLSX_NOTES_SHEET:
+            if rng.random() < config.XLSX_NOTES_SHEET and not clean:
                 sheets = [Sheet("Hướng dẫn", pl.DataFrame(), notes=NOTES), *sheets]
             return FileSpec(rel, "xlsx", PERSONNEL, sheets, _header_mode(rng, "xlsx"),
                             defects=not clean, form=form)
@@ -312,7 +312,7 @@ def plan(t, u, tl, seed: int, clean: bool, tally: Tally):  # noqa: C901 - one pr
                 sheets = [Sheet(n, do.filter(pl.col("decree") == d))
                           for n, d in (("NĐ 178", "178"), ("NĐ 154", "154"))]
                 sheets = [s for s in sheets if s.frame.height]
-                if rng.random() < config.FORM_SHARE:
+                if rng.random() < config.FORM_SHARE and not clean:
                     last = do["decision_date"].max()
                     post_form = last >= MERGER
                     form = _form(rng, t, new if post_form else o, post_form, DECISION_TITLE,
