@@ -715,15 +715,16 @@ def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[Fil
     """Validate every prepared sheet (any iterable, consumed as it goes) and append the rows
     that pass to `target`, batch by batch; rows the Gate holds back are appended at the end,
     once the whole-table rules have decided on them. A file with the same content as one
-    earlier in delivery order is rejected whole (`duplicate_file`). Returns (quarantine rows,
-    per-file results). Runs inside the caller's transaction."""
+    earlier in delivery order (and, for a roster, the same date in its name: two months with
+    nothing changed are two snapshots) is rejected whole (`duplicate_file`). Returns
+    (quarantine rows, per-file results). Runs inside the caller's transaction."""
     extra, checks = table_checks(con, table)
     units = unit_provinces(con, table)
     results, file_quarantine, quarantine_parts, slims = [], [], [], []
     bad_counts: Counter = Counter()
     batch, batch_rows, offset = [], 0, 0
     hashes: dict[str, str] = {}
-    first_of: dict[str, str] = {}  # content hash -> the first file delivered with it
+    first_of: dict[tuple, str] = {}  # (content hash, name date) -> the first file with it
     duplicates: dict[str, FileResult] = {}
     facts: list[pl.DataFrame] = []
     starts: list[tuple] = []  # (first __rid, file, sheet, hash, first row) of every run of rows
@@ -764,7 +765,9 @@ def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[Fil
     try:
         for sh, frame, rejected in sheets:
             hashes[sh.file] = sh.content_hash
-            first = first_of.setdefault(sh.content_hash, sh.file) if sh.content_hash else sh.file
+            # the same bytes again, for the same date when the name dates a roster
+            same = (sh.content_hash, file_date(sh.file) if table.name == "personnel" else None)
+            first = first_of.setdefault(same, sh.file) if sh.content_hash else sh.file
             if first != sh.file:  # the same bytes as an earlier file: set aside whole
                 rows = frame.height if frame is not None else rejected.result.rows_read
                 skipped = sh.rows_skipped if frame is not None else rejected.result.rows_skipped

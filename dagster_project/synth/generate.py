@@ -118,6 +118,12 @@ def plan(t, u, tl, seed: int, clean: bool, tally: Tally):  # noqa: C901 - one pr
                                           "share": pl.Float64, "event": pl.Utf8,
                                           "legal_basis": pl.Utf8, "_old": pl.Utf8})
     edges = edges.with_columns(pl.col("legal_basis").replace("", None))
+    # a selection of 3+ old provinces shows an official form among its roster workbooks (the
+    # first one, dated in its title block only) and among its decision lists
+    many = len(t.old_provinces) >= 3 and not clean
+    forced = {"roster_form": many}
+    decision_form = (t.old_provinces[int(np.random.default_rng([seed, 81]).integers(
+        0, len(t.old_provinces)))] if many else None)
 
     for o in t.old_provinces:
         rng = np.random.default_rng([seed, int(o), 31])
@@ -200,10 +206,10 @@ def plan(t, u, tl, seed: int, clean: bool, tally: Tally):  # noqa: C901 - one pr
             if any(dp.parts[(o, mi)].copy for mi in mis):
                 copies.append((rel, mis))
 
-        def workbook(rel, sheets, post, report, rng=rng, o=o, new=new):
+        def workbook(rel, sheets, post, report, force=False, rng=rng, o=o, new=new):
             """A roster workbook: an official form (FORM_SHARE) or a plain table."""
             form = None
-            if rng.random() < config.FORM_SHARE and not clean:
+            if (rng.random() < config.FORM_SHARE or force) and not clean:
                 form = _form(rng, t, new if post else o, post, ROSTER_TITLE, True,
                              report + timedelta(days=int(rng.integers(3, 13))))
             if rng.random() < config.XLSX_NOTES_SHEET and not clean:
@@ -230,8 +236,9 @@ def plan(t, u, tl, seed: int, clean: bool, tally: Tally):  # noqa: C901 - one pr
                     name = name[:1].upper() + name[1:]
                     sheets.append(Sheet(_sheet_name(name, used),
                                         r0.filter(pl.col("_d") == dcode).drop("_d"), report_date=d))
-                spec = workbook(f"personnel/{f}/roster_{d.isoformat()}.xlsx", sheets, False, d)
-                if spec.form is not None and title_only:
+                force = forced.pop("roster_form", False)
+                spec = workbook(f"personnel/{f}/roster_{d.isoformat()}.xlsx", sheets, False, d, force)
+                if spec.form is not None and (title_only or force):
                     spec.rel = f"personnel/{f}/roster_T{d.month:02d}-{d.year}.xlsx"
             else:
                 with_date = pre_fmt == "parquet"
@@ -289,8 +296,9 @@ def plan(t, u, tl, seed: int, clean: bool, tally: Tally):  # noqa: C901 - one pr
                 if not sheets:
                     continue
                 rel = f"personnel/{f}/roster_{year}_Q{q}.xlsx"
-                spec = workbook(rel, sheets, True, sheets[-1].report_date)
-                if spec.form is not None and title_only:
+                force = forced.pop("roster_form", False)
+                spec = workbook(rel, sheets, True, sheets[-1].report_date, force)
+                if spec.form is not None and (title_only or force):
                     for sh in spec.sheets:
                         if sh.notes is None:
                             sh.frame = sh.frame.drop("snapshot_date")
@@ -307,12 +315,13 @@ def plan(t, u, tl, seed: int, clean: bool, tally: Tally):  # noqa: C901 - one pr
         do = dec.filter(pl.col("old_province") == o).select(DECISIONS.column_names)
         if do.height:
             fmt = _choice(rng, (("csv", 0.45), ("xlsx", 0.3), ("parquet", 0.25)))
+            fmt = "xlsx" if o == decision_form else fmt
             form = None
             if fmt == "xlsx":
                 sheets = [Sheet(n, do.filter(pl.col("decree") == d))
                           for n, d in (("NĐ 178", "178"), ("NĐ 154", "154"))]
                 sheets = [s for s in sheets if s.frame.height]
-                if rng.random() < config.FORM_SHARE and not clean:
+                if (rng.random() < config.FORM_SHARE or o == decision_form) and not clean:
                     last = do["decision_date"].max()
                     post_form = last >= MERGER
                     form = _form(rng, t, new if post_form else o, post_form, DECISION_TITLE,
