@@ -15,12 +15,13 @@ is data. A plain sheet is the special case of a header on row 1.
   columns or is itself a header row (each column's label is its lower cell, else upper and
   lower cell together, else its upper cell; a group label in a merged cell is carried right
   over the sub-columns under it).
-- Column numbers: the row right under the header if all its cells are like "1" or "(1)".
+- Column numbers: the row right under the header if its cells count up "(1) (2) (3)" or
+  "1 2 3" under at least half of the columns.
 - Data area: from there to the start of the footer (the first row with a signature-block
   phrase after which no dense row follows). In it, blank rows and total rows (first cell
-  "Tổng cộng", "Tổng số", "Cộng", "Tổng") are layout; sparse rows after the last total are
-  notes of the footer. Every other row is data, even when values are missing (the contract's
-  rules then quarantine it).
+  "Tổng cộng", "Tổng số", "Cộng", "Tổng") are layout; sparse rows after the last total,
+  with no dense row after them, are notes of the footer. Every other row is data, even when
+  values are missing (the contract's rules then quarantine it).
 - Report date: from the title block, after a phrase such as "Thời điểm báo cáo", "Tính đến
   ngày", "Ngày báo cáo" (dd/mm/yyyy, "ngày 31 tháng 7 năm 2025", ISO or an Excel date);
   never the place-and-date line, which is the date the form was signed.
@@ -152,6 +153,17 @@ def _title_date(cells: list[list[str]]) -> date | None:
     return None
 
 
+def is_number_row(cells: list[str], labels: list[str]) -> bool:
+    """Column numbers under a header: "(1) (2) (3)" or "1 2 3" (letters such as "A B" may
+    lead), counting up by one, under at least half of the labelled columns."""
+    filled = [c for c in cells if c]
+    if not filled or not all(NUMBER_CELL.match(c) for c in filled):
+        return False
+    numbers = [int(m) for c in filled if (m := c.strip("() ")).isdigit()]
+    return (len(numbers) >= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+            and len(filled) >= max(2, sum(1 for x in labels if x) // 2))
+
+
 def _text_rows(grid: pl.DataFrame, rows: range | list[int]) -> list[list[str]]:
     sub = grid[list(rows)] if not isinstance(rows, range) else grid.slice(rows.start, len(rows))
     return [[(v or "").strip() for v in r] for r in sub.iter_rows()]
@@ -170,11 +182,9 @@ def find_layout(grid: pl.DataFrame, hmap: dict[str, str], scan: int = SCAN_ROWS)
     header_rows, labels = found
     start = header_rows[-1] + 1
     skipped: dict[str, list[int]] = {"title": list(range(header_rows[0])), "header": header_rows}
-    if start < len(head):
-        cells = [c for c in head[start] if c]
-        if len(cells) >= 2 and all(NUMBER_CELL.match(c) for c in cells):
-            skipped["numbers"] = [start]
-            start += 1
+    if start < len(head) and is_number_row(head[start], labels):
+        skipped["numbers"] = [start]
+        start += 1
     # per row: how many cells hold something, and the first of them
     stripped = grid.select(pl.all().str.strip_chars())
     filled = stripped.select(pl.sum_horizontal(
@@ -199,7 +209,7 @@ def find_layout(grid: pl.DataFrame, hmap: dict[str, str], scan: int = SCAN_ROWS)
     notes = np.array([], dtype=np.int64)
     if len(total):
         after = area[area > total.max()]
-        notes = after[sparse[after] & (filled_np[after] > 0)]
+        notes = after[sparse[after] & (filled_np[after] > 0) & (dense_after[after] == 0)]
     layout_rows = np.concatenate([blank, total, notes])
     data = np.setdiff1d(area, layout_rows)
     skipped |= {"blank": blank.tolist(), "total": total.tolist(),

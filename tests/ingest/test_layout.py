@@ -90,6 +90,12 @@ def test_the_column_number_row_is_not_data(numbers):
     assert lay.data_rows.tolist() == [9, 10]
 
 
+def test_a_first_data_row_of_short_values_is_not_taken_for_column_numbers():
+    rows = [["Số CCCD", "Họ và tên"], ["1", "A"], ["2", "B"]]  # wrong values, but data
+    lay = find_layout(grid(rows), HMAP)
+    assert "numbers" not in lay.skipped and lay.data_rows.tolist() == [1, 2]
+
+
 def test_total_rows_and_a_note_after_the_total_are_not_data_but_rows_between_are():
     rows = ([HEADER] + [data(i) for i in range(1, 4)]
             + [["Cộng khối tỉnh", "", "3 người"]]  # a subtotal in the middle: data goes on
@@ -102,6 +108,14 @@ def test_total_rows_and_a_note_after_the_total_are_not_data_but_rows_between_are
     assert lay.skipped["total"] == [4, 7]
     assert lay.skipped["footer"][0] == 8  # the note, then the footer
     assert max(lay.skipped["footer"]) == len(rows) - 1
+
+
+def test_sparse_rows_after_a_subtotal_are_data_when_data_goes_on():
+    header = ["Mã đơn vị cũ", "Mã đơn vị mới", "Tỷ lệ", "Hình thức", "Căn cứ"]
+    rows = [header, ["A", "B", "1", "merge", "NQ 1"], ["Cộng", "", "1"],
+            ["C", "D"], ["E", "F", "1", "rename", "NQ 2"]]
+    lay = find_layout(grid(rows), header_map(TABLES["lineage"]))
+    assert lay.data_rows.tolist() == [1, 3, 4] and lay.skipped["total"] == [2]
 
 
 def test_footer_with_blank_lines_and_a_row_missing_values_inside_the_data():
