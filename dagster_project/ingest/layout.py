@@ -119,7 +119,7 @@ def combine(top: list[str], bottom: list[str], hmap: dict[str, str]) -> list[str
 
 
 def _header(cells: list[list[str]], hmap: dict[str, str]) -> tuple[list[int], list[str]] | None:
-    scores = [len(_mapped(row, hmap)) for row in cells]
+    scores = [len({hmap.get(fold(x)) for x in row if x and len(x) < 80} - {None}) for row in cells]
     if not scores or max(scores) < 2:
         return None
     best = scores.index(max(scores))
@@ -185,16 +185,18 @@ def find_layout(grid: pl.DataFrame, hmap: dict[str, str], scan: int = SCAN_ROWS)
     if start < len(head) and is_number_row(head[start], labels):
         skipped["numbers"] = [start]
         start += 1
-    # per row: how many cells hold something, and the first of them
-    stripped = grid.select(pl.all().str.strip_chars())
-    filled = stripped.select(pl.sum_horizontal(
-        [(pl.col(c).str.len_bytes() > 0).fill_null(False) for c in grid.columns])).to_series()
-    first = stripped.select(pl.coalesce(
-        [pl.when(pl.col(c).str.len_bytes() > 0).then(pl.col(c)) for c in grid.columns])).to_series()
-    is_total = first.str.normalize("NFC").str.to_lowercase().str.contains(TOTAL.pattern).fill_null(False)
-    filled_np = filled.to_numpy()
+    # per row: how many cells hold something, and the first of them (one pass, no copy)
+    has = [(pl.col(c).str.len_bytes() > 0).fill_null(False) for c in grid.columns]
+    counted = grid.select(pl.sum_horizontal(has).alias("n"),
+                          pl.coalesce([pl.when(h).then(pl.col(c)) for h, c in zip(has, grid.columns, strict=True)])
+                          .str.strip_chars().str.normalize("NFC").str.to_lowercase().alias("first"))
+    is_total = counted.get_column("first").str.contains(TOTAL.pattern).fill_null(False).to_numpy()
+    filled_np = counted.get_column("n").to_numpy().astype(np.int64)
     width = len(_mapped(labels, hmap))
     sparse = filled_np <= max(3, width // 3)
+    # a sparse row is looked at cell by cell: cells of spaces only hold nothing
+    for r in np.flatnonzero(sparse & (filled_np > 0)):
+        filled_np[r] = sum(1 for c in _text_rows(grid, [int(r)])[0] if c)
     # the footer: the first signature-block row after which every row is sparse
     dense_after = np.flip(np.cumsum(np.flip(~sparse))) - (~sparse)  # dense rows after each row
     footer_start = n
@@ -205,7 +207,7 @@ def find_layout(grid: pl.DataFrame, hmap: dict[str, str], scan: int = SCAN_ROWS)
             break
     area = np.arange(start, footer_start)
     blank = area[filled_np[area] == 0]
-    total = area[is_total.to_numpy()[area] & (filled_np[area] > 0)]
+    total = area[is_total[area] & (filled_np[area] > 0)]
     notes = np.array([], dtype=np.int64)
     if len(total):
         after = area[area > total.max()]

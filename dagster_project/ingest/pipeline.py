@@ -6,6 +6,12 @@ audit.ingest_ledger up to date (ledger.py states the rules). Every input row end
 one place: raw.<table> or audit.quarantine. Rows are processed in delivery order (file path
 relative to raw/, then sheet order, then row), which decides which duplicate is kept.
 
+A workbook sheet is cut to its table first (read.py, layout.py: an official form's title
+block, two-row header, total row and footer are layout, counted in the ledger, and rows keep
+their spreadsheet numbers). A file whose bytes repeat an earlier file's is set aside whole
+(`duplicate_file`); for a roster the ledger also records what it is for (snapshot dates and
+provinces), even when it is rejected.
+
 Cross-table rules read what is already loaded: units are checked against raw.ref_units_pre /
 raw.ref_units_post, lineage and personnel against raw.units, decisions against
 raw.personnel; so ingest in the order units -> lineage -> personnel -> decisions.

@@ -131,7 +131,7 @@ def test_footer_with_blank_lines_and_a_row_missing_values_inside_the_data():
 
 def test_a_plain_sheet_with_its_header_on_row_1_and_a_blank_row_in_the_data():
     header = ["national_id", "full_name", "sex", "date_of_birth", "unit_code"]
-    rows = [header, ["035085000001", "A", "M", "1985-01-01", "X"], [],
+    rows = [header, ["035085000001", "A", "M", "1985-01-01", "X"], ["  ", " "],  # spaces only
             ["035085000002", "B", "F", "1986-01-01", "X"]]
     lay = find_layout(grid(rows), HMAP)
     assert lay.header_rows == [0] and lay.labels == header
