@@ -133,7 +133,11 @@ def sheet_from_grid(rel: str, name: str, digest: str, grid: pl.DataFrame,
         note = f"no header: rows 1-{grid.height}" if grid.height else ""
         return Sheet(rel, name, digest, frame=frame, rows_skipped=grid.height, skip_note=note,
                      has_header=False)
-    data = grid[layout.data_rows] if len(layout.data_rows) else grid.clear()
+    rows = layout.data_rows
+    if len(rows) and rows[-1] - rows[0] + 1 == len(rows):  # one run of rows: no copy
+        data = grid.slice(int(rows[0]), len(rows))
+    else:
+        data = grid[rows] if len(rows) else grid.clear()
     names = _unique_labels(layout.labels)
     data = data.rename(dict(zip(grid.columns, names, strict=True)))
     empty = [c for c, label in zip(names, layout.labels, strict=True)
