@@ -22,7 +22,8 @@ DESCRIPTIONS = {
                  "cross-checked with sex and birth year, unit codes checked for the snapshot's period, "
                  "duplicates in a snapshot quarantined (the first in delivery order is kept).",
     "decisions": "Leave decisions and payments under Decrees 178/67, 154, 177 (raw/decisions/); the "
-                 "person must be in some roster.",
+                 "person must be in some roster; one decision number lists many people, but the same "
+                 "number for the same person twice is quarantined (the first in delivery order is kept).",
 }
 
 
