@@ -21,7 +21,8 @@ DESCRIPTIONS = {
                  "cross-checked with sex and birth year, unit codes checked for the snapshot's period, "
                  "duplicates in a snapshot quarantined (the first in delivery order is kept).",
     "decisions": "Leave decisions and payments under Decrees 178/67, 154, 177 (raw/decisions/); the "
-                 "person must be in some roster.",
+                 "person must be in some roster; one decision number lists many people, but the same "
+                 "number for the same person twice is quarantined (the first in delivery order is kept).",
 }
 
 
@@ -43,10 +44,11 @@ def reasons_markdown(result: IngestResult, limit: int = 10) -> str:
 
 
 def files_markdown(result: IngestResult) -> str:
-    lines = ["| file | sheet | status | read | loaded | quarantined |", "|---|---|---|---|---|---|"]
+    lines = ["| file | sheet | status | read | loaded | quarantined | layout rows skipped |",
+             "|---|---|---|---|---|---|---|"]
     for f in result.files:
         lines.append(f"| {f.file} | {f.sheet or ''} | {f.status} | {f.rows_read:,} | {f.rows_loaded:,} "
-                     f"| {f.rows_quarantined:,} |")
+                     f"| {f.rows_quarantined:,} | {f.rows_skipped:,} {f.skip_note} |")
     return "\n".join(lines)
 
 
