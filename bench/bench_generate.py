@@ -75,8 +75,47 @@ def cell_text(v) -> str:
     return str(v)
 
 
-def iter_sheets(path: Path):
-    """Yield (sheet name or '', header list, rows as lists of text) for any delivery file."""
+def load_layouts(out_dir: Path) -> dict[tuple[str, str], dict]:
+    """(file, sheet) -> where the table lies, from the ground truth `_manifest/layouts.csv`."""
+    path = out_dir / "_manifest" / "layouts.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as f:
+        return {(r["file"], r["sheet"]): r for r in csv.DictReader(f)}
+
+
+def _rows(span: str) -> list[int]:
+    if not span:
+        return []
+    a, _, b = span.partition("-")
+    return list(range(int(a), int(b or a) + 1))
+
+
+def form_header(top: list[str], bottom: list[str], table: str) -> list[str]:
+    """A two-row header read as one: the lower cell, else upper and lower cell together (a
+    group label spans the cells of its merge), else the upper cell."""
+    names = canonical_headers(table)
+    group = ""
+    out = []
+    for t, b in zip(top, bottom, strict=True):
+        if t:
+            group = t
+        elif not b:
+            group = ""
+        if not b:
+            out.append(t)
+        elif fold(b) in names:
+            out.append(b)
+        else:
+            out.append(f"{group} {b}".strip())
+    return out
+
+
+def iter_sheets(path: Path, layouts: dict | None = None, rel: str = ""):
+    """Yield (sheet name or '', header list, rows as lists of text, spreadsheet row numbers)
+    for any delivery file. A workbook sheet found in `layouts` (the ground truth) is read
+    where its header and data lie; a sheet of notes (no header) is not yielded."""
+    layouts = layouts or {}
     suffix = path.suffix.lower()
     if suffix == ".csv":
         raw = path.read_bytes()
@@ -86,7 +125,7 @@ def iter_sheets(path: Path):
         first = text.split("\n", 1)[0]
         sep = ";" if first.count(";") > first.count(",") else ","
         rows = list(csv.reader(text.splitlines(), delimiter=sep))
-        yield "", rows[0], rows[1:]
+        yield "", rows[0], rows[1:], list(range(2, len(rows) + 1))
     elif suffix == ".parquet":
         import polars as pl
         df = pl.read_parquet(path)
@@ -100,32 +139,55 @@ def iter_sheets(path: Path):
             elif s.dtype.is_float():
                 s = s.map_elements(cell_text, return_dtype=pl.Utf8)
             cols.append(s.cast(pl.Utf8).fill_null("").to_list())
-        yield "", df.columns, [list(r) for r in zip(*cols, strict=True)] if cols else []
+        rows = [list(r) for r in zip(*cols, strict=True)] if cols else []
+        yield "", df.columns, rows, list(range(2, len(rows) + 2))
     elif suffix == ".xlsx":
         import openpyxl
+        table = rel.split("/", 1)[0] if rel else ""
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
             for ws in wb.worksheets:
-                it = ws.iter_rows(values_only=True)
-                header = [cell_text(v) for v in next(it)]
-                rows = [[cell_text(v) for v in r] + [""] * (len(header) - len(r)) for r in it]
-                yield ws.title, header, rows
+                lay = layouts.get((rel, ws.title))
+                if lay is not None and not lay["header_rows"]:
+                    continue  # a sheet of notes
+                if lay is None or lay["form"] != "true":
+                    it = ws.iter_rows(min_row=1, values_only=True)
+                    header = [cell_text(v) for v in next(it)]
+                    rows = [[cell_text(v) for v in r] + [""] * (len(header) - len(r)) for r in it]
+                    yield ws.title, header, rows, list(range(2, len(rows) + 2))
+                    continue
+                grid = [[cell_text(v) for v in r] for r in ws.iter_rows(min_row=1, values_only=True)]
+                width = max(len(r) for r in grid)
+                grid = [r + [""] * (width - len(r)) for r in grid]
+                head = _rows(lay["header_rows"])
+                header = grid[head[0] - 1] if len(head) == 1 else form_header(
+                    grid[head[0] - 1], grid[head[1] - 1], table)
+                skip = set(_rows(lay["blank_rows"]))
+                numbers = [n for n in range(int(lay["first_data_row"] or 0),
+                                            int(lay["last_data_row"] or -1) + 1) if n not in skip]
+                yield ws.title, header, [grid[n - 1] for n in numbers], numbers
         finally:
             wb.close()
 
 
-def read_table(out_dir: Path, table: str, name_contains: str = ""):
+def read_table(out_dir: Path, table: str, name_contains: str = "", files: set[str] | None = None):
     """Yield (relative path, sheet, row number, {canonical column: text}) for every data
-    row of every file of a table's folder, in ingest order (path, sheet order, row)."""
+    row of every file of a table's folder (or of `files`), in ingest order (path, sheet order,
+    row). A form whose report date is only in its title block gives it as `_title_date`."""
     names = canonical_headers(table)
+    layouts = load_layouts(out_dir)
     for path in sorted((out_dir / table).rglob("*"), key=lambda p: p.relative_to(out_dir).as_posix()):
-        if not path.is_file() or name_contains not in path.name:
-            continue
         rel = path.relative_to(out_dir).as_posix()
-        for sheet, header, rows in iter_sheets(path):
+        if not path.is_file() or name_contains not in path.name or (files is not None and rel not in files):
+            continue
+        for sheet, header, rows, numbers in iter_sheets(path, layouts, rel):
             cols = [names.get(fold(h)) for h in header]
-            for i, r in enumerate(rows):
-                yield rel, sheet, i + 2, {c: v for c, v in zip(cols, r, strict=False) if c}
+            title = (layouts.get((rel, sheet)) or {}).get("title_date") or ""
+            for n, r in zip(numbers, rows, strict=True):
+                row = {c: v for c, v in zip(cols, r, strict=False) if c}
+                if title:
+                    row["_title_date"] = title
+                yield rel, sheet, n, row
 
 
 def parse_date(text: str) -> date:
@@ -141,12 +203,16 @@ def parse_date(text: str) -> date:
 
 
 def snapshot_of(rel: str, row: dict) -> date:
+    """The contract's rule: the snapshot_date column, else a date in the file name, else (an
+    official form) the report date of its title block."""
     if row.get("snapshot_date"):
         return parse_date(row["snapshot_date"])
-    m = re.search(r"(\d{4}-\d{2}-\d{2})", rel)
-    if not m:
-        raise ValueError(f"no snapshot date in {rel}")
-    return date.fromisoformat(m[1])
+    m = re.search(r"(\d{4}-\d{2}-\d{2})", rel.rsplit("/", 1)[-1])
+    if m:
+        return date.fromisoformat(m[1])
+    if row.get("_title_date"):
+        return date.fromisoformat(row["_title_date"])
+    raise ValueError(f"no snapshot date in {rel}")
 
 
 # --- calibration ---------------------------------------------------------------------------
@@ -159,8 +225,16 @@ def old_communes(new_provinces: list[str] | None) -> int:
                if new_provinces is None or r["new_province_code"] in new_provinces)
 
 
+def june_rosters(out_dir: Path) -> set[str]:
+    """The files of each old province's June 2025 roster (the last before the merger, dated
+    the province's way), from the ground truth `_manifest/deliveries.csv`."""
+    with (out_dir / "_manifest" / "deliveries.csv").open(encoding="utf-8") as f:
+        return {x for r in csv.DictReader(f) if r["period"] == "pre" and r["report_month"] == "2025-06"
+                for x in r["files"].split(";") if x}
+
+
 def measure(out_dir: Path) -> dict[str, int]:
-    """Counts read from the files: staff on the 2025-06-30 rosters by level (from the unit
+    """Counts read from the files: staff on the June 2025 rosters by level (from the unit
     code) and category, and Decree 178 decisions. Rows flagged in the manifest as
     duplicates are not counted twice."""
     dups = set()
@@ -168,10 +242,10 @@ def measure(out_dir: Path) -> dict[str, int]:
     if manifest.exists():
         with manifest.open(encoding="utf-8") as f:
             for r in csv.DictReader(f):
-                if r["kind"] == "duplicate_person":
+                if r["kind"] in ("duplicate_person", "duplicate_decision"):
                     dups.add((r["file"], r["sheet"], int(r["row"])))
     n = dict.fromkeys(NATIONAL_TARGETS, 0)
-    for rel, sheet, row, r in read_table(out_dir, "personnel", "2025-06-30"):
+    for rel, sheet, row, r in read_table(out_dir, "personnel", files=june_rosters(out_dir)):
         if (rel, sheet, row) in dups:
             continue
         code = r.get("unit_code", "").strip()
@@ -184,8 +258,8 @@ def measure(out_dir: Path) -> dict[str, int]:
             n["district_staff_pre"] += 1
         if code.startswith("T"):
             n["provincial_staff_pre"] += 1
-    for _rel, _sheet, _row, r in read_table(out_dir, "decisions"):
-        if r.get("decree") == "178":
+    for rel, sheet, row, r in read_table(out_dir, "decisions"):
+        if r.get("decree") == "178" and (rel, sheet, row) not in dups:
             n["decree_178_leavers"] += 1
     return n
 

@@ -43,10 +43,11 @@ def reasons_markdown(result: IngestResult, limit: int = 10) -> str:
 
 
 def files_markdown(result: IngestResult) -> str:
-    lines = ["| file | sheet | status | read | loaded | quarantined |", "|---|---|---|---|---|---|"]
+    lines = ["| file | sheet | status | read | loaded | quarantined | layout rows skipped |",
+             "|---|---|---|---|---|---|---|"]
     for f in result.files:
         lines.append(f"| {f.file} | {f.sheet or ''} | {f.status} | {f.rows_read:,} | {f.rows_loaded:,} "
-                     f"| {f.rows_quarantined:,} |")
+                     f"| {f.rows_quarantined:,} | {f.rows_skipped:,} {f.skip_note} |")
     return "\n".join(lines)
 
 

@@ -13,20 +13,35 @@ Rules, applied each time a table is ingested:
 - file gone from raw/: its rows become `removed`, `is_current = false`; its data rows are gone
   from raw.* and audit.quarantine.
 `reconcile` proves `rows_read = rows_loaded + rows_quarantined` against the tables themselves.
+
+Columns besides the counts of data rows (`rows_read`, `rows_loaded`, `rows_quarantined`):
+- `rows_skipped`, `skip_note`: rows of the file or sheet read as layout, not data: the header
+  (row 1 of a CSV, Parquet or plain sheet), and in an official form the title block, a
+  two-row header, the column-number row, blank rows, total rows and the signature footer,
+  e.g. "title 1-7; header 8-9; numbers 10; total 661; footer 662-669" (spreadsheet rows).
+  A sheet without a recognisable header counts all its rows here. None of them is lost:
+  rows in the sheet = rows_read + rows_skipped.
+- `snapshot_dates` (personnel): what the file is for, even when it is rejected: the snapshot
+  dates its rows carry (from the snapshot_date column, else the date in the file name, else
+  the report date in a form's title block), ISO, sorted, comma-separated; null when unknown.
+- `province_codes` (personnel): the provinces its rows belong to: province_code in raw.units
+  of the unit codes, in the snapshot's period (old province codes for a snapshot on or
+  before 30 Jun 2025, new ones after), sorted, comma-separated; null when no unit is known.
 """
 
 from datetime import datetime
 
 import polars as pl
 
-COUNTED = ("status", "rows_read", "rows_loaded", "rows_quarantined", "message")
+COUNTED = ("status", "rows_read", "rows_loaded", "rows_quarantined", "message", "rows_skipped",
+           "skip_note", "snapshot_dates", "province_codes")
 
 
 def record(con, table: str, results: list, now: datetime) -> dict[str, int]:
     """Bring the ledger up to date with this run's per-file results (inside the caller's
     transaction). Returns how many ledger rows were added or changed, by kind."""
     current = con.execute(
-        "select file, content_hash, sheet, status, rows_read, rows_loaded, rows_quarantined, message "
+        f"select file, content_hash, sheet, {', '.join(COUNTED)} "
         "from audit.ingest_ledger where table_name = ? and is_current",
         [table],
     ).fetchall()
@@ -38,15 +53,15 @@ def record(con, table: str, results: list, now: datetime) -> dict[str, int]:
     new_rows = []  # inserted at the end, in one statement; the updates touch only older rows
     for r in results:
         old_hash = current_hash.get(r.file)
+        values = tuple(getattr(r, c) for c in COUNTED)
         if old_hash == r.content_hash:
-            values = (r.status, r.rows_read, r.rows_loaded, r.rows_quarantined, r.message)
             if current_rows.get((r.file, r.sheet)) == values:
                 changes["unchanged"] += 1
                 continue
             if (r.file, r.sheet) in current_rows:
                 con.execute(
-                    "update audit.ingest_ledger set status = ?, rows_read = ?, rows_loaded = ?, "
-                    "rows_quarantined = ?, message = ? where table_name = ? and file = ? "
+                    f"update audit.ingest_ledger set {', '.join(c + ' = ?' for c in COUNTED)} "
+                    "where table_name = ? and file = ? "
                     "and content_hash = ? and sheet is not distinct from ? and is_current",
                     [*values, table, r.file, r.content_hash, r.sheet],
                 )
@@ -60,8 +75,7 @@ def record(con, table: str, results: list, now: datetime) -> dict[str, int]:
             )
             retired.add(r.file)
             changes["replaced"] += 1
-        new_rows.append((r.file, r.content_hash, r.sheet, r.status, r.rows_read, r.rows_loaded,
-                         r.rows_quarantined, r.message))
+        new_rows.append((r.file, r.content_hash, r.sheet, *values))
         changes["new"] += 1
     for file in sorted(set(current_hash) - seen):
         con.execute(
@@ -76,21 +90,21 @@ def record(con, table: str, results: list, now: datetime) -> dict[str, int]:
 
 NEW_ROW_SCHEMA = {"file": pl.String, "content_hash": pl.String, "sheet": pl.String,
                   "status": pl.String, "rows_read": pl.Int64, "rows_loaded": pl.Int64,
-                  "rows_quarantined": pl.Int64, "message": pl.String}
+                  "rows_quarantined": pl.Int64, "message": pl.String, "rows_skipped": pl.Int64,
+                  "skip_note": pl.String, "snapshot_dates": pl.String, "province_codes": pl.String}
 
 
 def _insert_current(con, table: str, rows: list[tuple], now: datetime) -> None:
-    """Insert new current ledger rows (file, content_hash, sheet, status, counts, message)."""
+    """Insert new current ledger rows (file, content_hash, sheet, then the COUNTED values)."""
     if not rows:
         return
     frame = pl.DataFrame(rows, schema=NEW_ROW_SCHEMA, orient="row")
     con.register("__ledger_new", frame.to_arrow())
+    columns = ", ".join(NEW_ROW_SCHEMA)
     try:
         con.execute(
-            "insert into audit.ingest_ledger (table_name, file, content_hash, sheet, status, rows_read, "
-            "rows_loaded, rows_quarantined, message, is_current, ingested_at) "
-            "select ?, file, content_hash, sheet, status, rows_read, rows_loaded, rows_quarantined, "
-            "message, true, ? from __ledger_new",
+            f"insert into audit.ingest_ledger (table_name, {columns}, is_current, ingested_at) "
+            f"select ?, {columns}, true, ? from __ledger_new",
             [table, now],
         )
     finally:

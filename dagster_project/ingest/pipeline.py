@@ -74,10 +74,24 @@ class FileResult:
     sheet: str | None
     content_hash: str
     status: str  # loaded | rejected | skipped
-    rows_read: int = 0
+    rows_read: int = 0  # data rows
     rows_loaded: int = 0
     rows_quarantined: int = 0
     message: str = ""
+    rows_skipped: int = 0  # rows read as layout: header, title block, total, footer, blank
+    skip_note: str = ""
+    snapshot_dates: str | None = None  # personnel: ISO dates its rows carry, comma-separated
+    province_codes: str | None = None  # personnel: provinces of its units in that period
+
+
+@dataclass
+class Rejected:
+    """A sheet refused or skipped before its rows are checked, and (personnel) the distinct
+    snapshot dates and unit codes it carries as text, to record what it was for."""
+
+    result: FileResult
+    quarantine: dict | None
+    facts: pl.DataFrame | None = None  # columns __snapshot (text), __unit (text)
 
 
 @dataclass
@@ -111,19 +125,29 @@ def file_date(path: str) -> str | None:
 
 
 def _file_rejection(sh: Sheet, table: str, rule: str, column: str | None, detail: str,
-                    rows: int) -> tuple[FileResult, dict]:
+                    rows: int, facts: pl.DataFrame | None = None) -> Rejected:
     vi, en = message(rule, column, None, detail)
     q = {"table_name": table, "file": sh.file, "content_hash": sh.content_hash, "sheet": sh.sheet,
          "row_number": None, "column_name": column, "value": None, "rule": rule,
          "message_vi": f"{sh.file}: {vi}", "message_en": f"{sh.file}: {en}"}
-    return FileResult(sh.file, sh.sheet, sh.content_hash, "rejected", rows, 0, rows, en), q
+    result = FileResult(sh.file, sh.sheet, sh.content_hash, "rejected", rows, 0, rows, en,
+                        sh.rows_skipped, sh.skip_note)
+    return Rejected(result, q, facts)
+
+
+def _raw_facts(df: pl.DataFrame, snapshot: str | None, unit: str | None, fdate: str | None):
+    """Distinct (snapshot date, unit code) texts of a sheet, before any check."""
+    if unit is None or (snapshot is None and fdate is None):
+        return None
+    snap = pl.col(snapshot) if snapshot is not None else pl.lit(None, pl.String)
+    return df.select(snap.fill_null(pl.lit(fdate, pl.String)).alias("__snapshot"),
+                     pl.col(unit).alias("__unit")).unique()
 
 
 def prepare(sh: Sheet, table: Table, hmap: dict[str, str], is_workbook: bool):
     """Map headers and shape one sheet into the common all-text layout.
 
-    Returns (frame, None), or (None, (FileResult, quarantine row)) for a rejected or
-    skipped sheet."""
+    Returns (frame, None), or (None, Rejected) for a rejected or skipped sheet."""
     if sh.error is not None:
         return None, _file_rejection(sh, table.name, "unreadable_file", None, sh.error, 0)
     df = sh.frame
@@ -139,24 +163,31 @@ def prepare(sh: Sheet, table: Table, hmap: dict[str, str], is_workbook: bool):
                                          f"'{first}', '{header}'", df.height)
         else:
             mapped[header] = name
-    if is_workbook and len(mapped) < 2:
-        return None, (FileResult(sh.file, sh.sheet, sh.content_hash, "skipped", 0, 0, 0,
-                                 f"sheet skipped: no recognised header ({df.height} rows)"), None)
+    if is_workbook and (len(mapped) < 2 or not sh.has_header):
+        rows = sh.rows_skipped + df.height
+        return None, Rejected(FileResult(
+            sh.file, sh.sheet, sh.content_hash, "skipped", 0, 0, 0,
+            f"sheet skipped: no recognised header ({rows} rows)", rows,
+            sh.skip_note or (f"no header: rows 1-{rows}" if rows else "")), None)
+    delivered = {n: h for h, n in mapped.items()}
+    fdate = (file_date(sh.file) or sh.title_date) if table.name == "personnel" else None
+    facts = (_raw_facts(df, delivered.get("snapshot_date"), delivered.get("unit_code"), fdate)
+             if table.name == "personnel" else None)
     missing = [c.name for c in table.columns if c.required and c.name not in mapped.values()]
-    fdate = file_date(sh.file) if table.name == "personnel" else None
     if table.name == "personnel" and "snapshot_date" not in mapped.values() and fdate is None:
         missing.insert(0, "snapshot_date")
     if missing:
         return None, _file_rejection(sh, table.name, "missing_required_column", ", ".join(missing),
-                                     "", df.height)
-    delivered = {n: h for h, n in mapped.items()}
+                                     "", df.height, facts)
     cols = [(pl.col(delivered[c.name]) if c.name in delivered else pl.lit(None, pl.String)).alias(f"__raw_{c.name}")
             for c in table.columns]
     extra = pl.struct(unknown).struct.json_encode() if unknown else pl.lit(None, pl.String)
+    rows = (pl.int_range(pl.len(), dtype=pl.Int64) + sh.segments[0][1] if len(sh.segments) == 1
+            else pl.lit(pl.Series(sh.row_numbers(), dtype=pl.Int64)))
     provenance = {
         "source_file": pl.lit(sh.file),
         "source_sheet": pl.lit(sh.sheet, pl.String),
-        "source_row": pl.int_range(pl.len(), dtype=pl.Int64) + 2,
+        "source_row": rows,
         "source_hash": pl.lit(sh.content_hash),
         "extra": extra,
     }
@@ -380,7 +411,8 @@ def table_checks(con, table: Table) -> tuple[list[pl.Expr], list[Check]]:
 # Rules over the whole table, applied once every batch has passed the row rules, to the rows
 # the Gate held back: duplicates (key columns, kept column, rule) and the lineage share sums.
 DUPLICATE_KEYS = {"units": (["period", "unit_code"], "unit_code", "duplicate_unit_code"),
-                  "personnel": (["snapshot_date", "national_id"], "national_id", "duplicate_person")}
+                  "personnel": (["snapshot_date", "national_id"], "national_id", "duplicate_person"),
+                  "decisions": (["decision_no", "national_id"], "decision_no", "duplicate_decision")}
 SHARE_SUM_TABLE, SHARE_SUM_COLUMNS = "lineage", ["old_unit_code", "share"]
 WHOLE_TABLE_COLUMNS = {t: keys for t, (keys, _, _) in DUPLICATE_KEYS.items()} | {SHARE_SUM_TABLE: SHARE_SUM_COLUMNS}
 SLIM_PROVENANCE = ["source_file", "source_sheet", "source_row", "source_hash"]
@@ -504,6 +536,39 @@ class Checked:
     slim: pl.DataFrame  # of the rows passing, what the whole-table rules need (and `__rid`)
     quarantine: pl.DataFrame  # with `__rid`
     bad_counts: dict[tuple[str, str | None], int]  # quarantined rows per (file, sheet)
+    facts: pl.DataFrame | None = None  # personnel: distinct (file, sheet, snapshot, province)
+
+
+FACT_SCHEMA = {"source_file": pl.String, "source_sheet": pl.String, "snapshot_date": pl.Date,
+               "province_code": pl.String}
+
+
+def unit_provinces(con, table: Table) -> pl.DataFrame | None:
+    """Personnel: (__period, unit_code, province_code) of every loaded unit, to tell which
+    provinces a roster is for (old codes before the merger, new ones after)."""
+    if table.name != "personnel":
+        return None
+    return con.sql("select distinct period as __period, unit_code, province_code from raw.units "
+                   "where unit_code is not null").pl()
+
+
+def delivery_facts(df: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """Distinct (source_file, source_sheet, snapshot_date, province_code) of roster rows with
+    a parsed `snapshot_date` and `unit_code`; province_code null where the unit is unknown."""
+    f = df.select("source_file", "source_sheet", "snapshot_date", "unit_code").unique()
+    f = f.with_columns(period_of(pl.col("snapshot_date")).alias("__period"))
+    f = f.join(units, on=["__period", "unit_code"], how="left")
+    return f.select(*FACT_SCHEMA).unique().cast(FACT_SCHEMA)
+
+
+def _facts_of_text(facts: pl.DataFrame, file: str, sheet: str | None,
+                   units: pl.DataFrame) -> pl.DataFrame:
+    """delivery_facts for the raw (snapshot, unit code) texts of a sheet not loaded."""
+    snap, _ = parse_series(facts.get_column("__snapshot"), TABLES["personnel"].column("snapshot_date"))
+    unit, _ = parse_series(facts.get_column("__unit"), TABLES["personnel"].column("unit_code"))
+    df = pl.DataFrame({"snapshot_date": snap, "unit_code": unit}).with_columns(
+        pl.lit(file).alias("source_file"), pl.lit(sheet, pl.String).alias("source_sheet"))
+    return delivery_facts(df, units)
 
 
 def _counts(bad: pl.DataFrame) -> dict[tuple[str, str | None], int]:
@@ -512,10 +577,11 @@ def _counts(bad: pl.DataFrame) -> dict[tuple[str, str | None], int]:
 
 
 def check_batch(frames: list[pl.DataFrame], offset: int, table: Table,
-                extra: list[pl.Expr], checks: list[Check]) -> Checked:
+                extra: list[pl.Expr], checks: list[Check],
+                units: pl.DataFrame | None = None) -> Checked:
     """Parse a batch of prepared sheets and apply every rule that looks at one row at a time
     (the contract's rules and those against other tables, in one pass). Pure: batches can
-    be checked side by side."""
+    be checked side by side. With `units` (personnel), also the delivery facts."""
     df = pl.concat(frames, how="vertical", rechunk=True).with_row_index("__rid", offset=offset)
     parsed = parse_frame(df, table)
     del df
@@ -529,7 +595,9 @@ def check_batch(frames: list[pl.DataFrame], offset: int, table: Table,
     slim_columns = WHOLE_TABLE_COLUMNS.get(table.name)
     slim = compact(parsed.select("__rid", *slim_columns).filter(~is_bad)) if slim_columns \
         else parsed.select("__rid").clear()
-    return Checked(rows, is_bad, slim, compact(_quarantine_rows(bad, errors, table.name)), _counts(bad))
+    facts = delivery_facts(parsed, units) if units is not None else None
+    return Checked(rows, is_bad, slim, compact(_quarantine_rows(bad, errors, table.name)), _counts(bad),
+                   facts)
 
 
 BATCH_ROWS = 125_000  # rows parsed at a time: bounds memory held as delivered text
@@ -538,13 +606,13 @@ CHECKERS = 2  # batches checked side by side
 
 
 def read_prepared(raw_dir: Path, files: list[str], table: Table):
-    """(Sheet, prepared frame, rejection) of every sheet of every file, in delivery order.
+    """(Sheet, prepared frame, Rejected) of every sheet of every file, in delivery order.
     Files are read and prepared on two threads, a few files ahead of the caller."""
     hmap = header_map(table)
 
     def one(rel: str):
         out = []
-        for sh in read_file(raw_dir, rel):
+        for sh in read_file(raw_dir, rel, hmap):
             frame, rejected = prepare(sh, table, hmap, sh.sheet is not None)
             sh.frame = None  # the prepared frame holds what is needed
             out.append((sh, frame, rejected))
@@ -608,30 +676,58 @@ class Writer:
 
 def locator(starts: list[tuple]):
     """A function adding source_file, source_sheet, source_row and source_hash to a frame
-    with `__rid`, from the first `__rid` of every sheet (rows are numbered in delivery order,
-    sheet after sheet, so the row is `__rid - first + 2`)."""
+    with `__rid`, from the first `__rid` and spreadsheet row of every run of consecutive data
+    rows of every sheet (rows are numbered in delivery order, sheet after sheet, so the row
+    is `__rid - start + first row`)."""
     index = pl.DataFrame(starts, orient="row", schema={
-        "__start": pl.UInt32, "source_file": pl.String, "source_sheet": pl.String, "source_hash": pl.String})
+        "__start": pl.UInt32, "source_file": pl.String, "source_sheet": pl.String,
+        "source_hash": pl.String, "__first_row": pl.Int64})
 
     def locate(df: pl.DataFrame) -> pl.DataFrame:
         found = df.sort("__rid").join_asof(index, left_on="__rid", right_on="__start", strategy="backward")
         return found.with_columns(
-            (pl.col("__rid").cast(pl.Int64) - pl.col("__start") + 2).alias("source_row")).drop("__start")
+            (pl.col("__rid").cast(pl.Int64) - pl.col("__start") + pl.col("__first_row")).alias("source_row")
+        ).drop("__start", "__first_row")
 
     return locate
 
 
-def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[FileResult]]:
+def _duplicate_of(sh: Sheet, first: str, table: str, rows: int, skipped: int) -> Rejected:
+    """The rejection of a file identical to one earlier in delivery order (one per file)."""
+    rejected = _file_rejection(Sheet(sh.file, None, sh.content_hash), table, "duplicate_file",
+                               None, first, rows)
+    rejected.result.rows_skipped = skipped
+    return rejected
+
+
+def _ledger_facts(facts: list[pl.DataFrame]) -> dict[tuple[str, str | None], tuple[str | None, str | None]]:
+    """(file, sheet) -> (snapshot dates, province codes), each sorted, comma-separated."""
+    if not facts:
+        return {}
+    f = pl.concat(facts).unique()
+    agg = f.group_by("source_file", "source_sheet").agg(
+        pl.col("snapshot_date").drop_nulls().unique().sort().dt.strftime("%Y-%m-%d").str.join(","),
+        pl.col("province_code").drop_nulls().unique().sort().str.join(","))
+    return {(a, b): (c or None, d or None) for a, b, c, d in agg.iter_rows()}
+
+
+def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[FileResult]]:  # noqa: C901
     """Validate every prepared sheet (any iterable, consumed as it goes) and append the rows
     that pass to `target`, batch by batch; rows the Gate holds back are appended at the end,
-    once the whole-table rules have decided on them. Returns (quarantine rows, per-file
-    results). Runs inside the caller's transaction."""
+    once the whole-table rules have decided on them. A file with the same content as one
+    earlier in delivery order (and, for a roster, the same date in its name: two months with
+    nothing changed are two snapshots) is rejected whole (`duplicate_file`). Returns
+    (quarantine rows, per-file results). Runs inside the caller's transaction."""
     extra, checks = table_checks(con, table)
+    units = unit_provinces(con, table)
     results, file_quarantine, quarantine_parts, slims = [], [], [], []
     bad_counts: Counter = Counter()
     batch, batch_rows, offset = [], 0, 0
     hashes: dict[str, str] = {}
-    starts: list[tuple] = []  # (first __rid, file, sheet, hash) of every loaded sheet
+    first_of: dict[tuple, str] = {}  # (content hash, name date) -> the first file with it
+    duplicates: dict[str, FileResult] = {}
+    facts: list[pl.DataFrame] = []
+    starts: list[tuple] = []  # (first __rid, file, sheet, hash, first row) of every run of rows
     writer = Writer(con, target)
     gate = Gate(table)
     waiting = []
@@ -649,28 +745,59 @@ def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[Fil
         slims.append(done.slim)
         quarantine_parts.append(done.quarantine)
         bad_counts.update(done.bad_counts)
+        if done.facts is not None:
+            facts.append(done.facts)
 
     def flush(last: bool = False):
         nonlocal batch, batch_rows, offset
         if batch:
-            in_flight.append(checkers.submit(check_batch, batch, offset, table, extra, checks))
+            in_flight.append(checkers.submit(check_batch, batch, offset, table, extra, checks, units))
             offset += batch_rows
         batch, batch_rows = [], 0
         while in_flight and (last or len(in_flight) > CHECKERS):
             finish_oldest()
 
+    def text_facts(raw: pl.DataFrame | None, file: str, sheet: str | None) -> None:
+        if raw is not None and units is not None and raw.height:
+            facts.append(_facts_of_text(raw, file, sheet, units))
+
     ok = False
     try:
         for sh, frame, rejected in sheets:
             hashes[sh.file] = sh.content_hash
-            if rejected is not None:
-                result, q = rejected
-                results.append(result)
-                if q is not None:
-                    file_quarantine.append(q)
+            # the same bytes again, for the same date when the name dates a roster
+            same = (sh.content_hash, file_date(sh.file) if table.name == "personnel" else None)
+            first = first_of.setdefault(same, sh.file) if sh.content_hash else sh.file
+            if first != sh.file:  # the same bytes as an earlier file: set aside whole
+                rows = frame.height if frame is not None else rejected.result.rows_read
+                skipped = sh.rows_skipped if frame is not None else rejected.result.rows_skipped
+                if sh.file not in duplicates:
+                    dup = _duplicate_of(sh, first, table.name, 0, 0)
+                    duplicates[sh.file] = dup.result
+                    results.append(dup.result)
+                    file_quarantine.append(dup.quarantine)
+                r = duplicates[sh.file]
+                r.rows_read += rows
+                r.rows_quarantined += rows
+                r.rows_skipped += skipped
+                if frame is not None and units is not None:
+                    raw = frame.select(pl.col("__raw_snapshot_date").fill_null(pl.col("__file_date"))
+                                       .alias("__snapshot"), pl.col("__raw_unit_code").alias("__unit")).unique()
+                    text_facts(raw, sh.file, None)
+                elif rejected is not None:
+                    text_facts(rejected.facts, sh.file, None)
                 continue
-            results.append(FileResult(sh.file, sh.sheet, sh.content_hash, "loaded", frame.height))
-            starts.append((offset + batch_rows, sh.file, sh.sheet, sh.content_hash))
+            if rejected is not None:
+                results.append(rejected.result)
+                if rejected.quarantine is not None:
+                    file_quarantine.append(rejected.quarantine)
+                text_facts(rejected.facts, sh.file, sh.sheet)
+                continue
+            results.append(FileResult(sh.file, sh.sheet, sh.content_hash, "loaded", frame.height,
+                                      rows_skipped=sh.rows_skipped, skip_note=sh.skip_note))
+            if frame.height:
+                for off, first_row in sh.segments:
+                    starts.append((offset + batch_rows + off, sh.file, sh.sheet, sh.content_hash, first_row))
             batch.append(frame)
             batch_rows += frame.height
             if batch_rows >= BATCH_ROWS:
@@ -687,31 +814,34 @@ def load(con, sheets, table: Table, target: str) -> tuple[pl.DataFrame, list[Fil
         mine = [r for r in results if r.file == path]
         if all(r.status == "skipped" for r in mine):
             missing = ", ".join(c.name for c in table.columns if c.required)
-            result, q = _file_rejection(Sheet(path, None, hashes[path]), table.name,
-                                        "missing_required_column", missing, "", 0)
-            result.message = f"no sheet has a recognised header: {result.message}"
-            results = [r for r in results if r.file != path] + [result]
-            file_quarantine.append(q)
+            rejected = _file_rejection(Sheet(path, None, hashes[path]), table.name,
+                                       "missing_required_column", missing, "", 0)
+            rejected.result.message = f"no sheet has a recognised header: {rejected.result.message}"
+            rejected.result.rows_skipped = sum(r.rows_skipped for r in mine)
+            results = [r for r in results if r.file != path] + [rejected.result]
+            file_quarantine.append(rejected.quarantine)
     if slims:
         kept = pl.concat(slims)
         slims.clear()
         locate = locator(starts)
         waited = pl.concat(waiting)
         errors = whole_table_errors(kept, table.name, locate, waited)
-        rejected = errors.get_column("__rid").unique()
-        if not rejected.is_in(waited.get_column("__rid").implode()).all():
+        rejected_rids = errors.get_column("__rid").unique()
+        if not rejected_rids.is_in(waited.get_column("__rid").implode()).all():
             raise RuntimeError("a whole-table rule rejected a row already appended (Gate)")
         if errors.height:
-            gone = locate(kept.filter(pl.col("__rid").is_in(rejected.implode())))
+            gone = locate(kept.filter(pl.col("__rid").is_in(rejected_rids.implode())))
             quarantine_parts.append(_quarantine_rows(gone, errors, table.name))
             bad_counts.update(_counts(gone))
-        insert_rows(con, target, waited.filter(~pl.col("__rid").is_in(rejected.implode())))
+        insert_rows(con, target, waited.filter(~pl.col("__rid").is_in(rejected_rids.implode())))
     quarantine = pl.concat(quarantine_parts) if quarantine_parts else pl.DataFrame(schema=QUARANTINE_SCHEMA)
     quarantine = quarantine.sort("__rid", "column_name", maintain_order=True).drop("__rid")
+    found = _ledger_facts(facts)
     for r in results:
         if r.status == "loaded":
             r.rows_quarantined = bad_counts.get((r.file, r.sheet), 0)
             r.rows_loaded = r.rows_read - r.rows_quarantined
+        r.snapshot_dates, r.province_codes = found.get((r.file, r.sheet), (None, None))
     if file_quarantine:
         quarantine = pl.concat([pl.DataFrame(file_quarantine, schema=quarantine.schema), quarantine])
     return quarantine, results

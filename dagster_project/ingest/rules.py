@@ -35,6 +35,13 @@ RULES: dict[str, Rule] = {
             "Cột {column} xuất hiện nhiều lần trong tệp ({detail}); cả tệp bị từ chối",
             "Column {column} appears more than once ({detail}); the whole file is rejected",
         ),
+        Rule(
+            "duplicate_file",
+            "Tệp có nội dung giống hệt tệp {detail} (xếp trước theo thứ tự nhận); cả tệp không "
+            "được nạp để không tính trùng",
+            "The file has the same content as {detail} (earlier in delivery order); the whole "
+            "file is set aside so its rows are not counted twice",
+        ),
         # Row level: one value.
         Rule(
             "missing_value",
@@ -98,6 +105,12 @@ RULES: dict[str, Rule] = {
             "Person with national ID '{value}' already in the same snapshot; kept the row at {detail}",
         ),
         Rule(
+            "duplicate_decision",
+            "Quyết định số '{value}' cho cùng một người (cùng số CCCD) đã có; giữ bản ghi tại {detail}",
+            "Decision '{value}' for the same person (same national ID) is already there; kept the "
+            "row at {detail}",
+        ),
+        Rule(
             "duplicate_unit_code",
             "Mã đơn vị '{value}' bị trùng trong cùng giai đoạn; giữ bản ghi tại {detail}",
             "Unit code '{value}' is duplicated within its period; kept the row at {detail}",
@@ -111,7 +124,7 @@ RULES: dict[str, Rule] = {
 }
 
 # Rules that reject a whole file or sheet (quarantine row_number is null).
-FILE_RULES = ("unreadable_file", "missing_required_column", "duplicate_column")
+FILE_RULES = ("unreadable_file", "missing_required_column", "duplicate_column", "duplicate_file")
 
 
 def message(

@@ -8,7 +8,8 @@ look like real deliveries and documented here so they can be changed in one line
 from datetime import date
 
 BASE_SALARY_VND = 2_340_000
-FIRST_SNAPSHOT = date(2025, 6, 30)  # the last `pre` roster
+FIRST_SNAPSHOT = date(2025, 6, 30)  # the reference date of the staff (the June roster)
+FIRST_MONTH = "2025-01"  # Decree 178 in force 1 Jan 2025: the earliest roster a province sends
 FIRST_POST_MONTH = "2025-07"
 DEFAULT_THROUGH = "2026-10"
 DEFAULT_SEED = 20250701
@@ -70,6 +71,17 @@ LEAVE_DATES_178 = (
     ("late_in_time", 0.06),  # leave Oct-Dec 2025, decision in July: valid (A13)
     ("out_of_time", 0.02),  # leave Oct-Nov 2025, decision in Aug-Sep: cut-off (A13)
 )
+# Decree 178 leavers before the merger (leave 1 Feb - 1 Jun 2025, decided 10-45 days before).
+# MoHA counted 43,207 who had left by 30 Jun 2025 of the 146,839 in the end (POLICY §8.2):
+# 29 %. Such a leaver shows only on rosters before the leave date, so they are drawn only
+# where the old province delivers pre-merger history (monthly: leave Feb-Jun; quarterly:
+# Apr-Jun, after the March roster), at PRE_JULY_178_SHARE of that province's leavers, and
+# on top of the 30 June staff (the June calibration is unchanged). The national total stays
+# 146,839: the leavers from July are the rest. With PRE_HISTORY below, about 60 % of the staff
+# is in a province with history, so about 17 % of the national leavers leave before July.
+PRE_JULY_178_SHARE = 0.29
+LEAVE_DATES_178_PRE = (("2025-02-01", 0.10), ("2025-03-01", 0.15), ("2025-04-01", 0.20),
+                       ("2025-05-01", 0.25), ("2025-06-01", 0.30))
 INVOLUNTARY_SHARE = 0.03  # voluntary = false
 PAY_UNPAID = 0.025
 PAY_OVERPAID = 0.015
@@ -89,6 +101,49 @@ RECRUIT_170_SHARE = 0.012  # of post staff, civil servants recruited (Decree 170
 RECRUIT_173_SHARE = 0.010  # contract workers (Decree 173)
 ARRANGED_EARLY_SHARE = 0.03  # pre commune/district units arranged in 2024 (arrangement_date)
 QUOTA_DEVIATION_SHARE = 0.08  # communes whose assigned quota deviates from the norm
+H1_JOIN_SHARE = 0.004  # of the 30 June staff, recruited 1 Feb - 1 Jun 2025
+
+# --- Decision numbers --------------------------------------------------------------------
+# One quyết định lists every person the same authority decided on the same day under the
+# same decree: the old province's People's Committee before 1 July, the new province's from
+# then on (Decree 154 part-timers: the commune chairs, `QĐ-CT`). A day's list is split into
+# decisions of 1 person (DECISION_SINGLE_SHARE) or 2-30; numbers run up through the year
+# with gaps (the committee issues other decisions too), so two provinces may use the same
+# number: a decision is identified by decision_no and national_id together.
+DECISION_SINGLE_SHARE = 0.45
+DECISION_GROUP_MAX = 30
+
+# --- Deliveries: when, how often, how dated (synth/deliveries.py) ------------------------
+# Pre-merger history an OLD province sends: only the June roster, March and June, or every
+# month January-June. A selection of 3+ old provinces has at least one monthly and one
+# quarterly.
+PRE_HISTORY = (("june_only", 0.4), ("quarterly", 0.3), ("monthly", 0.3))
+# The day a roster is dated: the last day of the month, the 30th, 29th or 28th (the last day
+# when the month is shorter) or mid-month. Each OLD province has its style before the merger;
+# from July 2025 the NEW province's Department of Home Affairs delivers for all its old
+# parts, in its own style. A selection of 3+ provinces shows the last day, the 28th and 15th.
+DATE_STYLES = (("last", 0.5), ("30", 0.12), ("29", 0.05), ("28", 0.13), ("15", 0.2))
+DATE_DEVIATION_SHARE = 0.04  # one-off: a month dated a day or two off the usual day
+# Incidents per NEW province and post-merger month (each at least once, one of them in a
+# merged province, in a selection of 2+ new provinces and 3+ post-merger months):
+INCIDENT_RATES = {
+    "supplement": 0.02,  # a second file (`..._bo_sung.csv`) with persons the main file forgot
+    "copy": 0.01,  # the same file sent twice under two names (identical bytes)
+    "not_delivered": 0.008,  # no roster for the month (the next month is there)
+    "incomplete": 0.008,  # one old part's roster missing, or the file cut at about half
+}
+SUPPLEMENT_SHARE = (0.01, 0.04)  # of the part's rows, left out of the main file
+SUPPLEMENT_OVERLAP = (3, 15)  # persons in both files (duplicate_person in the supplement)
+INCOMPLETE_KEEP = (0.35, 0.6)  # share of rows a truncated file keeps
+# Official forms: XLSX rosters and decision lists as the Department fills them (title block,
+# merged cells, two-row header, column numbers, a total row, a signature footer).
+FORM_SHARE = 0.6  # of XLSX roster and decision files
+FORM_TITLE_DATE_ONLY = 0.5  # of roster forms: the date only in the title (no column, no date
+# in the file name)
+FORM_GROUP_HEADER = 0.6  # a group header ("Phụ cấp") above its sub-columns
+FORM_NUMBER_ROW = 0.6  # a row "(1) (2) (3) ..." under the header
+FORM_BLANK_ROW = 0.15  # a blank row inside the data area
+XLSX_NOTES_SHEET = 0.2  # a workbook with a sheet of notes and no table (skipped by ingest)
 
 # --- Files -------------------------------------------------------------------------------
 # How an old province delivers its post-merger rosters.
@@ -114,6 +169,7 @@ DEFECT_RATES = {
     "unknown_unit_code": 0.003,
     "out_of_range": 0.002,
     "duplicate_person": 0.002,
+    "duplicate_decision": 0.003,  # decisions: the same (decision_no, national_id) twice
 }
 QUARANTINE_KINDS = ("id_sex_mismatch", "id_birth_year_mismatch", "unknown_unit_code",
                     "out_of_range", "duplicate_person")
@@ -123,4 +179,5 @@ QUARANTINE_RULE = {
     "unknown_unit_code": "unknown_unit_code",
     "out_of_range": "out_of_range",
     "duplicate_person": "duplicate_person",
+    "duplicate_decision": "duplicate_decision",
 }

@@ -1,42 +1,40 @@
-"""Who is where each month: the 30 June 2025 staff, where each goes on 1 July (along the
-agency lineage), who leaves (Decree 178, Decree 154, retirement, unexplained), who moves
-outside the lineage and who is recruited (Decrees 170 and 173); the leave decisions and
-their payments, priced by the policy engine."""
+"""Who is where each month: the 30 June 2025 staff (and who of them joined in the first half
+of 2025), the Decree 178 leavers before the merger (on the earlier rosters only), where each
+goes on 1 July (along the agency lineage), who leaves (Decree 178, Decree 154, retirement,
+unexplained), who moves outside the lineage and who is recruited (Decrees 170 and 173); the
+leave decisions and their payments, priced by the policy engine from the roster row the
+warehouse will hold for the person (the latest delivered one before the leave date, as the
+delivery plan says)."""
 
+import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import polars as pl
 
 from dagster_project.policy import rules
 from dagster_project.synth import config, people
+from dagster_project.synth.deliveries import Plan
 from dagster_project.synth.territory import Territory
 from dagster_project.synth.units import UNIT_FIELDS, Units
 
 D = "datetime64[D]"
 NEVER = np.datetime64("2100-01-01", "D")
+REF_MONTH = 2025 * 12 + 5  # June 2025 (year * 12 + month - 1): the staff's reference month
+POST_START = date(2025, 7, 1)
 
 
-def month_ends(through: str) -> list[date]:
-    """2025-06-30, then every month end from 2025-07 through `through` (YYYY-MM)."""
-    y, m = (int(x) for x in through.split("-"))
-    if (y, m) < (2025, 7):
-        raise ValueError(f"--through must be 2025-07 or later, got {through}")
-    out = [config.FIRST_SNAPSHOT]
-    cy, cm = 2025, 7
-    while (cy, cm) <= (y, m):
-        ny, nm = (cy + 1, 1) if cm == 12 else (cy, cm + 1)
-        out.append(date(ny, nm, 1) - timedelta(days=1))
-        cy, cm = ny, nm
-    return out
+def months_since_ref(d: date) -> int:
+    """Months from June 2025 to the month of `d` (negative before)."""
+    return d.year * 12 + d.month - 1 - REF_MONTH
 
 
 @dataclass
 class Timeline:
     persons: pl.DataFrame  # one row per person, static attributes and events
-    snapshots: list[date]
-    decisions: pl.DataFrame  # contract columns + truth
+    plan: Plan
+    decisions: pl.DataFrame  # contract columns + truth + basis (old province, month index)
     leavers: pl.DataFrame
     joiners: pl.DataFrame
     transfers: pl.DataFrame
@@ -56,13 +54,35 @@ def _pick_dates(rng, table, n) -> np.ndarray:
     return labels[rng.choice(len(labels), n, p=w / w.sum())]
 
 
-def build(t: Territory, u: Units, seed: int, scale: float, through: str,
-          progress=None) -> Timeline:  # noqa: C901 - the story in order
-    snaps = month_ends(through)
-    snap_np = np.array([s.isoformat() for s in snaps], dtype=D)
-    end = snap_np[-1]
+def _leaver_weights(cat, level, si, months_left, eligible) -> np.ndarray:
+    """Who takes Decree 178: bands B and C (2-10 years early) pay far more than band A."""
+    w = np.where(np.isin(cat, rules.DECREE_178_CATEGORIES) & eligible, 1.0, 0.0)
+    near = (months_left >= 24) & (months_left <= 120) & (si >= 175)
+    w = np.where(near, w * 3.0, w)
+    w = np.where(level == "district", w * 1.4, w)
+    w = np.where(months_left <= 7, 0.0, w)  # retiring anyway within months
+    return np.where(si < 12, 0.0, w)  # less than a year of service: nothing to gain
 
-    # ---- the 30 June 2025 staff, per old province ------------------------------------------
+
+def _month_of(d: np.ndarray) -> np.ndarray:
+    """year * 12 + month - 1 of datetime64[D] values."""
+    return d.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+
+
+def _early_policy(pension_start, leave, si_ref, hardship) -> np.ndarray:
+    """early_retirement where the person can retire early on that leave date (months early
+    within the band, insured months at least the pension minimum of A7), else resignation."""
+    mid = _month_of(leave) + (leave != leave.astype("datetime64[M]").astype(D)).astype(np.int64)
+    m_early = pension_start - mid
+    si_at = si_ref + (mid - REF_MONTH)
+    minimum = np.where(leave < np.datetime64(POST_START.isoformat()), 240, 180)
+    app2 = hardship >= 15
+    er = (m_early >= 1) & (m_early <= np.where(app2, 60, 120)) & (si_at >= minimum)
+    return np.where(er, "early_retirement", "resignation").astype(object)
+
+
+def _staff(t: Territory, u: Units, seed: int, progress) -> tuple[list[dict], dict[str, list]]:
+    """The 30 June 2025 staff, one attribute dict per old province (in province order)."""
     parts = []
     slots_by_old: dict[str, list] = {}
     for s in u.slots:
@@ -89,17 +109,83 @@ def build(t: Territory, u: Units, seed: int, scale: float, through: str,
             else:
                 w = np.array([x[1] for x in succ])
                 post_unit[i] = succ[int(rng.choice(len(succ), p=w / w.sum()))][0]
+        # a few were recruited in the first half of 2025; everyone else is on the rosters from
+        # January, so has at least the 5 insured months from January to June
+        si = attrs["si_months"]
+        position = np.array([s.position for s in sl], dtype=object)
+        hired = (rng.random(len(sl)) < config.H1_JOIN_SHARE) & (position == "") & (si >= 6)
+        start = np.where(hired, 2025 * 12 + rng.integers(1, 6, len(sl)), 2025 * 12)
+        attrs["si_months"] = np.where(~hired & (si < 5), si + 5, si)
+        join = np.array([f"{m // 12:04d}-{m % 12 + 1:02d}-01" for m in start.tolist()], dtype=D)
         attrs.update({
             "old_province": np.full(len(sl), old, dtype=object), "level": levels,
             "pre_unit": np.array([s.unit_code for s in sl], dtype=object),
-            "post_unit": post_unit,
-            "position": np.array([s.position for s in sl], dtype=object),
-            "leadership_allowance_coefficient": lead, "field": fields,
-            "join_date": np.full(len(sl), np.datetime64("2025-01-01", "D")),
+            "post_unit": post_unit, "position": position,
+            "leadership_allowance_coefficient": lead, "field": fields, "join_date": join,
         })
         parts.append(attrs)
         if progress:
             progress.update(1)
+    return parts, slots_by_old
+
+
+def _pre_july_leavers(t: Territory, plan: Plan, slots_by_old: dict[str, list], staff: dict,
+                      n178: int, seed: int) -> tuple[list[dict], dict[str, np.ndarray]]:
+    """Decree 178 leavers before the merger: extra persons (not in the 30 June staff) in the
+    old provinces that deliver pre-merger history, who leave after that province's first
+    roster. Returns their attribute dicts (per province) and, per province, the leave dates."""
+    total_staff = sum(staff.values())
+    out, leave_by_old = [], {}
+    for old in t.old_provinces:
+        history = plan.pre_history[old]
+        sl = [s for s in slots_by_old.get(old, [])
+              if s.position == "" and s.category in rules.DECREE_178_CATEGORIES]
+        n = int(round(config.PRE_JULY_178_SHARE * n178 * staff.get(old, 0) / max(1, total_staff)))
+        if history == "june_only" or not sl or n == 0:
+            continue
+        rng = np.random.default_rng([seed, int(old), 5])
+        first = min(plan.parts[(old, mi)].snapshot_date for mi in plan.scheduled(old))
+        table = [(d, w) for d, w in config.LEAVE_DATES_178_PRE if date.fromisoformat(d) > first]
+        pool = rng.choice(len(sl), size=4 * n, replace=True)
+        levels = np.array([sl[i].level for i in pool], dtype=object)
+        cats = np.array([sl[i].category for i in pool], dtype=object)
+        attrs = people.make(rng, old, levels, cats, np.zeros(len(pool)),
+                            list(people.ALL_OLD_PROVINCES))
+        leave = _pick_dates(rng, table, len(pool)).astype(D)
+        months_left = attrs["pension_start"] - _month_of(leave)
+        w = _leaver_weights(cats, levels, attrs["si_months"], months_left,
+                            attrs["si_months"] >= 24)
+        chosen = _weighted_sample(rng, w, n)
+        attrs = {k: v[chosen] for k, v in attrs.items()}
+        k = len(chosen)
+        attrs.update({
+            "old_province": np.full(k, old, dtype=object), "level": levels[chosen],
+            "pre_unit": np.array([sl[i].unit_code for i in pool[chosen]], dtype=object),
+            "post_unit": np.full(k, "", dtype=object), "position": np.full(k, "", dtype=object),
+            "leadership_allowance_coefficient": np.zeros(k),
+            "field": np.array([UNIT_FIELDS.get(sl[i].field, people.FIELD_CHOICES[0])
+                               for i in pool[chosen]], dtype=object),
+            "join_date": np.full(k, np.datetime64("2025-01-01", "D")),
+        })
+        out.append(attrs)
+        leave_by_old[old] = leave[chosen]
+    return out, leave_by_old
+
+
+def build(t: Territory, u: Units, plan: Plan, seed: int, scale: float,
+          progress=None) -> Timeline:  # noqa: C901 - the story in order
+    y, m = plan.months[-1]
+    end = np.datetime64(date(y + (m == 12), m % 12 + 1, 1).isoformat(), "D") - 1
+    post_firsts = [date(yy, mm, 1) for yy, mm in plan.months if (yy, mm) >= (2025, 7)]
+
+    # ---- the 30 June 2025 staff, then the leavers before the merger, per old province -----
+    parts, slots_by_old = _staff(t, u, seed, progress)
+    staff = {p["old_province"][0]: len(p["national_id"]) for p in parts}
+    share = t.n_old_communes / config.NATIONAL_OLD_COMMUNES
+    n178 = int(round(config.TARGETS["decree_178_leavers"] * share * scale))
+    early_parts, early_leave = _pre_july_leavers(t, plan, slots_by_old, staff, n178, seed)
+    n_june = sum(staff.values())
+    parts = parts + early_parts
 
     def concat(key):
         return np.concatenate([p[key] for p in parts]) if parts else np.array([])
@@ -108,10 +194,9 @@ def build(t: Territory, u: Units, seed: int, scale: float, through: str,
     P = {k: concat(k) for k in keys}
     n = len(P["national_id"])
     rng = np.random.default_rng([seed, 3])
-
     # ---- recruits after 1 July 2025 (Decree 170 civil servants, Decree 173 contracts) ------
-    join_months = [d for d in snaps[1:] if d >= date(2025, 8, 31)]
-    n_post = n
+    join_months = [d for d in post_firsts if d >= date(2025, 8, 1)]
+    n_post = n_june
     joiners_rows = []
     if join_months:
         commune_units = [code for c in sorted(u.post_commune_units)
@@ -127,8 +212,8 @@ def build(t: Territory, u: Units, seed: int, scale: float, through: str,
                                 age_range=(23, 35))
             units_r = np.asarray(commune_units, dtype=object)[
                 rng_r.integers(0, len(commune_units), len(cats))]
-            firsts = np.array([d.isoformat()[:7] for d in join_months], dtype="datetime64[M]")
-            jd = firsts.astype(D)[rng_r.integers(0, len(firsts), len(cats))]  # 1st of a month
+            firsts = np.array([d.isoformat() for d in join_months], dtype=D)
+            jd = firsts[rng_r.integers(0, len(firsts), len(cats))]  # 1st of a month
             newprov = np.array([code[2:7] for code in units_r], dtype=object)
             keeper = np.array([t.communes_post[c]["province_code"] for c in newprov], dtype=object)
             # most recruits were born in the province that recruits them
@@ -170,19 +255,20 @@ def build(t: Territory, u: Units, seed: int, scale: float, through: str,
     leave = np.where(pension_date > np.datetime64("2025-07-01"), pension_date, NEVER)
     reason = np.where(leave < NEVER, "retirement", "").astype(object)
     cat = P["staff_category"]
+    is_june = np.arange(n_all) < n_june  # the 30 June staff (recruits come later)
     is_existing = P["join_date"] < np.datetime64("2025-06-30")
-    share = t.n_old_communes / config.NATIONAL_OLD_COMMUNES
-    n178 = int(round(config.TARGETS["decree_178_leavers"] * share * scale))
-    elig_cat = np.isin(cat, rules.DECREE_178_CATEGORIES) & is_existing
+    # the early leavers (after the June staff) leave on their dates
+    early = np.arange(n_june, n)
+    early_ld = (np.concatenate([early_leave[o] for o in t.old_provinces if o in early_leave])
+                if early_leave else np.array([], dtype=D))
+    leave[early] = early_ld
+    reason[early] = "decree_178"
+    early_dd = early_ld - rng.integers(10, 46, len(early))
+    early_policy = _early_policy(P["pension_start"][early], early_ld, P["si_months"][early],
+                                 P["hardship_years"][early])
     months_left = P["pension_start"] - (2025 * 12 + 6)
-    w = np.where(elig_cat, 1.0, 0.0)
-    # bands B and C (2-10 years early) pay far more than band A: those are the takers
-    near = (months_left >= 24) & (months_left <= 120) & (P["si_months"] >= 175)
-    w = np.where(near, w * 3.0, w)
-    w = np.where(P["level"] == "district", w * 1.4, w)
-    w = np.where(months_left <= 7, 0.0, w)  # retiring anyway in 2025
-    w = np.where(P["si_months"] < 12, 0.0, w)  # less than a year of service: nothing to gain
-    chosen = _weighted_sample(rng, w, n178)
+    w = _leaver_weights(cat, P["level"], P["si_months"], months_left, is_existing & is_june)
+    chosen = _weighted_sample(rng, w, n178 - len(early))
     labels = _pick_dates(rng, config.LEAVE_DATES_178, len(chosen))
     ld = np.empty(len(chosen), dtype=D)
     dd = np.empty(len(chosen), dtype=D)
@@ -196,19 +282,14 @@ def build(t: Territory, u: Units, seed: int, scale: float, through: str,
         else:
             ld[i] = np.datetime64(lab)
             dd[i] = ld[i] - rng.integers(10, 45)
-    mid = ld.astype("datetime64[M]").astype(np.int64) + 1970 * 12
-    mid = mid + (ld != ld.astype("datetime64[M]").astype(D)).astype(np.int64)
-    m_early = P["pension_start"][chosen] - mid
-    si_at = P["si_months"][chosen] + (mid - (2025 * 12 + 6))
-    app2 = P["hardship_years"][chosen] >= 15
-    er = (m_early >= 1) & (m_early <= np.where(app2, 60, 120)) & (si_at >= 180)
-    policy178 = np.where(er, "early_retirement", "resignation").astype(object)
+    policy178 = _early_policy(P["pension_start"][chosen], ld, P["si_months"][chosen],
+                              P["hardship_years"][chosen])
     before = ld < leave[chosen]
     leave[chosen] = np.where(before, ld, leave[chosen])
     reason[chosen] = np.where(before, "decree_178", reason[chosen])
 
     # Decree 154: part-timers leave by 1 June 2026 (first day without work)
-    pt = np.flatnonzero((cat == "commune_part_time") & is_existing)
+    pt = np.flatnonzero((cat == "commune_part_time") & is_existing & is_june)
     pt_ld = _pick_dates(rng, config.PART_TIME_LEAVE, len(pt)).astype(D)
     no_dec = rng.random(len(pt)) < config.PART_TIME_NO_DECISION
     before = pt_ld < leave[pt]
@@ -220,8 +301,9 @@ def build(t: Territory, u: Units, seed: int, scale: float, through: str,
     # a few vanish without explanation
     others = np.flatnonzero((reason == "") | (reason == "retirement"))
     vanish = others[rng.random(len(others)) < config.UNEXPLAINED_SHARE]
-    if len(snaps) > 2:
-        vd = snap_np[rng.integers(1, len(snaps) - 1, len(vanish))] + 1
+    firsts_np = np.array([d.isoformat() for d in post_firsts], dtype=D)
+    if len(post_firsts) > 1:  # the first of a month from August on
+        vd = firsts_np[rng.integers(1, len(post_firsts), len(vanish))]
         earlier = vd < leave[vanish]
         leave[vanish] = np.where(earlier, vd, leave[vanish])
         reason[vanish] = np.where(earlier, "unexplained", reason[vanish])
@@ -231,7 +313,7 @@ def build(t: Territory, u: Units, seed: int, scale: float, through: str,
     transfer_unit = np.full(n_all, "", dtype=object)
     tr_rows = []
     cand = np.flatnonzero(np.array([str(x).startswith("XM") for x in P["post_unit"]]))
-    if len(snaps) > 3 and len(cand):
+    if len(post_firsts) > 2 and len(cand):
         mover = cand[rng.random(len(cand)) < config.TRANSFER_SHARE]
         by_prov: dict[str, list[str]] = {}
         for c in sorted(u.post_commune_units):
@@ -244,7 +326,7 @@ def build(t: Territory, u: Units, seed: int, scale: float, through: str,
                 continue
             dest_c = choices[int(rng.integers(0, len(choices)))]
             suffix = src.split("-", 1)[1]
-            td = snap_np[int(rng.integers(2, len(snaps) - 1))] + 1  # first of a month
+            td = firsts_np[int(rng.integers(2, len(post_firsts)))]  # from September on
             if td >= leave[i] or td <= P["join_date"][i]:
                 continue
             transfer_date[i] = td
@@ -261,30 +343,103 @@ def build(t: Territory, u: Units, seed: int, scale: float, through: str,
                             if k not in ("grade",)})
 
     # ---- decisions and payments -------------------------------------------------------------
-    decisions = _decisions(P, chosen, ld, dd, policy178, dec154, dec154_ld, snaps, snap_np,
-                           end, rng, progress)
+    specs = [(int(i), "178", str(pol), ld[j], dd[j]) for j, (i, pol) in
+             enumerate(zip(chosen.tolist(), policy178.tolist(), strict=True))]
+    specs += [(int(i), "178", str(pol), early_ld[j], early_dd[j]) for j, (i, pol) in
+              enumerate(zip(early.tolist(), early_policy.tolist(), strict=True))]
+    for j, i in enumerate(dec154.tolist()):
+        lday = dec154_ld[j]
+        specs.append((int(i), "154", "part_time_leave", lday, lday - rng.integers(10, 40)))
+    decisions = _decisions(P, specs, plan, t.new_of_old, end, rng, progress)
 
     in_range = leave <= end
     lv = persons.filter(pl.Series(in_range & (reason != ""))).select(
         "national_id", "old_province",
         pl.col("leave_date").dt.strftime("%Y-%m").alias("leave_month"),
         "leave_date", pl.col("leave_reason").alias("reason"))
+    h1 = np.flatnonzero(is_june & (P["join_date"] > np.datetime64("2025-01-01")))
+    joiners_rows = [(P["national_id"][i], str(P["join_date"][i])[:7], "recruited_2025h1")
+                    for i in h1.tolist()] + joiners_rows
     joiners = pl.DataFrame(joiners_rows, schema=["national_id", "join_month", "reason"],
                            orient="row")
     transfers = pl.DataFrame(tr_rows, schema=["national_id", "month", "from_unit", "to_unit"],
                              orient="row")
-    return Timeline(persons, snaps, decisions, lv, joiners, transfers)
+    return Timeline(persons, plan, decisions, lv, joiners, transfers)
 
 
-def _decisions(P, chosen, ld, dd, policy178, dec154, dec154_ld, snaps, snap_np, end, rng,
-               progress):  # noqa: C901
+def si_at(si_months: int, join_date: date, s: date) -> int:
+    """Insured months on the roster dated `s` (what `roster` writes): the 30 June value moved
+    by whole calendar months; for a person recruited from July, counted from the join month."""
+    if join_date < POST_START:
+        return si_months + months_since_ref(s)
+    return si_months + (s.year * 12 + s.month) - (join_date.year * 12 + join_date.month)
+
+
+class Basis:
+    """The roster row a decision rests on: the person's latest row, dated before the leave
+    date, in a roster the warehouse will hold (not missing, not rejected, not cut off)."""
+
+    def __init__(self, P: dict, plan: Plan):
+        self.P, self.plan = P, plan
+        self.old = P["old_province"]
+        self.months = {o: [(mi, np.datetime64(plan.parts[(o, mi)].snapshot_date.isoformat(), "D"),
+                            plan.parts[(o, mi)]) for mi in plan.scheduled(o)[::-1]]
+                       for o in set(self.old.tolist())}
+        self.kept: dict[tuple[str, int], np.ndarray] = {}
+
+    def _kept(self, o: str, mi: int) -> np.ndarray:
+        if (o, mi) not in self.kept:
+            part = self.plan.parts[(o, mi)]
+            d = np.datetime64(part.snapshot_date.isoformat(), "D")
+            mine = self.old == o
+            present = mine & (self.P["join_date"] <= d) & (self.P["leave_date"] > d)
+            rank = np.cumsum(present) - 1
+            self.kept[(o, mi)] = present & (rank < kept_rows(int(present.sum()), part.keep))
+        return self.kept[(o, mi)]
+
+    def find(self, i: int, leave: np.datetime64) -> tuple[int, date]:
+        o = self.old[i]
+        join = self.P["join_date"][i]
+        for mi, d, part in self.months[o]:
+            if d >= leave or part.status in ("missing", "rejected") or join > d:
+                continue
+            if part.status == "truncated" and not self._kept(o, mi)[i]:
+                continue
+            return mi, part.snapshot_date
+        raise RuntimeError(f"no roster before {leave} for person {i} of {o}")
+
+
+def _numbers(rows: list[dict], new_of_old: dict[str, str], seed: int) -> list[str]:
+    """Decision numbers: one quyết định per authority (the old province's People's Committee
+    before 1 July, the new province's from then on), decree and day, split into lists of
+    1 or 2-30 persons; numbers rise through the days with gaps."""
+    rng = np.random.default_rng([seed, 71])
+    groups: dict[tuple, list[int]] = {}
+    for j, r in enumerate(rows):
+        o = r["old_province"]
+        authority = o if r["decision_date"] < POST_START else new_of_old[o]
+        groups.setdefault((authority, r["decree"], r["decision_date"]), []).append(j)
+    out = [""] * len(rows)
+    counter: dict[tuple[str, str], int] = {}
+    for (authority, decree, _day), members in sorted(groups.items()):
+        members = sorted(members, key=lambda j: (rows[j]["old_province"], rows[j]["national_id"]))
+        key = (authority, decree)
+        pos = 0
+        while pos < len(members):
+            size = 1 if rng.random() < config.DECISION_SINGLE_SHARE else int(
+                rng.integers(2, config.DECISION_GROUP_MAX + 1))
+            counter[key] = counter.get(key, int(rng.integers(100, 600))) + int(rng.integers(1, 25))
+            suffix = "QĐ-UBND" if decree == "178" else "QĐ-CT"
+            for j in members[pos:pos + size]:
+                out[j] = f"{counter[key]}/{suffix}"
+            pos += size
+    return out
+
+
+def _decisions(P, specs, plan: Plan, new_of_old, end, rng, progress):  # noqa: C901
     rows = []
-    specs = [(int(i), "178", str(p), ld[j], dd[j]) for j, (i, p) in
-             enumerate(zip(chosen.tolist(), policy178.tolist(), strict=True))]
-    for j, i in enumerate(dec154.tolist()):
-        lday = dec154_ld[j]
-        specs.append((int(i), "154", "part_time_leave", lday, lday - rng.integers(10, 40)))
-    seq: dict[str, int] = {}
+    seed = int(rng.integers(0, 2**31))
+    basis = Basis(P, plan)
     u_truth = rng.random(len(specs))
     u_amt = rng.uniform(0.005, 0.2, len(specs))
     delay = np.clip(rng.lognormal(np.log(config.PAY_DELAY_MEDIAN_DAYS), 0.6, len(specs)), 3, 240)
@@ -293,17 +448,15 @@ def _decisions(P, chosen, ld, dd, policy178, dec154, dec154_ld, snaps, snap_np, 
     for j, (i, decree, policy, lday, dday) in enumerate(specs):
         if dday > end:
             continue
-        k = int(np.searchsorted(snap_np, lday, side="left")) - 1  # latest snapshot before
-        k = max(k, 0)
-        snap = snaps[k]
-        months = k if P["join_date"][i] < snap_np[0] else 0
+        mi, snap = basis.find(i, lday)
         coef = P["salary_coefficient"][i]
-        if P["raise_in"][i] <= k:
+        if P["raise_in"][i] <= months_since_ref(snap):
             coef = round(coef + P["step_inc"][i], 2)
         voluntary = not (decree == "178" and u_vol[j] < config.INVOLUNTARY_SHARE)
         person = rules.Person(
             sex=P["sex"][i], date_of_birth=P["date_of_birth"][i].astype(date),
-            staff_category=P["staff_category"][i], si_months=int(P["si_months"][i]) + months,
+            staff_category=P["staff_category"][i],
+            si_months=si_at(int(P["si_months"][i]), P["join_date"][i].astype(date), snap),
             snapshot_date=snap,
             salary_coefficient=None if np.isnan(coef) else f"{coef:.2f}",
             leadership_allowance_coefficient=f"{P['leadership_allowance_coefficient'][i]:.2f}",
@@ -319,8 +472,6 @@ def _decisions(P, chosen, ld, dd, policy178, dec154, dec154_ld, snaps, snap_np, 
                              leave_date=lday.astype(date), voluntary=voluntary)
         ent = rules.entitlement(person, dec)
         old = P["old_province"][i]
-        seq[old] = seq.get(old, 0) + 1
-        no = f"{seq[old]}/QĐ-UBND.{old}" if decree == "178" else f"{seq[old]}/QĐ-CT.{old}"
         pday = (dday + rng.integers(3, 20)) if early_pay[j] else lday + int(delay[j])
         pday = max(pday, dday)
         total = ent.total_vnd if ent.eligible else 0
@@ -347,37 +498,45 @@ def _decisions(P, chosen, ld, dd, policy178, dec154, dec154_ld, snaps, snap_np, 
                 truth = "unpaid"
         rows.append({
             "national_id": P["national_id"][i], "decree": decree, "policy": policy,
-            "decision_no": no, "decision_date": dday.astype(date), "leave_date": lday.astype(date),
+            "decision_no": "", "decision_date": dday.astype(date), "leave_date": lday.astype(date),
             "voluntary": voluntary, "amount_paid_vnd": paid,
             "paid_date": pday.astype(date) if paid is not None else None,
             "old_province": old, "truth": truth, "expected_total_vnd": total,
-            "failed_rule": ent.failed_rule or "",
+            "failed_rule": ent.failed_rule or "", "basis_month": mi,
+            "basis_snapshot_date": snap,
         })
         if progress and j % 2000 == 0:
             progress.set_postfix_str(f"decisions {j}")
+    for r, no in zip(rows, _numbers(rows, new_of_old, seed), strict=True):
+        r["decision_no"] = no
     schema = {"national_id": pl.Utf8, "decree": pl.Utf8, "policy": pl.Utf8,
               "decision_no": pl.Utf8, "decision_date": pl.Date, "leave_date": pl.Date,
               "voluntary": pl.Boolean, "amount_paid_vnd": pl.Int64, "paid_date": pl.Date,
               "old_province": pl.Utf8, "truth": pl.Utf8, "expected_total_vnd": pl.Int64,
-              "failed_rule": pl.Utf8}
+              "failed_rule": pl.Utf8, "basis_month": pl.Int64, "basis_snapshot_date": pl.Date}
     return pl.DataFrame(rows, schema=schema)
 
 
-def roster(persons: pl.DataFrame, snaps: list[date], k: int) -> pl.DataFrame:
-    """The roster at snapshot k (contract columns, typed), for the persons given."""
-    s = snaps[k]
-    months = k  # month ends after 2025-06-30
+def kept_rows(n: int, keep: float) -> int:
+    """Rows a file cut at share `keep` holds (the first ones)."""
+    return n if keep >= 1 else int(math.floor(keep * n))
+
+
+def roster(persons: pl.DataFrame, s: date) -> pl.DataFrame:
+    """The roster dated `s` (contract columns, typed), for the persons given, in their order."""
+    months = months_since_ref(s)
     present = (pl.col("join_date") <= s) & (pl.col("leave_date") > s)
-    unit = (pl.when(k == 0).then(pl.col("pre_unit"))
+    pre = s < POST_START
+    unit = (pl.when(pl.lit(pre)).then(pl.col("pre_unit"))
             .when(pl.col("transfer_date") <= s).then(pl.col("transfer_unit"))
             .otherwise(pl.col("post_unit")))
-    joined_before = pl.col("join_date") < date(2025, 6, 30)
+    joined_before = pl.col("join_date") < POST_START
     join_month = (pl.col("join_date").dt.year() * 12 + pl.col("join_date").dt.month() - 1)
     since = pl.when(joined_before).then(months).otherwise(
         (s.year * 12 + s.month - 1) - join_month)
     # after 1 July district leaders hold the matching post of the new unit (title without
     # "huyện"); they keep their allowance coefficient (the 6-month retention, POLICY §5.1)
-    position = pl.col("position") if k == 0 else (
+    position = pl.col("position") if pre else (
         pl.col("position").str.replace("Huyện ủy", "Đảng ủy", literal=True)
         .str.replace(" huyện", "", literal=True))
     coef = pl.when(pl.col("raise_in") <= months).then(

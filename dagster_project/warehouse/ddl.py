@@ -50,6 +50,10 @@ AUDIT_TABLES = {
         ("message", "VARCHAR"),
         ("is_current", "BOOLEAN"),
         ("ingested_at", "TIMESTAMP"),
+        ("rows_skipped", "BIGINT"),  # rows read as layout, not data (ledger.py)
+        ("skip_note", "VARCHAR"),
+        ("snapshot_dates", "VARCHAR"),  # personnel: what the file is for (ledger.py)
+        ("province_codes", "VARCHAR"),
     ),
     "quarantine": (
         ("table_name", "VARCHAR"),
@@ -84,3 +88,5 @@ def ensure_schemas(con) -> None:
         con.execute(create_table_sql("raw", table.name, raw_columns(table)))
     for name, columns in AUDIT_TABLES.items():
         con.execute(create_table_sql("audit", name, columns))
+        for column, kind in columns:  # a warehouse from an earlier version gains new columns
+            con.execute(f'alter table audit.{name} add column if not exists "{column}" {kind}')

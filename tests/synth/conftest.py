@@ -1,5 +1,6 @@
-"""Shared fixtures: one small generated delivery set (three small unchanged provinces, so
-all three post-merger delivery modes appear), read back with the bench's readers."""
+"""Shared fixtures: one generated delivery set on the default provinces (04 unchanged, 33 =
+old 33 + 34, 37 = old 35 + 36 + 37) at a third of their staff, from January 2025 (pre-merger
+history) through December 2025, read back with the bench's readers."""
 
 import importlib.util
 from pathlib import Path
@@ -9,7 +10,9 @@ import pytest
 from dagster_project.synth import generate
 
 ROOT = Path(__file__).resolve().parents[2]
-PROVINCES = "04,11,12"  # Cao Bằng, Điện Biên, Lai Châu: unchanged, small
+PROVINCES = "default"  # new 04, 33, 37: unchanged, two-way and three-way mergers
+NEW_PROVINCES = ["04", "33", "37"]
+SCALE = 0.3
 THROUGH = "2025-12"
 
 
@@ -28,7 +31,7 @@ def bench():
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("synth")
-    summary = generate(out, provinces=PROVINCES, through=THROUGH, seed=7, progress=False)
+    summary = generate(out, provinces=PROVINCES, scale=SCALE, through=THROUGH, seed=7, progress=False)
     return out, summary
 
 
@@ -38,6 +41,28 @@ def manifest(generated):
     out, _ = generated
     with (out / "_manifest" / "defects.csv").open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+def read_csv(path: Path) -> list[dict]:
+    import csv
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="session")
+def deliveries(generated) -> list[dict]:
+    return read_csv(generated[0] / "_manifest" / "deliveries.csv")
+
+
+@pytest.fixture(scope="session")
+def layouts(generated) -> list[dict]:
+    return read_csv(generated[0] / "_manifest" / "layouts.csv")
+
+
+@pytest.fixture(scope="session")
+def rejected_whole(manifest) -> set[str]:
+    """Files ingest must set aside whole (a required column missing, a second copy)."""
+    return {m["file"] for m in manifest if m["kind"] in ("missing_required_column", "duplicate_file")}
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,8 @@ from dagster_project.contract import (
 from dagster_project.synth import generate
 
 QUARANTINE = {"id_sex_mismatch", "id_birth_year_mismatch", "unknown_unit_code", "out_of_range",
-              "duplicate_person"}
+              "duplicate_person", "duplicate_decision"}
+FILE_LEVEL = {"missing_required_column", "duplicate_file"}
 NORMALISATION = {"decomposed_unicode", "stray_spaces", "date_dmy", "date_dmy_dash",
                  "date_excel_serial", "decimal_comma", "money_thousands_dot",
                  "money_thousands_comma", "header_vietnamese"}
@@ -29,13 +30,15 @@ def _hashes(root):
 
 
 def test_same_seed_same_bytes(tmp_path):
+    """Every file and the whole ground truth, forms, copies and supplements included."""
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
-    generate(a, provinces="12", through="2025-08", seed=3, progress=False)
-    generate(b, provinces="12", through="2025-08", seed=3, progress=False)
-    generate(c, provinces="12", through="2025-08", seed=4, progress=False)
+    for out, seed in ((a, 3), (b, 3), (c, 4)):
+        generate(out, provinces="default", scale=0.05, through="2025-10", seed=seed, progress=False)
     ha, hb, hc = _hashes(a), _hashes(b), _hashes(c)
     assert ha == hb
-    assert any(f.endswith(".xlsx") for f in ha) or any(f.endswith(".parquet") for f in ha)
+    assert {"_manifest/deliveries.csv", "_manifest/layouts.csv", "_manifest/defects.csv"} <= set(ha)
+    assert any(" (1)." in f for f in ha) and any("_bo_sung" in f for f in ha)
+    assert "true" in (a / "_manifest" / "layouts.csv").read_text(encoding="utf-8")  # forms
     roster = [f for f in ha if f.startswith("personnel/")]
     assert roster and any(ha[f] != hc.get(f) for f in roster)
 
@@ -58,9 +61,11 @@ def _enum_ok(column, value: str) -> bool:
 
 
 def test_every_file_meets_the_contract(generated, tables, manifest, flagged, bench):
-    """Headers are recognised; required columns are present (except in the one rejected
-    file); every value of a row without a quarantine defect parses and is in bounds."""
+    """Headers are recognised (where the ground truth puts them); required columns are present
+    (except in the one rejected file); every value of a row without a quarantine defect
+    parses and is in bounds."""
     out, _ = generated
+    layouts = bench.load_layouts(out)
     rejected = [m for m in manifest if m["kind"] == "missing_required_column"]
     assert len(rejected) == 1
     rejected_file, missing_col = rejected[0]["file"], rejected[0]["column"]
@@ -74,9 +79,11 @@ def test_every_file_meets_the_contract(generated, tables, manifest, flagged, ben
                 continue
             rel = path.relative_to(out).as_posix()
             seen_files.add(rel)
-            for _sheet, header, _rows in bench.iter_sheets(path):
+            for sheet, header, _rows, _n in bench.iter_sheets(path, layouts, rel):
                 cols = [names[table.name].get(bench.fold(h)) for h in header]
-                assert None not in cols, (rel, header)
+                form = layouts.get((rel, sheet), {}).get("form") == "true"
+                unknown = {h for h, c in zip(header, cols, strict=True) if c is None}
+                assert unknown <= ({"STT", "Ghi chú"} if form else set()), (rel, header)
                 required = {c.name for c in table.columns if c.required}
                 if rel == rejected_file:
                     assert missing_col not in cols
@@ -114,37 +121,42 @@ def test_every_file_meets_the_contract(generated, tables, manifest, flagged, ben
                     assert r["salary_coefficient"].strip()
 
 
-def _cell(out, bench, cache, rel, sheet):
+def _cell(out, bench, cache, rel, sheet, layouts):
     key = (rel, sheet)
     if key not in cache:
-        for s, header, rows in bench.iter_sheets(out / rel):
-            cache[(rel, s)] = (header, rows)
+        for s, header, rows, numbers in bench.iter_sheets(out / rel, layouts, rel):
+            cache[(rel, s)] = (header, dict(zip(numbers, rows, strict=True)))
     return cache[key]
 
 
 def test_manifest_matches_the_files(generated, manifest, bench):
-    """Every defect is where the manifest says, with the written value and a value that
-    really is of that kind."""
+    """Every defect is where the manifest says (the spreadsheet row, below a form's title
+    block), with the written value and a value that really is of that kind."""
     out, _ = generated
+    layouts = bench.load_layouts(out)
     kinds = {m["kind"] for m in manifest}
-    assert QUARANTINE | NORMALISATION | {"missing_required_column"} == kinds
+    assert QUARANTINE | NORMALISATION | FILE_LEVEL == kinds
     cache: dict = {}
     names = {t: bench.canonical_headers(t) for t in TABLES}
     per_row: dict[tuple, list[str]] = {}
     for m in manifest:
-        if m["kind"] == "missing_required_column":
+        if m["kind"] in FILE_LEVEL:
             assert m["row"] == "" and m["sheet"] == ""
+            if m["kind"] == "duplicate_file":  # the later of two names for the same bytes
+                assert m["value"] < m["file"]
+                assert (out / m["value"]).read_bytes() == (out / m["file"]).read_bytes()
             continue
-        header, rows = _cell(out, bench, cache, m["file"], m["sheet"])
+        header, rows = _cell(out, bench, cache, m["file"], m["sheet"], layouts)
         table = m["file"].split("/", 1)[0]
         cols = [names[table].get(bench.fold(h)) for h in header]
         j = cols.index(m["column"])
         row = int(m["row"])
         if m["kind"] == "header_vietnamese":
-            assert row == 1 and header[j] == m["value"]
+            lay = layouts.get((m["file"], m["sheet"]), {"header_rows": "1"})
+            assert str(row) in lay["header_rows"].split("-") and header[j] == m["value"]
             assert header[j] == TABLES[table].column(m["column"]).vi
             continue
-        written = rows[row - 2][j]
+        written = rows[row][j]
         assert written == m["value"], m
         per_row.setdefault((m["file"], m["sheet"], row), []).append(m["kind"])
         k, v = m["kind"], m["value"]
@@ -172,7 +184,8 @@ def test_manifest_matches_the_files(generated, manifest, bench):
         assert len(set(ks) & QUARANTINE) <= 1, key
 
 
-def test_quarantine_defects_are_what_ingest_must_catch(generated, tables, manifest, flagged, bench):
+def test_quarantine_defects_are_what_ingest_must_catch(generated, tables, manifest, flagged, bench,
+                                                       rejected_whole):
     out, _ = generated
     units = {"pre": set(), "post": set()}
     for _rel, _s, _r, u in tables["units"]:
@@ -180,7 +193,14 @@ def test_quarantine_defects_are_what_ingest_must_catch(generated, tables, manife
         units[period].add(u["unit_code"].strip())
     seen: dict[tuple[date, str], tuple] = {}
     rejected = next(m["file"] for m in manifest if m["kind"] == "missing_required_column")
+    decided: set[tuple[str, str]] = set()
+    for rel, sheet, rowno, r in tables["decisions"]:
+        key = (r["decision_no"].strip(), r["national_id"])
+        assert (key in decided) == ("duplicate_decision" in flagged.get((rel, sheet, rowno), set()))
+        decided.add(key)
     for rel, sheet, rowno, r in tables["personnel"]:
+        if rel in rejected_whole - {rejected}:  # a second copy: ingest sets it aside whole
+            continue
         kinds = flagged.get((rel, sheet, rowno), set())
         snap = bench.snapshot_of(rel, r)
         period = "pre" if snap <= date(2025, 6, 30) else "post"

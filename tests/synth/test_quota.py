@@ -6,6 +6,7 @@ import pytest
 
 from dagster_project.settings import SHIPPED_REFERENCE_DIR
 from dagster_project.synth.units import commune_quota_norm
+from tests.synth.conftest import NEW_PROVINCES
 
 
 def _post_communes() -> dict[str, dict]:
@@ -50,7 +51,7 @@ def test_generated_quotas_follow_the_norm(generated, bench):
             totals[c] = totals.get(c, 0) + int(r["staffing_quota"])
     with (out / "_manifest" / "quota_deviations.csv").open(encoding="utf-8") as f:
         deviating = {r["commune_code"]: int(r["quota_minus_norm"]) for r in csv.DictReader(f)}
-    selected = {c for c, r in communes.items() if r["province_code"] in ("04", "11", "12")}
+    selected = {c for c, r in communes.items() if r["province_code"] in NEW_PROVINCES}
     assert set(totals) == selected  # every new commune of the selection, nothing else
     for c, total in totals.items():
         row = communes[c]
