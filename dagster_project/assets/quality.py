@@ -82,51 +82,12 @@ def _gx_check(table: str, severity: str):
     return _check
 
 
-@asset_check(
-    asset=AssetKey(["marts", "fct_delivery_status"]),
-    name="every_province_delivered",
-    blocking=False,
-    pool="duckdb",
-    description="Every province that delivers rosters delivered each month in full; names the "
-                "provinces whose month is incomplete, rejected or not delivered (warning: the build "
-                "publishes, the month's report is provisional).",
-)
-def every_province_delivered(warehouse: Warehouse) -> AssetCheckResult:
-    from dagster_project.quality.deliveries import (
-        describe,
-        latest_month,
-        markdown,
-        missing_deliveries,
-    )
-
-    with warehouse.working(read_only=True) as con:
-        missing = missing_deliveries(con)
-        latest = latest_month(con)
-    in_latest = [m for m in missing if m.report_month == latest]
-    return AssetCheckResult(
-        passed=not missing,
-        severity=AssetCheckSeverity.WARN,
-        description=("; ".join(describe(m) for m in in_latest) or
-                     (f"Latest month complete; {len(missing)} earlier province-month(s) missing"
-                      if missing else "Every province delivered every month in full.")),
-        metadata={
-            "latest_month": str(latest) if latest else "",
-            "missing_in_latest_month": MetadataValue.json([describe(m) for m in in_latest]),
-            "province_months_missing": len(missing),
-            "missing": MetadataValue.md(markdown(missing)),
-        },
-    )
-
-
 assets: list = []
 asset_checks = [
-    every_province_delivered,
-    *(
-        check
-        for table in ORDER
-        for check in (
-            _reconcile_check(table),
-            *(_gx_check(table, severity) for severity in ("structure", "identity", "soft")),
-        )
-    ),
+    check
+    for table in ORDER
+    for check in (
+        _reconcile_check(table),
+        *(_gx_check(table, severity) for severity in ("structure", "identity", "soft")),
+    )
 ]

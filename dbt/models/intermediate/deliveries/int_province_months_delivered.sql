@@ -6,10 +6,12 @@
       snapshot in the month) lists at least incomplete_below_share of its usual headcount,
       the median of its other delivered months within reference_window_months either side
       (seed delivery_expectations);
-    - incomplete: it lists fewer (a district's sheet or half a file missing, a rejected main
-      file beside a loaded supplement);
-    - rejected: nothing loaded, and a roster file for that province and month was rejected
-      whole (a missing column, an unreadable file; not a second copy of a loaded file);
+    - incomplete: it lists fewer, and no file of the month was rejected (a district's sheet
+      or half a file missing);
+    - rejected: a roster file for that province and month was rejected whole (a missing
+      column, an unreadable file; not a second copy of a loaded file), and what loaded, if
+      anything, lists fewer than incomplete_below_share of the usual headcount (a merged
+      province whose old provinces deliver separately: one part rejected);
     - not_delivered: nothing loaded and nothing rejected;
     - never_delivered: the province has delivered no roster at all, before or after the
       merger: it is outside the data set, not late (the report says how many provinces the
@@ -121,13 +123,13 @@ final as (
         provinces.province_code,
         case
             when participating.province_code is null then 'never_delivered'
-            when delivered.headcount is not null
-                and usual.reference_headcount is not null
-                and delivered.headcount < expectations.incomplete_below_share * usual.reference_headcount
-                then 'incomplete'
-            when delivered.headcount is not null then 'delivered'
+            when delivered.headcount is null and rejected.province_code is not null then 'rejected'
+            when delivered.headcount is null then 'not_delivered'
+            when usual.reference_headcount is null
+                or delivered.headcount >= expectations.incomplete_below_share * usual.reference_headcount
+                then 'delivered'
             when rejected.province_code is not null then 'rejected'
-            else 'not_delivered'
+            else 'incomplete'
         end as delivery_status,
         delivered.snapshot_date,
         coalesce(delivered.headcount, 0) as headcount,

@@ -11,9 +11,10 @@
       before June 2025, e.g. a Decree 178 leaver of February to May).
     - joined: on M's roster and on no pre-merger roster; joined_then_left: seen after the
       merger by M, on no pre-merger roster, and not on M's roster.
-    - not_reported: not on M's roster, and the province they were last seen in (its new
+    - not_reported: not on M's roster, the province they were last seen in (its new
       province) did not deliver M in full (int_province_months_delivered: incomplete,
-      rejected, not delivered): unknown, not a leaver.
+      rejected, not delivered), and no roster of that province before M shows them gone:
+      unknown, not a leaver. A person already gone from an earlier roster stays left.
     A person who leaves and comes back is judged month by month: stayed or moved in a month
     whose roster lists them, left in a month whose roster does not.
 
@@ -61,9 +62,11 @@ decisions as (
     select * from {{ ref('stg_deliveries__decisions') }}
 ),
 
+-- Every month from the merger to the last roster, also one no province delivered.
 report_months as (
-    select distinct report_month from selected
-    where period = 'post'
+    select report_month from selected where period = 'post'
+    union
+    select report_month from delivery
 ),
 
 province_months as (
@@ -214,6 +217,8 @@ left_months as (
         last_seen.person_key,
         last_seen.last_seen_snapshot_date,
         last_seen.last_seen_new_province_code,
+        coalesce(departure_months.first_absent_month < last_seen.report_month, false)
+            as has_left_before_month,
         least(
             coalesce(departure_months.first_absent_month, last_seen.report_month),
             last_seen.report_month
@@ -290,7 +295,8 @@ joined as (
         within_area.old_unit_code is not null as is_within_area,
         left_months.last_seen_snapshot_date,
         left_months.left_month,
-        coalesce(delivery.delivery_status <> 'delivered', false) as is_province_missing,
+        coalesce(delivery.delivery_status <> 'delivered' and not left_months.has_left_before_month, false)
+            as is_province_missing,
         pension.pension_start_date,
         explaining_decision.decision_no,
         explaining_decision.decree as decision_decree,
