@@ -184,6 +184,8 @@ def check() -> None:
 
     from dagster_project.dbt_project import DATA_TEST_COMMAND, prepare_manifest, run_dbt
     from dagster_project.ingest import reconcile
+    from dagster_project.quality.deliveries import describe as describe_missing
+    from dagster_project.quality.deliveries import missing_deliveries
     from dagster_project.quality.suites import BLOCKING, SEVERITIES, run_suite
 
     settings = data_folder()
@@ -206,8 +208,18 @@ def check() -> None:
             label = "PASS" if outcome.success else ("FAIL" if BLOCKING[severity] else "WARN")
             click.echo(f"  {label}  raw.{table} {severity}: {outcome.evaluated} expectations")
             failed_blocking |= BLOCKING[severity] and not outcome.success
+        missing = missing_deliveries(con) if con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'marts' "
+            "and table_name = 'fct_delivery_status'").fetchone()[0] else []
     finally:
         con.close()
+    if missing:
+        click.echo(f"  WARN  deliveries: {len(missing)} province-month(s) not delivered in full "
+                   "(their balance is not computed; the month's report is provisional):")
+        for m in missing:
+            click.echo(f"          {describe_missing(m)}")
+    else:
+        click.echo("  PASS  deliveries: every province delivered every month in full")
     prepare_manifest()
     click.echo("dbt data tests:")
     result = run_dbt(DATA_TEST_COMMAND, warehouse=settings.working_path, check=False)

@@ -1,15 +1,54 @@
 """Publish stage: when every upstream asset and blocking check has passed in the run,
 the working warehouse atomically replaces data/marts/warehouse.duckdb."""
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+import duckdb
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
 from dagster_project.assets.transform import sapnhap_dbt_models
 from dagster_project.dbt_project import generate_docs
+from dagster_project.quality.deliveries import describe, latest_month, markdown, missing_deliveries
 from dagster_project.resources import Warehouse
 from dagster_project.warehouse.publish import export_parquet, publish
 from dagster_project.warehouse.raw_files import raw_fingerprint, record_built
 
 PUBLISHED_WAREHOUSE = AssetKey(["published", "warehouse"])
+DELIVERY_CHECK = "every_province_delivered"
+
+
+def delivery_check(published) -> AssetCheckResult:
+    """A warning naming every province whose month is not delivered in full (read from the
+    published file: the month's report is provisional until they arrive)."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        missing = missing_deliveries(con)
+        latest = latest_month(con)
+    finally:
+        con.close()
+    in_latest = [m for m in missing if m.report_month == latest]
+    summary = "; ".join(describe(m) for m in in_latest) or (
+        f"Latest month complete; {len(missing)} earlier province-month(s) not delivered in full"
+        if missing else "Every province delivered every month in full.")
+    return AssetCheckResult(
+        check_name=DELIVERY_CHECK,
+        passed=not missing,
+        severity=AssetCheckSeverity.WARN,
+        description=summary,
+        metadata={
+            "latest_month": str(latest) if latest else "",
+            "missing_in_latest_month": MetadataValue.json([describe(m) for m in in_latest]),
+            "province_months_missing": len(missing),
+            "missing": MetadataValue.md(markdown(missing)),
+        },
+    )
 
 
 @asset(
@@ -24,6 +63,11 @@ PUBLISHED_WAREHOUSE = AssetKey(["published", "warehouse"])
         "Replaced atomically from the working file only after every upstream step and "
         "blocking check of the run passed; a failed run leaves the previous one untouched."
     ),
+    check_specs=[AssetCheckSpec(
+        DELIVERY_CHECK, asset=PUBLISHED_WAREHOUSE, blocking=False,
+        description="Every province that delivers rosters delivered each month in full; names the "
+                    "provinces whose month is incomplete, rejected or not delivered (a warning: the "
+                    "month's report is provisional until they arrive).")],
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
     settings = warehouse.paths()
@@ -33,6 +77,7 @@ def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) ->
     context.log.info(f"Published {result.path} ({result.size_bytes:,} bytes)")
     exported = export_parquet(result.path, settings.exports_dir)
     return MaterializeResult(
+        check_results=[delivery_check(result.path)],
         metadata={
             "path": MetadataValue.path(str(result.path)),
             "size_bytes": result.size_bytes,

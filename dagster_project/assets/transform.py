@@ -49,8 +49,25 @@ translator = SapnhapTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 )
 def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     invocation = dbt.cli(dbt_args(BUILD_COMMAND, warehouse.paths().working_path), context=context)
-    # Row counts of every model as metadata (dagster/row_count), read after the build.
-    yield from invocation.stream().fetch_row_counts()
+    try:
+        # Row counts of every model as metadata (dagster/row_count), read after the build.
+        yield from invocation.stream().fetch_row_counts()
+    finally:
+        release_dbt_duckdb()
+
+
+def release_dbt_duckdb() -> None:
+    """Close the DuckDB database that dbt-duckdb opened in this process to count rows.
+
+    dbt-duckdb keeps it open for the life of the process (a class-level "environment"); every
+    later connection to the working file in the same process (the next steps, a test) would
+    fail with "Can't open a connection to same database file with a different configuration"."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
 
 
 assets = [sapnhap_dbt_models]

@@ -53,21 +53,72 @@ def latest_month(con) -> date | None:
     return _scalar(con, "select max(report_month) from marts.fct_staffing_balance")
 
 
+# --- A month that knows what it is missing --------------------------------------------
+
+
+def delivery_warnings(con, month: date, province: str | None) -> list[str]:
+    """The provinces whose roster of the month is not delivered in full (the month is then
+    provisional), and, for the nation, how many provinces the data covers."""
+    where, params = _filter(province)
+    missing = _rows(con, f"""
+        select province_code, province_name, delivery_status, delivery_status_vi, headcount,
+               reference_headcount
+        from marts.fct_delivery_status
+        where report_month = ? and is_expected and not is_complete and {where}
+        order by province_code
+    """, [month, *params])
+    warnings = []
+    if missing:
+        parts = []
+        for code, name, status, status_vi, headcount, usual in missing:
+            detail = status_vi.lower()
+            if status == "incomplete" and usual:
+                detail += f": {_vn(headcount)}/{_vn(usual)} người so với các tháng khác"
+            parts.append(f"{code} {name} ({detail})")
+        who = "tỉnh" if province else f"{len(missing)} tỉnh"
+        warnings.append(
+            f"SỐ LIỆU TẠM TÍNH: tháng {month:%m/%Y} thiếu dữ liệu của {who}: {'; '.join(parts)}. "
+            "Cân đối biên chế không tính các tỉnh này (không phải thiếu biên chế); người của các "
+            "tỉnh này không được tính là đã nghỉ việc. Báo cáo sẽ được lập lại khi nhận đủ dữ liệu. "
+            "(Provisional: provinces missing from the month are left out of the staffing balance "
+            "and their staff are not counted as leavers.)")
+    if province is None:
+        covered, total = _rows(con, """
+            select count(*) filter (where is_expected), count(*)
+            from marts.fct_delivery_status where report_month = ?
+        """, [month])[0]
+        if covered < total:
+            warnings.append(f"Dữ liệu gồm {covered}/{total} tỉnh, thành phố; {total - covered} tỉnh "
+                            "chưa gửi dữ liệu nhân sự lần nào và không có trong báo cáo. "
+                            f"(The data covers {covered} of {total} provinces.)")
+    return warnings
+
+
+def _vn(n) -> str:
+    return f"{int(n):,}".replace(",", ".")
+
+
 # --- Tổng hợp -------------------------------------------------------------------------
 
 
 def summary_table(con, month: date, province: str | None) -> Table:
     where, params = _filter(province)
-    bal = _rows(con, f"""
-        select count(distinct unit_code), sum(headcount),
-               sum(headcount_in_quota) filter (where staffing_quota is not null),
-               sum(staffing_quota), sum(surplus),
-               sum(greatest(surplus, 0)), sum(greatest(-surplus, 0))
-        from marts.fct_staffing_balance where report_month = ? and {where}
-    """, [month, *params])[0]
+    if province is None:
+        bal = _rows(con, """
+            select n_units, headcount, headcount_in_quota_with_quota, staffing_quota, surplus,
+                   gross_surplus, gross_shortage
+            from marts.rpt_staffing_balance_national where report_month = ?
+        """, [month])
+    else:
+        bal = _rows(con, """
+            select n_units, headcount, headcount_in_quota_with_quota, staffing_quota, surplus,
+                   gross_surplus, gross_shortage
+            from marts.rpt_staffing_balance_province where report_month = ? and province_code = ?
+        """, [month, province])
+    bal = bal[0] if bal else (None,) * 7
     flows = _rows(con, f"""
         select sum(persons_before), sum(stayed_out), sum(moved_out), sum(left_total),
-               sum(left_unexplained), sum(persons_now), sum(joined)
+               sum(left_unexplained), sum(persons_now), sum(joined), sum(not_reported)
         from marts.rpt_person_flows_province where report_month = ? and {where}
     """, [month, *params])[0]
     money = _rows(con, f"""
@@ -99,6 +150,7 @@ def summary_table(con, month: date, province: str | None) -> Table:
         ("— chuyển đơn vị khác", "— moved to another unit", flows[2], None),
         ("— đã nghỉ", "— left", flows[3], None),
         ("— nghỉ không rõ lý do", "— left unexplained", flows[4], None),
+        ("— chưa có số liệu tháng này (tỉnh chưa gửi đủ)", "— not reported (province month missing)", flows[7], None),
         ("Số người hiện nay", "Persons now", flows[5], None),
         ("— tuyển mới, tiếp nhận", "— joined", flows[6], None),
         ("Quyết định nghỉ theo NĐ 178/67, 154 (lũy kế)", "Leave decisions (cumulative)", money[0], None),
@@ -140,22 +192,30 @@ BALANCE_COLUMNS = [
 
 def balance_by_province(con, month: date) -> Table:
     rows = _rows(con, """
-        select b.province_code, p.province_name, b.headcount, b.headcount_in_quota_with_quota,
+        select b.province_code,
+               p.province_name || case when b.delivery_status <> 'delivered'
+                                       then ' (' || lower(d.status_vi) || ')' else '' end,
+               d.status_vi, b.headcount, b.headcount_in_quota_with_quota,
                b.staffing_quota, b.norm_posts, b.surplus
         from marts.rpt_staffing_balance_province b
         join marts.dim_province p on p.period = 'post' and p.province_code = b.province_code
+        join rules.delivery_statuses d on d.delivery_status = b.delivery_status
         where b.report_month = ?
-        order by b.surplus desc, b.province_code
+        order by b.surplus desc nulls last, b.province_code
     """, [month])
     return Table(
         sheet_vi="Cân đối biên chế",
         title_vi=f"Cân đối biên chế theo tỉnh, tháng {month:%m/%Y}",
         title_en="Staffing balance by province",
         columns=[Col("province_code", "Mã tỉnh", "Province code", TEXT, width=9),
-                 Col("province_name", "Tỉnh, thành phố", "Province", TEXT, width=28), *BALANCE_COLUMNS],
+                 Col("province_name", "Tỉnh, thành phố", "Province", TEXT, width=28),
+                 Col("delivery_status_vi", "Dữ liệu tháng", "Month's data", TEXT, width=14),
+                 *BALANCE_COLUMNS],
         rows=rows,
-        note_vi=("Dôi dư = CB, CC ở các đơn vị được giao biên chế − biên chế được giao. "
-                 "Surplus = cadres and civil servants in units with a quota − the quota."),
+        note_vi=("Dôi dư = CB, CC ở các đơn vị được giao biên chế − biên chế được giao. Tỉnh chưa gửi đủ "
+                 "dữ liệu tháng: để trống, không tính là thiếu. "
+                 "Surplus = cadres and civil servants in units with a quota − the quota; blank where "
+                 "the province's month is missing."),
         charts=[Chart("bar", "Dôi dư (+) / thiếu (−) biên chế theo tỉnh", "province_name", ("surplus",),
                       "người")],
     )
@@ -373,7 +433,7 @@ def quarantine_reasons_table(con, province_old_codes: list[str] | None) -> Table
 
 
 def national_report(con, month: date) -> Report:
-    return Report(NATION, "Toàn quốc", month, [
+    return Report(NATION, "Toàn quốc", month, warnings_vi=delivery_warnings(con, month, None), tables=[
         summary_table(con, month, None),
         balance_by_province(con, month),
         settlement_by_month(con, month, None),
@@ -388,7 +448,7 @@ def national_report(con, month: date) -> Report:
 def province_report(con, month: date, code: str, name: str) -> Report:
     old_codes = [r[0] for r in _rows(con, "select old_province_code from marts.bridge_province_lineage "
                                           "where new_province_code = ? order by 1", [code])]
-    return Report(code, name, month, [
+    return Report(code, name, month, warnings_vi=delivery_warnings(con, month, code), tables=[
         summary_table(con, month, code),
         balance_by_unit(con, month, code),
         settlement_by_month(con, month, code),

@@ -48,6 +48,7 @@ def _formats(workbook) -> dict:
         {"italic": True, "font_color": "#666666", "font_size": 9, "border": 1, "text_wrap": True}
     )
     fmt["text"] = workbook.add_format({})
+    fmt["warning"] = workbook.add_format({"bold": True, "font_color": "#B00020"})
     return fmt
 
 
@@ -63,11 +64,14 @@ def _write_cell(sheet, row: int, col: int, value, kind: str, fmt: dict) -> None:
         sheet.write_string(row, col, str(value), fmt["text"])
 
 
-def _write_table(workbook, table: Table, fmt: dict) -> None:
+def _write_table(workbook, table: Table, fmt: dict, warnings: list[str] = ()) -> None:
     sheet = workbook.add_worksheet(table.sheet_vi[:31])
     sheet.write_string(TITLE_ROW, 0, table.title_vi, fmt["title"])
     sheet.write_string(SUBTITLE_ROW, 0, table.title_en, fmt["subtitle"])
-    if table.note_vi:
+    if warnings:
+        sheet.write_string(NOTE_ROW, 0, " ".join(warnings) + (f" {table.note_vi}" if table.note_vi else ""),
+                           fmt["warning"])
+    elif table.note_vi:
         sheet.write_string(NOTE_ROW, 0, table.note_vi, fmt["subtitle"])
     for j, column in enumerate(table.columns):
         sheet.write_string(HEADER_ROW, j, column.header_vi, fmt["header"])
@@ -123,8 +127,8 @@ def write_workbook(report: Report, path: Path) -> Path:
         "created": moment,
     })
     fmt = _formats(workbook)
-    for table in report.tables:
-        _write_table(workbook, table, fmt)
+    for i, table in enumerate(report.tables):
+        _write_table(workbook, table, fmt, report.warnings_vi if i == 0 else [])
     workbook.close()
     return path
 

@@ -64,6 +64,9 @@ class Report:
     scope_name_vi: str  # "Toàn quốc" or the province name
     month: date  # first day of the report month
     tables: list[Table]
+    # What the reader must know before any figure: provinces missing from the month, the
+    # provinces the data covers. Shown at the top of the summary sheet and the page.
+    warnings_vi: list[str] = field(default_factory=list)
 
     @property
     def title_vi(self) -> str:

@@ -63,18 +63,27 @@ def test_workbook_numbers_match_the_marts(pack_dir, published):
     balance = {r[0]: r for r in _sheet_rows(book["Cân đối biên chế"])}
     # Recomputed here from the unit-level fact, not read from the report's own mart. The
     # surplus counts units that have a quota: headcount in them minus the quota.
+    # Only provinces that delivered the month in full are counted (a missing month is not a
+    # shortage): the others show their status and blank figures.
     expected = _query(published, """
         select province_code, sum(headcount),
                sum(headcount_in_quota) filter (where staffing_quota is not null),
                sum(staffing_quota),
                sum(headcount_in_quota) filter (where staffing_quota is not null) - sum(staffing_quota)
-        from marts.fct_staffing_balance where report_month = ? group by 1
+        from marts.fct_staffing_balance where report_month = ? and delivery_status = 'delivered'
+        group by 1
     """, [month])
     assert expected, "no staffing balance in the month"
     for code, headcount, in_quota, quota, surplus in expected:
         row = balance[code]
-        assert (row[2], row[3], row[4], row[6]) == (headcount, in_quota, quota, surplus)
-        assert isinstance(row[6], int | float)
+        assert row[2] == "Đã gửi đủ"
+        assert (row[3], row[4], row[5], row[7]) == (headcount, in_quota, quota, surplus)
+        assert isinstance(row[7], int | float)
+    for code, status in _query(published, """
+            select province_code, s.status_vi from marts.rpt_staffing_balance_province b
+            join rules.delivery_statuses s using (delivery_status)
+            where report_month = ? and delivery_status <> 'delivered'""", [month]):
+        assert balance[code][2] == status and balance[code][7] is None
     summary = {r[0]: r for r in _sheet_rows(book["Tổng hợp"])}
     decisions = _query(published, "select count(*) from marts.fct_policy_entitlement")[0][0]
     assert summary["Quyết định nghỉ theo NĐ 178/67, 154 (lũy kế)"][2] == decisions

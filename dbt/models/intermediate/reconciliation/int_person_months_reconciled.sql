@@ -11,6 +11,10 @@
       before June 2025, e.g. a Decree 178 leaver of February to May).
     - joined: on M's roster and on no pre-merger roster; joined_then_left: seen after the
       merger by M, on no pre-merger roster, and not on M's roster.
+    - not_reported: not on M's roster, the province they were last seen in (its new
+      province) did not deliver M in full (int_province_months_delivered: incomplete,
+      rejected, not delivered), and no roster of that province before M shows them gone:
+      unknown, not a leaver. A person already gone from an earlier roster stays left.
     A person who leaves and comes back is judged month by month: stayed or moved in a month
     whose roster lists them, left in a month whose roster does not.
 
@@ -50,13 +54,19 @@ pension as (
     select * from {{ ref('int_persons_pension_dated') }}
 ),
 
+delivery as (
+    select * from {{ ref('int_province_months_delivered') }}
+),
+
 decisions as (
     select * from {{ ref('stg_deliveries__decisions') }}
 ),
 
+-- Every month from the merger to the last roster, also one no province delivered.
 report_months as (
-    select distinct report_month from selected
-    where period = 'post'
+    select report_month from selected where period = 'post'
+    union
+    select report_month from delivery
 ),
 
 province_months as (
@@ -206,6 +216,9 @@ left_months as (
         last_seen.report_month,
         last_seen.person_key,
         last_seen.last_seen_snapshot_date,
+        last_seen.last_seen_new_province_code,
+        coalesce(departure_months.first_absent_month < last_seen.report_month, false)
+            as has_left_before_month,
         least(
             coalesce(departure_months.first_absent_month, last_seen.report_month),
             last_seen.report_month
@@ -282,6 +295,8 @@ joined as (
         within_area.old_unit_code is not null as is_within_area,
         left_months.last_seen_snapshot_date,
         left_months.left_month,
+        coalesce(delivery.delivery_status <> 'delivered' and not left_months.has_left_before_month, false)
+            as is_province_missing,
         pension.pension_start_date,
         explaining_decision.decision_no,
         explaining_decision.decree as decision_decree,
@@ -303,6 +318,9 @@ joined as (
     left join left_months
         on left_months.report_month = grid.report_month
         and left_months.person_key = grid.person_key
+    left join delivery
+        on delivery.report_month = grid.report_month
+        and delivery.province_code = left_months.last_seen_new_province_code
     left join pension on pension.person_key = grid.person_key
     left join explaining_decision
         on explaining_decision.report_month = grid.report_month
@@ -315,12 +333,13 @@ classified as (
         case
             when is_seen_before and current_unit_code is not null
                 then case when is_successor then 'stayed' else 'moved' end
+            when is_province_missing then 'not_reported'
             when is_seen_before then 'left'
             when current_unit_code is not null then 'joined'
             else 'joined_then_left'
         end as outcome,
         case
-            when current_unit_code is not null then null
+            when current_unit_code is not null or is_province_missing then null
             when decision_no is not null then 'decision'
             when pension_start_date < cast(left_month + interval 1 month as date) then 'retirement'
             else 'unexplained'
@@ -350,7 +369,7 @@ final as (
             else 'other_province'
         end as moved_scope,
         coalesce(current_snapshot_date, last_seen_snapshot_date) as last_seen_snapshot_date,
-        left_month,
+        case when outcome <> 'not_reported' then left_month end as left_month,
         coalesce(outcome = 'left' and left_month < date '{{ var("merger_date") }}', false)
             as is_left_before_merger,
         left_reason,

@@ -6,7 +6,10 @@
     framework norm (int_commune_norms_computed) on the commune's government agencies,
     apportioned by their share of the commune's government quota (equally if the commune
     has no quota); it is null for province agencies and other kinds, for which POLICY.md
-    sets no norm. Exact integer norms per commune are in rpt_staffing_balance_commune. -#}
+    sets no norm. Exact integer norms per commune are in rpt_staffing_balance_commune.
+    A province whose roster of the month is not `delivered` (int_province_months_delivered:
+    incomplete, rejected, not delivered) has its agencies' rows with delivery_status saying
+    so and every head count, surplus and leader figure null: unknown, never a shortage. -#}
 with months as (
     select * from {{ ref('int_roster_months_selected') }}
     where period = 'post'
@@ -18,6 +21,10 @@ units as (
 
 norms as (
     select * from {{ ref('int_commune_norms_computed') }}
+),
+
+delivery as (
+    select * from {{ ref('int_province_months_delivered') }}
 ),
 
 framework as (
@@ -61,9 +68,16 @@ government_quota as (
 ),
 
 spine as (
-    select report_months.report_month, units.*
+    select
+        report_months.report_month,
+        units.*,
+        coalesce(delivery.delivery_status, 'not_delivered') as delivery_status,
+        coalesce(delivery.delivery_status = 'delivered', false) as is_known
     from report_months
     cross join units
+    left join delivery
+        on delivery.report_month = report_months.report_month
+        and delivery.province_code = units.province_code
 ),
 
 final as (
@@ -75,13 +89,13 @@ final as (
         spine.unit_name::varchar as unit_name,
         spine.level::varchar as level,
         spine.unit_kind::varchar as unit_kind,
-        coalesce(counts.headcount, 0)::bigint as headcount,
-        coalesce(counts.headcount_cadre, 0)::bigint as headcount_cadre,
-        coalesce(counts.headcount_civil_servant, 0)::bigint as headcount_civil_servant,
-        coalesce(counts.headcount_public_employee, 0)::bigint as headcount_public_employee,
-        coalesce(counts.headcount_contract_worker, 0)::bigint as headcount_contract_worker,
-        coalesce(counts.headcount_commune_part_time, 0)::bigint as headcount_commune_part_time,
-        (coalesce(counts.headcount_cadre, 0) + coalesce(counts.headcount_civil_servant, 0))::bigint
+        case when is_known then coalesce(counts.headcount, 0) end::bigint as headcount,
+        case when is_known then coalesce(counts.headcount_cadre, 0) end::bigint as headcount_cadre,
+        case when is_known then coalesce(counts.headcount_civil_servant, 0) end::bigint as headcount_civil_servant,
+        case when is_known then coalesce(counts.headcount_public_employee, 0) end::bigint as headcount_public_employee,
+        case when is_known then coalesce(counts.headcount_contract_worker, 0) end::bigint as headcount_contract_worker,
+        case when is_known then coalesce(counts.headcount_commune_part_time, 0) end::bigint as headcount_commune_part_time,
+        (case when is_known then coalesce(counts.headcount_cadre, 0) + coalesce(counts.headcount_civil_servant, 0) end)::bigint
             as headcount_in_quota,
         spine.staffing_quota::integer as staffing_quota,
         (case
@@ -93,17 +107,18 @@ final as (
                         else 1.0 / government_quota.n_government_units
                     end, 2)
         end)::decimal(9, 2) as norm_posts,
-        (coalesce(counts.headcount_cadre, 0) + coalesce(counts.headcount_civil_servant, 0)
-            - spine.staffing_quota)::bigint as surplus,
-        coalesce(counts.leaders, 0)::bigint as leaders,
+        (case when is_known then coalesce(counts.headcount_cadre, 0) + coalesce(counts.headcount_civil_servant, 0)
+            - spine.staffing_quota end)::bigint as surplus,
+        (case when is_known then coalesce(counts.leaders, 0) end)::bigint as leaders,
         (case
             when spine.level = 'commune' and spine.unit_kind = 'government'
                 then leaders_rule.leaders_per_commune_agency
         end)::integer as leaders_allowed,
         (case
-            when spine.level = 'commune' and spine.unit_kind = 'government'
+            when is_known and spine.level = 'commune' and spine.unit_kind = 'government'
                 then coalesce(counts.leaders, 0) - leaders_rule.leaders_per_commune_agency
-        end)::bigint as leaders_over_allowed
+        end)::bigint as leaders_over_allowed,
+        spine.delivery_status::varchar as delivery_status
     from spine
     cross join leaders_rule
     left join counts

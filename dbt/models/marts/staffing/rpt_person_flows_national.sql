@@ -1,9 +1,11 @@
 {#- The national person flows, one row per post-merger report month, counted directly (not
     summed from the province report): persons_before (everyone on any pre-merger roster) =
-    stayed + moved + left_total and persons_now (the month's roster: each province's latest
-    roster in the month) = stayed + moved + joined are checked on every row.
-    joined_then_left (recruited after the merger and not on the month's roster) is in
-    neither head count. -#}
+    stayed + moved + left_total + not_reported and persons_now (the month's roster: each
+    province's latest roster in the month) = stayed + moved + joined are checked on every row.
+    not_reported: not on the month's roster while their province did not deliver the month in
+    full (unknown, not leavers; fct_delivery_status). joined_then_left (recruited after the
+    merger and not on the month's roster) and not_reported_joined (recruited, and their
+    province's month is missing) are in neither head count. -#}
 with roster as (
     select * from {{ ref('int_roster_snapshots_deduplicated') }}
 ),
@@ -44,7 +46,9 @@ flows as (
         count(*) filter (where outcome = 'left' and left_reason = 'retirement') as left_by_retirement,
         count(*) filter (where outcome = 'left' and left_reason = 'unexplained') as left_unexplained,
         count(*) filter (where outcome = 'joined') as joined,
-        count(*) filter (where outcome = 'joined_then_left') as joined_then_left
+        count(*) filter (where outcome = 'joined_then_left') as joined_then_left,
+        count(*) filter (where outcome = 'not_reported' and last_pre_unit_code is not null) as not_reported,
+        count(*) filter (where outcome = 'not_reported' and last_pre_unit_code is null) as not_reported_joined
     from reconciliation
     group by report_month
 ),
@@ -60,9 +64,11 @@ final as (
         coalesce(flows.left_by_decision, 0)::bigint as left_by_decision,
         coalesce(flows.left_by_retirement, 0)::bigint as left_by_retirement,
         coalesce(flows.left_unexplained, 0)::bigint as left_unexplained,
+        coalesce(flows.not_reported, 0)::bigint as not_reported,
         coalesce(counted_now.persons_now, 0)::bigint as persons_now,
         coalesce(flows.joined, 0)::bigint as joined,
-        coalesce(flows.joined_then_left, 0)::bigint as joined_then_left
+        coalesce(flows.joined_then_left, 0)::bigint as joined_then_left,
+        coalesce(flows.not_reported_joined, 0)::bigint as not_reported_joined
     from report_months
     cross join counted_before
     left join counted_now on counted_now.report_month = report_months.report_month

@@ -4,9 +4,10 @@
     and persons_now (the month's roster: each province's latest roster in the month, by the
     unit's province) = stayed_in + moved_in + joined. The head counts come from the rosters,
     the flows from int_person_months_reconciled, so the identities are a real check of the
-    reconciliation. A province that delivered no roster in a month shows its people as
-    missing (left, or moved out of the provinces they moved into); the delivery status says
-    why. -#}
+    reconciliation. With a province whose month is not delivered in full, its people not on
+    the month's roster count as not_reported, not as leavers: persons_before = stayed_out +
+    moved_out + left_total + not_reported; delivery_status says what the province delivered
+    (fct_delivery_status). -#}
 with roster as (
     select * from {{ ref('int_roster_snapshots_deduplicated') }}
 ),
@@ -30,6 +31,10 @@ provinces as (
 
 reconciliation as (
     select * from {{ ref('int_person_months_reconciled') }}
+),
+
+delivery as (
+    select * from {{ ref('int_province_months_delivered') }}
 ),
 
 report_months as (
@@ -69,7 +74,8 @@ flows_out as (
         count(*) filter (where outcome = 'left' and is_left_before_merger) as left_before_merger,
         count(*) filter (where outcome = 'left' and left_reason = 'decision') as left_by_decision,
         count(*) filter (where outcome = 'left' and left_reason = 'retirement') as left_by_retirement,
-        count(*) filter (where outcome = 'left' and left_reason = 'unexplained') as left_unexplained
+        count(*) filter (where outcome = 'left' and left_reason = 'unexplained') as left_unexplained,
+        count(*) filter (where outcome = 'not_reported') as not_reported
     from reconciliation
     where origin_province_code is not null
     group by report_month, origin_province_code
@@ -91,6 +97,7 @@ final as (
     select
         report_months.report_month::date as report_month,
         provinces.province_code::varchar as province_code,
+        coalesce(delivery.delivery_status, 'not_delivered')::varchar as delivery_status,
         coalesce(counted_before.persons_before, 0)::bigint as persons_before,
         coalesce(flows_out.stayed_out, 0)::bigint as stayed_out,
         coalesce(flows_out.moved_out, 0)::bigint as moved_out,
@@ -100,6 +107,7 @@ final as (
         coalesce(flows_out.left_by_decision, 0)::bigint as left_by_decision,
         coalesce(flows_out.left_by_retirement, 0)::bigint as left_by_retirement,
         coalesce(flows_out.left_unexplained, 0)::bigint as left_unexplained,
+        coalesce(flows_out.not_reported, 0)::bigint as not_reported,
         coalesce(counted_now.persons_now, 0)::bigint as persons_now,
         coalesce(flows_in.stayed_in, 0)::bigint as stayed_in,
         coalesce(flows_in.moved_in, 0)::bigint as moved_in,
@@ -116,6 +124,9 @@ final as (
     left join flows_in
         on flows_in.report_month = report_months.report_month
         and flows_in.province_code = provinces.province_code
+    left join delivery
+        on delivery.report_month = report_months.report_month
+        and delivery.province_code = provinces.province_code
 )
 
 select * from final
