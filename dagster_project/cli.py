@@ -88,7 +88,7 @@ def generate(provinces: str, scale: float, through: str, seed: int, out_dir: Pat
 def run(month: str | None) -> None:
     """Set up, generate demo data if none is present, build everything, publish, and write
     the report pack of the month."""
-    from dagster_project.runner import report_month, run_month
+    from dagster_project.runner import is_current, report_month, run_month
     from dagster_project.warehouse.reference import ensure_reference
 
     requested = parse_month(month) if month else None
@@ -105,7 +105,8 @@ def run(month: str | None) -> None:
             from dagster_project.synth import generate as run_generator
 
             run_generator(settings.raw_dir, provinces="default", progress=True)
-        click.echo(f"Building the warehouse from {settings.raw_dir} ...")
+        if not is_current(settings):
+            click.echo(f"Building the warehouse from {settings.raw_dir} ...")
         outcome = run_month(requested)
     _finish(started, outcome.line, ok=outcome.ok)
 
@@ -134,16 +135,19 @@ def backfill(first: str | None, last: str | None) -> None:
 
 def _backfill(settings, start, end, started) -> None:
     from dagster_project.jobs import MAIN_JOB
-    from dagster_project.runner import execute_job, report_month, write_report
+    from dagster_project.runner import execute_job, is_current, report_month, write_report
 
-    click.echo(f"Building the warehouse from {settings.raw_dir} ...")
-    build = execute_job(MAIN_JOB)
-    if not build.success:
-        _finish(started, f"Build failed ({build.failure}); nothing was backfilled.", ok=False)
+    built = "Nothing new to build"
+    if not is_current(settings):
+        click.echo(f"Building the warehouse from {settings.raw_dir} ...")
+        build = execute_job(MAIN_JOB)
+        if not build.success:
+            _finish(started, f"Build failed ({build.failure}); nothing was backfilled.", ok=False)
+        built = "Built and published"
     available = months_with_data(settings.published_path)
     latest, why = report_month(None, available)
     if latest is None:
-        _finish(started, f"Built and published; no report: {why}.", ok=False)
+        _finish(started, f"{built}; no report: {why}.", ok=False)
     end = min(end or latest, latest)
     months = [m for m in available if start <= m <= end]
     failed = []
@@ -151,7 +155,7 @@ def _backfill(settings, start, end, started) -> None:
         for month in bar:
             if not write_report(month).success:
                 failed.append(f"{month:%m/%Y}")
-    line = f"Built, published and reported {len(months)} months ({describe(months)})"
+    line = f"{built}; reported {len(months)} months ({describe(months)})"
     _finish(started, line + (f"; failed: {', '.join(failed)}." if failed else "."), ok=not failed)
 
 

@@ -36,7 +36,7 @@ from dagster import (
 from dagster_project.partitions import TIMEZONE, last_ended_month, monthly_partitions
 from dagster_project.settings import get_settings
 from dagster_project.warehouse.months import months_with_data
-from dagster_project.warehouse.raw_files import last_built, raw_fingerprint
+from dagster_project.warehouse.raw_files import build_fingerprint, last_built
 
 MAIN_JOB = "monthly_build"
 REPORT_JOB = "monthly_report"
@@ -98,9 +98,9 @@ def _sensor_default() -> DefaultSensorStatus:
 )
 def raw_files_sensor(context: SensorEvaluationContext):
     settings = get_settings()
-    fingerprint = raw_fingerprint(settings.raw_dir)
+    fingerprint = build_fingerprint(settings.raw_dir)
     if fingerprint == context.cursor:
-        return SkipReason("No new or changed files in raw/.")
+        return SkipReason("No new or changed files in raw/ (and no change of code).")
     context.update_cursor(fingerprint)
     if fingerprint == last_built(settings.build_dir):
         return SkipReason("The published warehouse was built from these files already.")

@@ -105,6 +105,13 @@ def write_report(month: date) -> JobOutcome:
     return execute_job(REPORT_JOB, partition_key=f"{month:%Y-%m}")
 
 
+def is_current(settings) -> bool:
+    """The published warehouse was built from exactly these raw files and this code."""
+    from dagster_project.warehouse.raw_files import build_fingerprint, last_built
+
+    return settings.published_path.exists() and last_built(settings.build_dir) == build_fingerprint(settings.raw_dir)
+
+
 def _file_state(path: Path) -> tuple | None:
     try:
         s = path.stat()
@@ -134,22 +141,27 @@ def run_month(requested: date | None = None) -> Outcome:
 def _build_and_report(settings, requested: date | None) -> Outcome:
     from dagster_project.jobs import MAIN_JOB
 
-    before = _file_state(settings.published_path)
-    build = execute_job(MAIN_JOB)
-    changed = _file_state(settings.published_path) != before
-    published = (f"published {settings.published_path} (replaced)" if changed
-                 else f"the published warehouse was left as it was ({settings.published_path})")
-    if not build.success:
-        return Outcome(False, f"Build failed ({build.failure}); {published}; no report written.",
-                       False, changed, None, False)
+    if is_current(settings):
+        built, changed = "Nothing new since the last build", False
+        published = f"the published warehouse is current ({settings.published_path})"
+    else:
+        before = _file_state(settings.published_path)
+        build = execute_job(MAIN_JOB)
+        changed = _file_state(settings.published_path) != before
+        built = "Built"
+        published = (f"published {settings.published_path} (replaced)" if changed
+                     else f"the published warehouse was left as it was ({settings.published_path})")
+        if not build.success:
+            return Outcome(False, f"Build failed ({build.failure}); {published}; no report written.",
+                           False, changed, None, False)
     target, why = report_month(requested, months_with_data(settings.published_path))
     if target is None:
-        return Outcome(False, f"Built and {published}; no report: {why}.", True, changed,
+        return Outcome(False, f"{built}: {published}; no report: {why}.", True, changed,
                        requested, False)
     report = write_report(target)
     where = settings.reports_dir / f"{target:%Y-%m}"
     if report.success and where.is_dir():
-        return Outcome(True, f"Built and {published}; report {target:%m/%Y} written to {where}.",
+        return Outcome(True, f"{built}: {published}; report {target:%m/%Y} written to {where}.",
                        True, changed, target, True)
-    return Outcome(False, f"Built and {published}; report {target:%m/%Y} failed ({report.failure}).",
+    return Outcome(False, f"{built}: {published}; report {target:%m/%Y} failed ({report.failure}).",
                    True, changed, target, False)

@@ -18,7 +18,7 @@ from dagster_project.dbt_project import generate_docs
 from dagster_project.quality.deliveries import describe, latest_month, markdown, missing_deliveries
 from dagster_project.resources import Warehouse
 from dagster_project.warehouse.publish import export_parquet, publish
-from dagster_project.warehouse.raw_files import raw_fingerprint, record_built
+from dagster_project.warehouse.raw_files import build_fingerprint, record_built
 
 PUBLISHED_WAREHOUSE = AssetKey(["published", "warehouse"])
 DELIVERY_CHECK = "every_province_delivered"
@@ -71,7 +71,7 @@ def delivery_check(published) -> AssetCheckResult:
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
     settings = warehouse.paths()
-    fingerprint = raw_fingerprint(settings.raw_dir)
+    fingerprint = build_fingerprint(settings.raw_dir)
     result = publish(settings.working_path, settings.published_path)
     record_built(settings.build_dir, fingerprint)
     context.log.info(f"Published {result.path} ({result.size_bytes:,} bytes)")

@@ -1,7 +1,13 @@
-"""What is in raw/, as one fingerprint: the sensor compares it with the last one it saw."""
+"""What a build is made of, as one fingerprint: the files in raw/ (path, size, modification
+time) and the project's code that turns them into the warehouse (dbt models, macros, seeds,
+the Python package). The sensor compares it with the last one it saw; a run compares it with
+the one the published warehouse was built from, and skips a build that would change nothing."""
 
 import hashlib
+from functools import cache
 from pathlib import Path
+
+from dagster_project.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 
 INPUT_FOLDERS = ("reference", "units", "lineage", "personnel", "decisions")
 INPUT_SUFFIXES = {".csv", ".xlsx", ".parquet"}
@@ -25,11 +31,31 @@ def raw_fingerprint(raw_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-BUILT_FINGERPRINT_FILE = "raw_fingerprint"
+@cache
+def code_fingerprint() -> str:
+    """A hash of the content of every file that decides what a build produces."""
+    digest = hashlib.sha256()
+    package = PROJECT_ROOT / "dagster_project"
+    files = sorted([*package.rglob("*.py"),
+                    *(p for p in DBT_PROJECT_DIR.rglob("*")
+                      if p.is_file() and p.suffix in {".sql", ".yml", ".csv"}
+                      and p.relative_to(DBT_PROJECT_DIR).parts[0] not in ("target", "logs"))])
+    for path in files:
+        digest.update(f"{path.relative_to(PROJECT_ROOT).as_posix()}\n".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_fingerprint(raw_dir: Path) -> str:
+    """The raw files and the code together: equal fingerprints build the same warehouse."""
+    return hashlib.sha256(f"{raw_fingerprint(raw_dir)}|{code_fingerprint()}".encode()).hexdigest()[:16]
+
+
+BUILT_FINGERPRINT_FILE = "build_fingerprint"
 
 
 def record_built(build_dir: Path, fingerprint: str) -> None:
-    """Remember which raw/ a published build came from (the sensor compares with it)."""
+    """Remember what a published build came from (build_fingerprint)."""
     build_dir.mkdir(parents=True, exist_ok=True)
     (build_dir / BUILT_FINGERPRINT_FILE).write_text(fingerprint + "\n")
 

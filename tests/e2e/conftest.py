@@ -1,50 +1,94 @@
-"""Tier 3 fixtures: one whole pipeline run on generated data in a temporary data folder."""
+"""Tier 3 fixtures: the whole pipeline, run once the way a stranger runs it.
+
+One data set with an unchanged province (Cao Bằng 04) and a merged one (Ninh Bình 37 = old
+35 + 36 + 37), generated with everything real deliveries bring (per-province snapshot dates,
+history from January 2025, official forms, copies), and two months of 37 broken the way
+provinces break them: old Nam Định's (36) August roster lacks a required column (rejected) and
+its September roster never came (37's September is incomplete). `sapnhap run` is started
+as a separate process from a working directory outside the repository, with a relative data
+folder, under a clock set a year after the data end (faketime): what `make run` does on a
+fresh machine on another day. Every e2e test reads what that one run produced.
+"""
 
 import os
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from dagster_project.settings import Settings, get_settings
+from dagster_project.settings import Settings
 
-# A small but complete delivery: the unchanged province Cao Bằng (04), rosters through
-# September 2025, so the run stays well inside the test budget.
-E2E_PROVINCES = "04"
-E2E_THROUGH = "2025-09"
-E2E_SEED = 7
+E2E_PROVINCES = "04,37"
+E2E_THROUGH = "2025-10"
+E2E_SEED = 11
+E2E_TODAY = "2026-11-01 06:05:00"  # a year after the data end
+SAPNHAP = str(Path(sys.executable).with_name("sapnhap"))
+
+
+def sapnhap(cwd: Path, *args: str, today: str | None = None, data: str = "data") -> subprocess.CompletedProcess:
+    """Run the `sapnhap` command as a user would: SAPNHAP_DATA_DIR relative to `cwd`, no
+    DAGSTER_HOME (run history goes with the data set), optionally under faketime."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "SAPNHAP_DATA_DIR")}
+    env["SAPNHAP_DATA_DIR"] = data
+    argv = [SAPNHAP, *args]
+    if today:
+        faketime = shutil.which("faketime")
+        assert faketime, "faketime is not installed: apt-get install faketime (make test does)"
+        argv = [faketime, today, *argv]
+    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+
+
+REJECTED_FILE = "personnel/36_nam_dinh/roster_2025-08-28.csv"  # 37's August: rejected
+MISSING_FILE = "personnel/36_nam_dinh/roster_2025-09-28.csv"  # 37's September: incomplete
+
+
+def break_deliveries(raw: Path) -> None:
+    rejected = raw / REJECTED_FILE
+    header, rest = rejected.read_text(encoding="utf-8").split("\n", 1)
+    assert "Số tháng đóng BHXH" in header
+    rejected.write_text(header.replace("Số tháng đóng BHXH", "BHXH (tháng)") + "\n" + rest, encoding="utf-8")
+    (raw / MISSING_FILE).unlink()
 
 
 @dataclass
 class PipelineRun:
+    cwd: Path
     settings: Settings
-    success: bool
+    result: subprocess.CompletedProcess
 
+    @property
+    def success(self) -> bool:
+        return self.result.returncode == 0
 
-def run_pipeline() -> bool:
-    """`sapnhap run --month E2E_THROUGH`: build, publish, report; True if all of it worked."""
-    from dagster_project.partitions import month_start
-    from dagster_project.runner import run_month
-
-    return run_month(month_start(E2E_THROUGH)).ok
+    @property
+    def dagster_home(self) -> Path:
+        return self.settings.data_dir / ".dagster"
 
 
 @pytest.fixture(scope="session")
 def e2e_run(tmp_path_factory) -> PipelineRun:
     from dagster_project.synth import generate
 
-    data_dir = tmp_path_factory.mktemp("e2e") / "data"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SAPNHAP_DATA_DIR", str(data_dir))
-        settings = get_settings()
-        generate(settings.raw_dir, provinces=E2E_PROVINCES, through=E2E_THROUGH, seed=E2E_SEED,
-                 progress=False)
-        success = run_pipeline()
-    assert os.environ.get("SAPNHAP_DATA_DIR") != str(data_dir)
-    return PipelineRun(settings=settings, success=success)
+    cwd = tmp_path_factory.mktemp("stranger")
+    raw = cwd / "data" / "raw"
+    generate(raw, provinces=E2E_PROVINCES, through=E2E_THROUGH, seed=E2E_SEED, progress=False)
+    break_deliveries(raw)
+    result = sapnhap(cwd, "run", today=E2E_TODAY)
+    return PipelineRun(cwd=cwd, settings=Settings(cwd / "data"), result=result)
 
 
 @pytest.fixture
 def published(e2e_run) -> Path:
-    assert e2e_run.success, "the end-to-end run failed"
+    assert e2e_run.success, e2e_run.result.stdout + e2e_run.result.stderr
     return e2e_run.settings.published_path
+
+
+def run_pipeline() -> bool:
+    """`sapnhap run --month E2E_THROUGH` in this process, on SAPNHAP_DATA_DIR."""
+    from dagster_project.partitions import month_start
+    from dagster_project.runner import run_month
+
+    return run_month(month_start(E2E_THROUGH)).ok

@@ -1,80 +1,62 @@
-"""The command line as a new user meets it: a merged province (Ninh Bình 37 = old 35 + 36 +
-37), a relative data folder, a working directory outside the repository, and clocks set to
-other days with faketime (the real process clock, as Python, DuckDB and Dagster read it)."""
-
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
+"""The command line as a new user meets it (see conftest: a merged and an unchanged province,
+a relative data folder, a working directory outside the repository, clocks set to other
+days with faketime: the real process clock, as Python, DuckDB and Dagster read it)."""
 
 import pytest
 
+from tests.e2e.conftest import E2E_THROUGH, sapnhap
+
 pytestmark = pytest.mark.e2e
 
-SAPNHAP = str(Path(sys.executable).with_name("sapnhap"))
-PROVINCE = "37"
-THROUGH = "2025-10"
+LAST = f"{E2E_THROUGH[5:]}/{E2E_THROUGH[:4]}"  # "10/2025"
 
 
-def sapnhap(cwd: Path, *args: str, today: str | None = None, data: str = "data") -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "SAPNHAP_DATA_DIR")}
-    env["SAPNHAP_DATA_DIR"] = data  # relative: resolved against `cwd`
-    argv = [SAPNHAP, *args]
-    if today:
-        faketime = shutil.which("faketime")
-        assert faketime, "faketime is not installed: apt-get install faketime (make test does)"
-        argv = [faketime, today, *argv]
-    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
-
-
-@pytest.fixture(scope="module")
-def merged_run(tmp_path_factory):
-    """`sapnhap run` a year after the data end, from outside the repository, on a merged
-    province; its data folder is relative to the working directory."""
-    from dagster_project.synth import generate
-
-    cwd = tmp_path_factory.mktemp("stranger")
-    generate(cwd / "data" / "raw", provinces=PROVINCE, through=THROUGH, seed=11, progress=False)
-    result = sapnhap(cwd, "run", today="2026-11-01 06:05:00")
-    return cwd, result
-
-
-def test_run_without_a_month_reports_the_latest_month_with_data_a_year_later(merged_run):
-    cwd, result = merged_run
+def test_run_without_a_month_reports_the_latest_month_with_data_a_year_later(e2e_run):
+    result = e2e_run.result
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     last = result.stdout.strip().splitlines()[-1]
-    assert last.startswith("Built and published ")
-    assert "(replaced)" in last
-    assert f"report 10/2025 written to {cwd / 'data' / 'marts' / 'reports' / '2025-10'}" in last
-    pack = sorted(p.name for p in (cwd / "data" / "marts" / "reports" / "2025-10").iterdir())
-    assert f"bao_cao_2025-10_{PROVINCE}.xlsx" in pack and "bao_cao_2025-10_VN.html" in pack
-    # Run history is kept with the data set it describes.
-    assert (cwd / "data" / ".dagster" / "dagster.yaml").exists()
-    assert not (cwd / "dbt").exists()  # nothing written beside the working directory
+    reports = e2e_run.cwd / "data" / "marts" / "reports" / E2E_THROUGH
+    assert last.startswith(f"Built: published {e2e_run.cwd / 'data' / 'marts' / 'warehouse.duckdb'} (replaced); "
+                           f"report {LAST} written to {reports}.")
+    pack = sorted(p.name for p in reports.iterdir())
+    for scope in ("VN", "04", "37"):
+        assert f"bao_cao_{E2E_THROUGH}_{scope}.xlsx" in pack and f"bao_cao_{E2E_THROUGH}_{scope}.html" in pack
+    # Run history is kept with the data set it describes; nothing is written beside the
+    # working directory.
+    assert (e2e_run.dagster_home / "dagster.yaml").exists()
+    assert sorted(p.name for p in e2e_run.cwd.iterdir()) == ["data"]
 
 
-def test_report_picks_the_latest_ended_month_on_each_day(merged_run):
-    cwd, _ = merged_run
+def test_a_second_run_with_nothing_new_says_so_and_builds_nothing(e2e_run):
+    before = e2e_run.settings.published_path.stat().st_mtime_ns
+    again = sapnhap(e2e_run.cwd, "run", today="2026-11-02 07:00:00")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip().splitlines()[-1].startswith(
+        f"Nothing new since the last build: the published warehouse is current "
+        f"({e2e_run.settings.published_path}); report {LAST} written to ")
+    assert "Building" not in again.stdout
+    assert e2e_run.settings.published_path.stat().st_mtime_ns == before
+
+
+def test_report_picks_the_latest_ended_month_on_each_day(e2e_run):
     # The 1st of the month after the data end, before any province delivered November.
-    on_1_november = sapnhap(cwd, "report", today="2025-11-01 06:05:00")
+    on_1_november = sapnhap(e2e_run.cwd, "report", today="2025-11-01 06:05:00")
     assert on_1_november.returncode == 0, on_1_november.stderr
-    assert "Report 10/2025 written" in on_1_november.stdout
+    assert f"Report {LAST} written" in on_1_november.stdout
     # Mid-October: October's rosters are in the data but the month has not ended.
-    mid_october = sapnhap(cwd, "report", today="2025-10-20 09:00:00")
+    mid_october = sapnhap(e2e_run.cwd, "report", today="2025-10-20 09:00:00")
     assert mid_october.returncode == 0, mid_october.stderr
     assert "Report 09/2025 written" in mid_october.stdout
 
 
-def test_a_month_without_data_is_one_line_and_leaves_no_folder(merged_run):
-    cwd, _ = merged_run
-    result = sapnhap(cwd, "report", "--month", "2026-03", today="2026-11-01 06:05:00")
+def test_a_month_without_data_is_one_line_and_leaves_no_folder(e2e_run):
+    result = sapnhap(e2e_run.cwd, "report", "--month", "2026-03", today="2026-11-01 06:05:00")
     assert result.returncode == 1
     assert result.stderr.strip() == ("sapnhap: no report: no province has a roster for 03/2026 "
-                                     "(months with data: 07/2025 to 10/2025).")
+                                     f"(months with data: 07/2025 to {LAST}).")
     assert result.stdout == ""
-    assert not (cwd / "data" / "marts" / "reports" / "2026-03").exists()
+    assert not (e2e_run.settings.reports_dir / "2026-03").exists()
 
 
 @pytest.mark.parametrize("args, message", [

@@ -123,13 +123,13 @@ def test_sensor_fires_once_per_change_of_raw_files(data_dir):
 
 def test_sensor_does_not_rebuild_what_was_just_published(data_dir):
     from dagster_project.settings import get_settings
-    from dagster_project.warehouse.raw_files import raw_fingerprint, record_built
+    from dagster_project.warehouse.raw_files import build_fingerprint, record_built
 
     personnel = data_dir / "raw" / "personnel"
     personnel.mkdir(parents=True)
     (personnel / "roster_2025-07-31.csv").write_text("national_id\n001190000001\n")
     settings = get_settings()
-    record_built(settings.build_dir, raw_fingerprint(settings.raw_dir))
+    record_built(settings.build_dir, build_fingerprint(settings.raw_dir))
     with DagsterInstance.ephemeral() as instance:
         assert isinstance(raw_files_sensor(build_sensor_context(instance=instance)), SkipReason)
         (personnel / "roster_2025-08-31.csv").write_text("national_id\n001190000002\n")

@@ -69,9 +69,18 @@ report_months as (
     select report_month from delivery
 ),
 
+-- The rosters that can show a person gone: every pre-merger one, and a post-merger one only
+-- when its province delivered the month in full (an incomplete or partly rejected roster
+-- proves nothing about who is missing from it).
 province_months as (
-    select distinct report_month, period, province_code from selected
-    where province_code is not null
+    select distinct selected.report_month, selected.period, selected.province_code
+    from selected
+    left join delivery
+        on delivery.report_month = selected.report_month
+        and delivery.province_code = selected.province_code
+        and selected.period = 'post'
+    where selected.province_code is not null
+        and (selected.period = 'pre' or coalesce(delivery.delivery_status, 'delivered') = 'delivered')
 ),
 
 last_pre as (
