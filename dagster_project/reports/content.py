@@ -134,7 +134,7 @@ def summary_table(con, month: date, province: str | None) -> Table:
         where decision_date < (?::date + interval 1 month) and {where}
     """, [month, *params])[0]
     cohort = _rows(con, f"""
-        select count(*) filter (where is_qualified), sum(cost_vnd) filter (where is_qualified)
+        select count(*) filter (where is_eligible), sum(total_vnd) filter (where is_eligible)
         from marts.fct_policy_cohort where report_month = ? and {where}
     """, [month, *params])[0]
     lines = [
@@ -317,7 +317,7 @@ def cohort_table(con, month: date, province: str | None) -> Table:
     where, params = _filter(province)
     rows = _rows(con, f"""
         select coalesce(decree, '—'), coalesce(policy, 'không đủ điều kiện'), coalesce(band, ''),
-               count(*), sum(cost_vnd)
+               count(*), sum(total_vnd)
         from marts.fct_policy_cohort
         where report_month = ? and {where}
         group by all order by 1, 2, 3
@@ -330,7 +330,7 @@ def cohort_table(con, month: date, province: str | None) -> Table:
                  Col("policy", "Chế độ", "Policy", TEXT, width=24),
                  Col("band", "Nhóm", "Band", TEXT, width=8),
                  Col("persons", "Số người", "Persons", INTEGER),
-                 Col("cost_vnd", "Kinh phí (đồng)", "Cost (VND)", MONEY)],
+                 Col("total_vnd", "Kinh phí (đồng)", "Cost (VND)", MONEY)],
         rows=rows,
         note_vi=("So sánh với lộ trình nghỉ hưu để thấy chi phí giải quyết dôi dư ngay so với chờ nghỉ hưu. "
                  "Compare with the glide path: the cost of closing the surplus now against waiting."),

@@ -383,7 +383,7 @@ def test_cohort_matches_python(built):
             results.sort(key=lambda pr: (not pr[1].eligible, order.index(pr[0])))
             policy, e = results[0]
             expected[(month, _person_key(national_id))] = dict(
-                policy=policy if e.eligible else None, cost_vnd=e.total_vnd,
+                policy=policy if e.eligible else None, total_vnd=e.total_vnd,
                 failed_rule=e.failed_rule, band=e.band, months_early=e.months_early,
             )
     assert set(cohort) == set(expected)

@@ -32,7 +32,7 @@ final as (
         unit_code,
         province_code,
         leave_date as if_leave_date,
-        is_eligible as is_qualified,
+        is_eligible,
         case when is_eligible then decree end as decree,
         case when is_eligible then policy end as policy,
         band,
@@ -40,7 +40,7 @@ final as (
         months_early,
         pension_start_date,
         current_salary_vnd,
-        total_vnd as cost_vnd,
+        total_vnd,
         is_low_confidence,
         case when not is_eligible then failed_rule end as failed_rule
     from ranked
