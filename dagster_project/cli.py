@@ -88,7 +88,7 @@ def generate(provinces: str, scale: float, through: str, seed: int, out_dir: Pat
 def run(month: str | None) -> None:
     """Set up, generate demo data if none is present, build everything, publish, and write
     the report pack of the month."""
-    from dagster_project.runner import is_current, report_month, run_month
+    from dagster_project.runner import is_current, quarantine_lines, report_month, run_month
     from dagster_project.warehouse.reference import ensure_reference
 
     requested = parse_month(month) if month else None
@@ -108,6 +108,9 @@ def run(month: str | None) -> None:
         if not is_current(settings):
             click.echo(f"Building the warehouse from {settings.raw_dir} ...")
         outcome = run_month(requested)
+    if outcome.built:
+        for line in quarantine_lines(settings):
+            click.echo(line)
     _finish(started, outcome.line, ok=outcome.ok)
 
 

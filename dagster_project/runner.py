@@ -112,6 +112,23 @@ def is_current(settings) -> bool:
     return settings.published_path.exists() and last_built(settings.build_dir) == build_fingerprint(settings.raw_dir)
 
 
+def quarantine_lines(settings) -> list[str]:
+    """The console summary of what ingest set aside in the last build (read-only)."""
+    import duckdb
+
+    from dagster_project.quality.summary import quarantine_summary
+
+    if not settings.working_path.exists():
+        return []
+    con = duckdb.connect(str(settings.working_path), read_only=True)
+    try:
+        return quarantine_summary(con)
+    except duckdb.CatalogException:  # a build that stopped before ingest
+        return []
+    finally:
+        con.close()
+
+
 def _file_state(path: Path) -> tuple | None:
     try:
         s = path.stat()
@@ -124,7 +141,7 @@ def _file_state(path: Path) -> tuple | None:
 class Outcome:
     ok: bool
     line: str
-    built: bool
+    built: bool  # a build ran (successful or not); False when nothing was new
     published_changed: bool
     month: date | None  # the report month, written or attempted
     report_written: bool
@@ -141,7 +158,8 @@ def run_month(requested: date | None = None) -> Outcome:
 def _build_and_report(settings, requested: date | None) -> Outcome:
     from dagster_project.jobs import MAIN_JOB
 
-    if is_current(settings):
+    ran = not is_current(settings)
+    if not ran:
         built, changed = "Nothing new since the last build", False
         published = f"the published warehouse is current ({settings.published_path})"
     else:
@@ -153,15 +171,15 @@ def _build_and_report(settings, requested: date | None) -> Outcome:
                      else f"the published warehouse was left as it was ({settings.published_path})")
         if not build.success:
             return Outcome(False, f"Build failed ({build.failure}); {published}; no report written.",
-                           False, changed, None, False)
+                           True, changed, None, False)
     target, why = report_month(requested, months_with_data(settings.published_path))
     if target is None:
-        return Outcome(False, f"{built}: {published}; no report: {why}.", True, changed,
+        return Outcome(False, f"{built}: {published}; no report: {why}.", ran, changed,
                        requested, False)
     report = write_report(target)
     where = settings.reports_dir / f"{target:%Y-%m}"
     if report.success and where.is_dir():
         return Outcome(True, f"{built}: {published}; report {target:%m/%Y} written to {where}.",
-                       True, changed, target, True)
+                       ran, changed, target, True)
     return Outcome(False, f"{built}: {published}; report {target:%m/%Y} failed ({report.failure}).",
-                   True, changed, target, False)
+                   ran, changed, target, False)

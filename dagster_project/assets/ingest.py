@@ -6,6 +6,7 @@ Thin wiring around dagster_project.ingest: open the working warehouse, ingest on
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from dagster_project.failures import explained
 from dagster_project.ingest import ORDER, IngestResult, ingest_table
 from dagster_project.ingest.rules import RULES
 from dagster_project.resources import Warehouse
@@ -77,7 +78,7 @@ def _ingest_asset(table: str, deps: list[AssetKey]):
         description=DESCRIPTIONS[table],
     )
     def _ingest(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
-        with warehouse.working() as con:
+        with explained(f"ingest of raw.{table}"), warehouse.working() as con:
             result = ingest_table(con, warehouse.paths().raw_dir, table)
         context.log.info(
             f"raw.{table}: {result.rows_read} rows read, {result.rows_loaded} loaded, "

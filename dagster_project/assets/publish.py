@@ -15,6 +15,7 @@ from dagster import (
 
 from dagster_project.assets.transform import sapnhap_dbt_models
 from dagster_project.dbt_project import generate_docs
+from dagster_project.failures import explained
 from dagster_project.quality.deliveries import describe, latest_month, markdown, missing_deliveries
 from dagster_project.resources import Warehouse
 from dagster_project.warehouse.publish import export_parquet, publish
@@ -72,7 +73,8 @@ def delivery_check(published) -> AssetCheckResult:
 def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
     settings = warehouse.paths()
     fingerprint = build_fingerprint(settings.raw_dir)
-    result = publish(settings.working_path, settings.published_path)
+    with explained("publish"):
+        result = publish(settings.working_path, settings.published_path)
     record_built(settings.build_dir, fingerprint)
     context.log.info(f"Published {result.path} ({result.size_bytes:,} bytes)")
     exported = export_parquet(result.path, settings.exports_dir)
@@ -99,7 +101,8 @@ def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) ->
 )
 def dbt_docs(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
     settings = warehouse.paths()
-    page = generate_docs(settings.working_path, settings.docs_dir)
+    with explained("dbt docs"):
+        page = generate_docs(settings.working_path, settings.docs_dir)
     return MaterializeResult(metadata={"path": MetadataValue.path(str(page)),
                                        "size_bytes": page.stat().st_size})
 

@@ -10,6 +10,7 @@ from dagster import (
     asset,
 )
 
+from dagster_project.failures import explained
 from dagster_project.resources import Warehouse
 from dagster_project.settings import SHIPPED_REFERENCE_DIR
 from dagster_project.warehouse.reference import (
@@ -47,7 +48,7 @@ def _reference_asset(table: str, file_name: str):
     def _load(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
         settings = warehouse.paths()
         ensure_reference(settings.reference_dir, SHIPPED_REFERENCE_DIR)
-        with warehouse.working() as con:
+        with explained(f"loading raw.{table}"), warehouse.working() as con:
             loaded = load_reference_table(con, settings.reference_dir, table)
         context.log.info(f"{file_name}: {loaded.rows_loaded} rows into raw.{table}")
         return MaterializeResult(

@@ -12,6 +12,7 @@ from dagster import (
 )
 
 from dagster_project.assets.publish import PUBLISHED_WAREHOUSE
+from dagster_project.failures import explained
 from dagster_project.partitions import TIMEZONE, month_start, monthly_partitions
 from dagster_project.reports.build import NoDataForMonth, write_pack
 from dagster_project.resources import Warehouse
@@ -42,7 +43,8 @@ def monthly_report_pack(context: AssetExecutionContext, warehouse: Warehouse):
     settings = warehouse.paths()
     month = month_start(context.partition_key)
     try:
-        pack = write_pack(settings.published_path, month, settings.reports_dir)
+        with explained(f"report {month:%m/%Y}"):
+            pack = write_pack(settings.published_path, month, settings.reports_dir)
     except NoDataForMonth as missing:
         context.log.warning(f"No report for {month:%m/%Y}: {missing}")
         return

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, Failure
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -12,6 +12,7 @@ from dagster_dbt import (
 )
 
 from dagster_project.dbt_project import BUILD_COMMAND, dbt_args, dbt_project
+from dagster_project.failures import dbt_failure
 from dagster_project.resources import Warehouse
 
 OWNERS = ["team:sapnhap"]
@@ -48,12 +49,17 @@ translator = SapnhapTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
     pool="duckdb",
 )
 def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    invocation = dbt.cli(dbt_args(BUILD_COMMAND, warehouse.paths().working_path), context=context)
+    invocation = dbt.cli(dbt_args(BUILD_COMMAND, warehouse.paths().working_path), context=context,
+                         raise_on_error=False)
     try:
         # Row counts of every model as metadata (dagster/row_count), read after the build.
         yield from invocation.stream().fetch_row_counts()
     finally:
         release_dbt_duckdb()
+    if not invocation.is_successful():
+        run_results = invocation.get_artifact("run_results.json") \
+            if (invocation.target_path / "run_results.json").exists() else None
+        raise Failure(description=dbt_failure(run_results))
 
 
 def release_dbt_duckdb() -> None:

@@ -84,11 +84,3 @@ def e2e_run(tmp_path_factory) -> PipelineRun:
 def published(e2e_run) -> Path:
     assert e2e_run.success, e2e_run.result.stdout + e2e_run.result.stderr
     return e2e_run.settings.published_path
-
-
-def run_pipeline() -> bool:
-    """`sapnhap run --month E2E_THROUGH` in this process, on SAPNHAP_DATA_DIR."""
-    from dagster_project.partitions import month_start
-    from dagster_project.runner import run_month
-
-    return run_month(month_start(E2E_THROUGH)).ok

@@ -2,9 +2,10 @@
 a relative data folder, a working directory outside the repository, clocks set to other
 days with faketime: the real process clock, as Python, DuckDB and Dagster read it)."""
 
+import duckdb
 import pytest
 
-from tests.e2e.conftest import E2E_THROUGH, sapnhap
+from tests.e2e.conftest import E2E_THROUGH, REJECTED_FILE, sapnhap
 
 pytestmark = pytest.mark.e2e
 
@@ -26,6 +27,21 @@ def test_run_without_a_month_reports_the_latest_month_with_data_a_year_later(e2e
     # working directory.
     assert (e2e_run.dagster_home / "dagster.yaml").exists()
     assert sorted(p.name for p in e2e_run.cwd.iterdir()) == ["data"]
+
+
+def test_the_console_names_the_rejected_files_and_the_quarantined_rows_per_rule(e2e_run):
+    out = e2e_run.result.stdout
+    assert "Files rejected whole: " in out
+    assert f"  {REJECTED_FILE}  missing_required_column (si_months)" in out
+    con = duckdb.connect(str(e2e_run.settings.published_path), read_only=True)
+    try:
+        per_rule = con.execute("""select rule, count(*) from audit.quarantine
+                                  where row_number is not null group by rule""").fetchall()
+    finally:
+        con.close()
+    assert f"Rows quarantined: {sum(n for _, n in per_rule):,} (audit.quarantine)" in out
+    table = out[out.index("Rows quarantined: "):].splitlines()[2:2 + len(per_rule)]
+    assert {line.split()[0]: int(line.split()[1].replace(",", "")) for line in table} == dict(per_rule)
 
 
 def test_a_second_run_with_nothing_new_says_so_and_builds_nothing(e2e_run):

@@ -6,8 +6,10 @@ import shutil
 import duckdb
 import pytest
 
+from dagster_project.partitions import month_start
+from dagster_project.runner import run_month
 from dagster_project.settings import get_settings
-from tests.e2e.conftest import run_pipeline
+from tests.e2e.conftest import E2E_THROUGH
 
 
 def _query(path, sql):
@@ -85,9 +87,14 @@ def test_a_failing_blocking_check_leaves_the_published_warehouse_unchanged(e2e_r
     before = hashlib.sha256(settings.published_path.read_bytes()).hexdigest()
     reader = duckdb.connect(str(settings.published_path), read_only=True)  # an analyst
     try:
-        assert run_pipeline() is False
+        outcome = run_month(month_start(E2E_THROUGH))
     finally:
         reader.close()
+    # The first words say what failed: the dbt test on the number of new communes.
+    assert not outcome.ok
+    assert outcome.line.startswith("Build failed (blocking check expect_row_count_dim_commune_")
+    assert " failed on marts/dim_commune; details in " in outcome.line
+    assert "the published warehouse was left as it was" in outcome.line
     assert hashlib.sha256(settings.published_path.read_bytes()).hexdigest() == before
     assert _query(settings.published_path,
                   "select count(*) from marts.dim_commune where period = 'post'") == [(3321,)]
