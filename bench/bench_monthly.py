@@ -1,0 +1,143 @@
+"""The monthly run at national scale, as ratios to a floor measured in the same run.
+
+    python bench/bench_monthly.py [--bench-dir DIR] [--scale F] [--seed N]
+
+Prints, in one run:
+- the floor: a bare polars parse of every roster CSV and Parquet file of the national set;
+- the full build: `sapnhap run` on an empty data folder holding the whole set (through 2026-10);
+- an added month: the set without October 2026 built first (not timed), then October's files
+  delivered (new monthly CSVs, a yearly Parquet replaced by one with one more month, a new
+  quarterly workbook), and `sapnhap run` again;
+- a run with nothing new: `sapnhap run` once more;
+each with its wall time, its ratio to the floor (and the added month's to the full build),
+and the peak memory of the run (the largest process: the command or the dbt it starts).
+
+The national set is generated once into the bench folder (default bench/data/, ignored by
+git; about 5 minutes) and reused. The machine is shared and noisy: read the ratios.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parent.parent
+SAPNHAP = str(Path(sys.executable).with_name("sapnhap"))
+THROUGH = "2026-10"
+LAST = "2026-10"
+PREVIOUS = "2026-09"
+
+
+def generate(raw: Path, scale: float, seed: int) -> None:
+    if (raw / "_manifest" / "summary.json").exists():
+        return
+    print(f"Generating the national set into {raw} (once) ...", flush=True)
+    subprocess.run([SAPNHAP, "generate", "--provinces", "all", "--scale", str(scale), "--seed",
+                    str(seed), "--through", THROUGH, "--out", str(raw)], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def without_last_month(full: Path, previous: Path) -> None:
+    """The same deliveries one month earlier: October's monthly files absent, the 2026
+    Parquet files without October's rows, the workbooks of Q4 2026 absent."""
+    if previous.exists():
+        shutil.rmtree(previous)
+    shutil.copytree(full, previous, ignore=shutil.ignore_patterns("_manifest"))
+    for path in sorted((previous / "personnel").rglob("*")):
+        name = path.name
+        if not path.is_file():
+            continue
+        if f"{LAST}-" in name or "2026_Q4" in name or "2026-Q4" in name:
+            path.unlink()
+        elif name.endswith("2026.parquet"):
+            frame = pl.read_parquet(path)
+            date_col = next((c for c in frame.columns if "snapshot" in c.lower() or "ngày báo cáo" in c.lower()), None)
+            if date_col is not None:
+                dates = frame.get_column(date_col).cast(pl.String)
+                frame.filter(~dates.str.starts_with(LAST)).write_parquet(path)
+
+
+def parse_floor(raw: Path) -> tuple[float, int]:
+    files = [p for p in (raw / "personnel").rglob("*") if p.suffix in (".csv", ".parquet")]
+    started = time.perf_counter()
+    rows = 0
+    for path in files:
+        if path.suffix == ".csv":
+            frame = pl.read_csv(path, infer_schema=False, separator=_separator(path), truncate_ragged_lines=True)
+        else:
+            frame = pl.read_parquet(path)
+        rows += frame.height
+    return time.perf_counter() - started, rows
+
+
+def _separator(path: Path) -> str:
+    head = path.read_bytes()[:4096].decode("utf-8", "replace").splitlines()[0]
+    return ";" if head.count(";") > head.count(",") else ","
+
+
+def run(data: Path, month: str, log: Path) -> tuple[float, float, str]:
+    """`sapnhap run --month` in a fresh process: (seconds, peak RSS in MB, last line)."""
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    env["SAPNHAP_DATA_DIR"] = str(data)
+    started = time.perf_counter()
+    with open(log, "w") as out:
+        child = subprocess.Popen([SAPNHAP, "run", "--month", month], env=env, stdout=out,
+                                 stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    # wait4 reports the child with its reaped descendants (dbt): the largest of them, in KB.
+    peak = usage.ru_maxrss / 1024
+    last = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1]
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"sapnhap run failed ({log}): {last}")
+    return elapsed, peak, last
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bench-dir", type=Path, default=ROOT / "bench" / "data")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    base = args.bench_dir.resolve()
+    full_raw = base / "national" / "raw"
+    generate(full_raw, args.scale, args.seed)
+    without_last_month(full_raw, base / "previous" / "raw")
+
+    floor, rows = parse_floor(full_raw)
+    print(f"floor: bare polars parse of {rows:,} roster rows (CSV + Parquet): {floor:.1f} s", flush=True)
+
+    full = base / "run_full"
+    shutil.rmtree(full, ignore_errors=True)
+    shutil.copytree(full_raw, full / "raw", ignore=shutil.ignore_patterns("_manifest"))
+    t_full, rss_full, line = run(full, LAST, base / "full.log")
+    print(f"full build: {t_full:.0f} s, {t_full / floor:.0f}x the floor, peak {rss_full:,.0f} MB\n  {line}", flush=True)
+
+    added = base / "run_added"
+    shutil.rmtree(added, ignore_errors=True)
+    shutil.copytree(base / "previous" / "raw", added / "raw")
+    run(added, PREVIOUS, base / "previous.log")
+    shutil.rmtree(added / "raw" / "personnel")
+    shutil.copytree(full_raw / "personnel", added / "raw" / "personnel")
+    t_added, rss_added, line = run(added, LAST, base / "added.log")
+    print(f"added month: {t_added:.0f} s, {t_added / floor:.0f}x the floor, {t_added / t_full:.2f} of the "
+          f"full build, peak {rss_added:,.0f} MB\n  {line}", flush=True)
+
+    t_same, rss_same, line = run(added, LAST, base / "same.log")
+    print(f"nothing new: {t_same:.1f} s, {t_same / floor:.1f}x the floor, peak {rss_same:,.0f} MB\n  {line}", flush=True)
+
+    results = {"floor_s": floor, "roster_rows": rows, "full_s": t_full, "full_peak_mb": rss_full,
+               "added_s": t_added, "added_peak_mb": rss_added, "nothing_new_s": t_same,
+               "full_over_floor": t_full / floor, "added_over_full": t_added / t_full}
+    (base / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps({k: round(v, 2) for k, v in results.items()}))
+
+
+if __name__ == "__main__":
+    main()
