@@ -12,11 +12,12 @@ PORT ?= 3000
 # What the test suite drives besides Python: Debian packages, installed when missing.
 TEST_TOOLS := chromium faketime
 
-.PHONY: help install run test test-tools ui lint bench manifest clean
+.PHONY: help install run test faults test-tools ui lint bench manifest clean
 
 help:
 	@echo "make run    set up, generate demo data if none, build, publish, report the latest month"
 	@echo "make test   set up (Chromium and faketime included) and run the whole test suite"
+	@echo "make faults  kill -9 a real run at nine moments; the next run must complete (minutes)"
 	@echo "make ui     the Dagster UI on http://127.0.0.1:$(PORT)"
 	@echo "make lint   ruff"
 	@echo "make bench  national-scale benchmarks (minutes; not part of the tests)"
@@ -52,7 +53,10 @@ test-tools:
 	fi
 
 test: $(STAMP) $(MANIFEST) test-tools
-	cd $(ROOT) && $(BIN)/python -m pytest
+	cd $(ROOT) && $(BIN)/python -m pytest -m "not kill" -n 2 --dist loadgroup
+
+faults: $(STAMP) $(MANIFEST)
+	cd $(ROOT) && $(BIN)/python -m pytest -m kill
 
 ui: $(STAMP) $(MANIFEST)
 	@echo "Dagster UI on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"

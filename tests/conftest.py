@@ -49,3 +49,13 @@ def browser():
         instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """With `-n 2 --dist loadgroup` (make test), the tests of one folder run in one worker:
+    a folder's session fixtures (the e2e run, the generated data set) are built once."""
+    root = Path(config.rootpath) / "tests"
+    for item in items:
+        parts = Path(item.path).relative_to(root).parts
+        item.add_marker(pytest.mark.xdist_group(parts[0] if len(parts) > 1 else "top"))
