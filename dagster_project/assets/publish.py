@@ -19,7 +19,7 @@ from dagster_project.failures import explained
 from dagster_project.quality.deliveries import describe, latest_month, markdown, missing_deliveries
 from dagster_project.resources import Warehouse
 from dagster_project.warehouse.publish import export_parquet, publish
-from dagster_project.warehouse.raw_files import build_fingerprint, record_built
+from dagster_project.warehouse.raw_files import build_fingerprint, record_built, record_published
 
 PUBLISHED_WAREHOUSE = AssetKey(["published", "warehouse"])
 DELIVERY_CHECK = "every_province_delivered"
@@ -75,7 +75,7 @@ def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) ->
     fingerprint = build_fingerprint(settings.raw_dir)
     with explained("publish"):
         result = publish(settings.working_path, settings.published_path)
-    record_built(settings.build_dir, fingerprint)
+    record_published(settings.build_dir, fingerprint)
     context.log.info(f"Published {result.path} ({result.size_bytes:,} bytes)")
     exported = export_parquet(result.path, settings.exports_dir)
     return MaterializeResult(
@@ -103,6 +103,7 @@ def dbt_docs(context: AssetExecutionContext, warehouse: Warehouse) -> Materializ
     settings = warehouse.paths()
     with explained("dbt docs"):
         page = generate_docs(settings.working_path, settings.docs_dir)
+    record_built(settings.build_dir)  # the last step: a run killed before it builds again
     return MaterializeResult(metadata={"path": MetadataValue.path(str(page)),
                                        "size_bytes": page.stat().st_size})
 

@@ -4,6 +4,7 @@ the Python package). The sensor compares it with the last one it saw; a run comp
 the one the published warehouse was built from, and skips a build that would change nothing."""
 
 import hashlib
+import os
 from functools import cache
 from pathlib import Path
 
@@ -52,12 +53,21 @@ def build_fingerprint(raw_dir: Path) -> str:
 
 
 BUILT_FINGERPRINT_FILE = "build_fingerprint"
+PUBLISHED_FINGERPRINT_FILE = "published_fingerprint"
 
 
-def record_built(build_dir: Path, fingerprint: str) -> None:
-    """Remember what a published build came from (build_fingerprint)."""
+def record_published(build_dir: Path, fingerprint: str) -> None:
+    """Publish remembers what the warehouse it published came from; the build counts as done
+    (`last_built`) only when its last step, the docs, has finished too (`record_built`)."""
     build_dir.mkdir(parents=True, exist_ok=True)
-    (build_dir / BUILT_FINGERPRINT_FILE).write_text(fingerprint + "\n")
+    (build_dir / PUBLISHED_FINGERPRINT_FILE).write_text(fingerprint + "\n")
+
+
+def record_built(build_dir: Path) -> None:
+    """The build that published last has finished every step: remember its fingerprint."""
+    published = build_dir / PUBLISHED_FINGERPRINT_FILE
+    if published.exists():
+        os.replace(published, build_dir / BUILT_FINGERPRINT_FILE)
 
 
 def last_built(build_dir: Path) -> str | None:

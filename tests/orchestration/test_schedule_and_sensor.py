@@ -123,14 +123,44 @@ def test_sensor_fires_once_per_change_of_raw_files(data_dir):
 
 def test_sensor_does_not_rebuild_what_was_just_published(data_dir):
     from dagster_project.settings import get_settings
-    from dagster_project.warehouse.raw_files import build_fingerprint, record_built
+    from dagster_project.warehouse.raw_files import (
+        build_fingerprint,
+        record_built,
+        record_published,
+    )
 
     personnel = data_dir / "raw" / "personnel"
     personnel.mkdir(parents=True)
     (personnel / "roster_2025-07-31.csv").write_text("national_id\n001190000001\n")
     settings = get_settings()
-    record_built(settings.build_dir, build_fingerprint(settings.raw_dir))
+    record_published(settings.build_dir, build_fingerprint(settings.raw_dir))
+    record_built(settings.build_dir)
     with DagsterInstance.ephemeral() as instance:
         assert isinstance(raw_files_sensor(build_sensor_context(instance=instance)), SkipReason)
         (personnel / "roster_2025-08-31.csv").write_text("national_id\n001190000002\n")
         assert isinstance(raw_files_sensor(build_sensor_context(instance=instance)), RunRequest)
+
+
+def test_a_build_killed_after_publish_but_before_its_docs_is_not_current(data_dir):
+    """The build counts as done at its last step (the docs): a run killed between publish and
+    the docs builds again instead of saying "nothing new" over missing docs."""
+    from dagster_project.runner import is_current
+    from dagster_project.settings import get_settings
+    from dagster_project.warehouse.raw_files import (
+        build_fingerprint,
+        record_built,
+        record_published,
+    )
+
+    personnel = data_dir / "raw" / "personnel"
+    personnel.mkdir(parents=True)
+    (personnel / "roster_2025-07-31.csv").write_text("national_id\n001190000001\n")
+    settings = get_settings()
+    settings.published_path.parent.mkdir(parents=True, exist_ok=True)
+    settings.published_path.write_bytes(b"published")
+    record_published(settings.build_dir, build_fingerprint(settings.raw_dir))
+    assert not is_current(settings)
+    with DagsterInstance.ephemeral() as instance:
+        assert isinstance(raw_files_sensor(build_sensor_context(instance=instance)), RunRequest)
+    record_built(settings.build_dir)
+    assert is_current(settings)
