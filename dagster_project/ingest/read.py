@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from dagster_project.contract import Table
+from dagster_project.contract import Delivery
 from dagster_project.ingest.layout import find_layout, fold
 
 SUFFIXES = (".csv", ".xlsx", ".parquet")
@@ -66,11 +66,12 @@ def discover(raw_dir: Path, table: str) -> list[str]:
     return sorted(found)
 
 
-def header_map(table: Table) -> dict[str, str]:
-    """Folded header -> canonical column name, for English and Vietnamese headers."""
+def header_map(delivery: Delivery) -> dict[str, str]:
+    """Folded header -> canonical column name: the English name (with `_` or spaces), the
+    Vietnamese header and the aliases of every column."""
     out = {}
-    for c in table.columns:
-        for h in (c.name, c.vi, c.name.replace("_", " ")):
+    for c in delivery.columns:
+        for h in (c.name, c.vi, c.name.replace("_", " "), *c.aliases):
             out[fold(h)] = c.name
     return out
 
