@@ -18,6 +18,7 @@ from dagster_project.contract.model import (
 DECISIONS = Delivery(
     name="decisions",
     vi="Quyết định nghỉ việc và chi trả theo Nghị định 178/67, 154, 177",
+    en="Leave decisions and payments under Decrees 178/67, 154 and 177",
     row_vi="một quyết định cho một người",
     row_en="one decision for one person",
     summary="Leave decisions and payments under Decrees 178/67, 154, 177 (raw/decisions/); the "

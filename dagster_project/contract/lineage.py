@@ -15,6 +15,7 @@ from dagster_project.contract.model import (
 LINEAGE = Delivery(
     name="lineage",
     vi="Bảng chuyển đổi cơ quan, đơn vị cũ - mới",
+    en="Agency lineage",
     row_vi="một cạnh đơn vị cũ -> đơn vị mới",
     row_en="one old agency -> new agency edge",
     summary="Agency lineage old -> new (raw/lineage/); both ends must be known units and the "

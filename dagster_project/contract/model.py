@@ -220,8 +220,8 @@ class InUnitsOfSnapshotPeriod:
     reason: str = "unknown_unit_code"
     detail_vi: str = "của giai đoạn {period} (theo ngày báo cáo)"
     detail_en: str = "of period {period} (by snapshot date)"
-    vi: str = "một đơn vị của giai đoạn theo ngày báo cáo (raw.units)"
-    en: str = "a unit of the snapshot's period (raw.units)"
+    vi: str = "một đơn vị trong units/ của giai đoạn theo ngày báo cáo"
+    en: str = "a unit of units/ of the snapshot's period"
     references: tuple[str, str] = ("units", "unit_code")
 
 
@@ -327,6 +327,7 @@ class Staging:
 class Delivery:
     name: str  # the folder under raw/ and the table raw.<name>
     vi: str  # what it is, in Vietnamese
+    en: str  # and in English
     row_vi: str  # one row is ...
     row_en: str
     summary: str  # English: what ingest does with it (the Dagster asset's description)

@@ -48,6 +48,7 @@ DEFERRALS = {
 PERSONNEL = Delivery(
     name="personnel",
     vi="Danh sách cán bộ, công chức, viên chức, người lao động",
+    en="Staff rosters",
     row_vi="một người tại một ngày báo cáo",
     row_en="one person at one snapshot date",
     summary="Staff rosters (raw/personnel/), one row per person per snapshot date; national ID "
@@ -56,7 +57,8 @@ PERSONNEL = Delivery(
     columns=(
         Column("snapshot_date", "Ngày báo cáo", DATE,
                doc="Roster date (from the column, the file name or the form's title block).",
-               note_vi="xem mục Ngày báo cáo", note_en="see the snapshot date section"),
+               note_vi="đến 30/06/2025: đơn vị giai đoạn trước; từ 01/07/2025: giai đoạn sau",
+               note_en="up to 30 Jun 2025: `pre` units; from 1 Jul 2025: `post` units"),
         Column("national_id", "Số CCCD", CODE, required=True, digits=12,
                doc="National ID number (12 digits); stops at raw (staging: person_key)."),
         Column("full_name", "Họ và tên", TEXT, required=True, doc="Full name; stops at raw."),

@@ -19,6 +19,7 @@ from dagster_project.contract.model import (
 UNITS = Delivery(
     name="units",
     vi="Danh sách cơ quan, đơn vị trước và sau sắp xếp",
+    en="Agency registries before and after the merger",
     row_vi="một cơ quan, đơn vị trong một giai đoạn",
     row_en="one agency (organisational unit) in one period",
     summary="Agency registries before and after the merger (raw/units/), validated against the "

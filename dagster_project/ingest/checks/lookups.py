@@ -98,7 +98,7 @@ def lookup_checks(con, delivery: Delivery) -> tuple[list[pl.Expr], list[Check]]:
     needed = {p for lk in delivery.lookups if isinstance(lk, InReferenceUnits) for p in lk.periods}
     for p in PERIODS:
         if p in needed and not has_table(con, "raw", f"ref_units_{p}"):
-            raise RuntimeError(f"raw.ref_units_{p} is missing: load the reference units before units")
+            raise RuntimeError(f"raw.ref_units_{p} is missing: load the reference units first")
     extra: dict[str, pl.Expr] = {}
     checks: list[Check] = []
     for lk in delivery.lookups:
