@@ -26,6 +26,7 @@ from dagster_project.contract.model import (
     SnapshotDate,
     Staged,
     Staging,
+    YearOf,
 )
 
 STAFF_CATEGORIES = {
@@ -43,6 +44,14 @@ DEFERRALS = {
     "discipline": ("kỷ luật",),
     "prosecution": ("truy cứu",),
     "inspection": ("thanh tra",),
+}
+
+# The annual quality rating (Decree 90/2020 as amended by Decree 48/2023).
+QUALITY_RATINGS = {
+    "excellent": ("hoàn thành xuất sắc nhiệm vụ",),
+    "good": ("hoàn thành tốt nhiệm vụ",),
+    "completed": ("hoàn thành nhiệm vụ",),
+    "not_completed": ("không hoàn thành nhiệm vụ",),
 }
 
 PERSONNEL = Delivery(
@@ -102,6 +111,14 @@ PERSONNEL = Delivery(
                doc="Reason the case is not considered yet (pregnant, maternity_leave, ...); null = none."),
         Column("education_level", "Trình độ", TEXT, doc="Trình độ."),
         Column("field", "Chuyên môn", TEXT, doc="Chuyên môn."),
+        Column("quality_rating", "Xếp loại chất lượng", ENUM, values=QUALITY_RATINGS,
+               doc="The last annual quality rating (Decree 90/2020 as amended by 48/2023): "
+                   "excellent, good, completed or not_completed; null = not delivered.",
+               note_vi="kết quả xếp loại chất lượng hằng năm gần nhất",
+               note_en="the last annual rating"),
+        Column("rating_year", "Năm đánh giá", INTEGER, min=2020, max=YearOf("snapshot_date"),
+               doc="The year quality_rating refers to.",
+               note_vi="năm của kết quả xếp loại", note_en="the year `quality_rating` refers to"),
     ),
     snapshot=SnapshotDate("snapshot_date", file_name=True, form_title=True,
                           provinces_of="unit_code"),
