@@ -21,7 +21,7 @@ is data. A plain sheet is the special case of a header on row 1.
   phrase after which no dense row follows). In it, blank rows and total rows (first cell
   "Tổng cộng", "Tổng số", "Cộng", "Tổng") are layout; sparse rows after the last total,
   with no dense row after them, are notes of the footer. Every other row is data, even when
-  values are missing (the contract's rules then quarantine it).
+  values are missing (the checks then quarantine it).
 - Report date: from the title block, after a phrase such as "Thời điểm báo cáo", "Tính đến
   ngày", "Ngày báo cáo" (dd/mm/yyyy, "ngày 31 tháng 7 năm 2025", ISO or an Excel date);
   never the place-and-date line, which is the date the form was signed.

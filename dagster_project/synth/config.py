@@ -187,7 +187,7 @@ DEFECT_RATES = {
 }
 QUARANTINE_KINDS = ("id_sex_mismatch", "id_birth_year_mismatch", "unknown_unit_code",
                     "out_of_range", "duplicate_person")
-QUARANTINE_RULE = {
+QUARANTINE_REASON = {  # defect kind -> the quarantine reason ingest gives it
     "id_sex_mismatch": "national_id_mismatch",
     "id_birth_year_mismatch": "national_id_mismatch",
     "unknown_unit_code": "unknown_unit_code",

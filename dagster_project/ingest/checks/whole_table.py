@@ -54,20 +54,20 @@ def duplicate_errors(df: pl.DataFrame, delivery: Delivery, locate, waited: pl.Da
                        [Check(delivery.key.report, delivery.key.duplicate, pl.lit(True), vi, en)])
 
 
-def share_sum_errors(df: pl.DataFrame, rule: SharesSumToOne) -> pl.DataFrame:
+def share_sum_errors(df: pl.DataFrame, s: SharesSumToOne) -> pl.DataFrame:
     """The shares (default 1) of one group, over its rows that pass every other check (`df`),
     must add up to 1; otherwise all those rows are quarantined."""
-    ok = df.filter(pl.col(rule.group).is_not_null())
-    summed = ok.with_columns(pl.col(rule.share).fill_null(1.0).sum().over(rule.group).alias("__sum"))
-    check = Check(rule.share, rule.reason, (pl.col("__sum") - 1.0).abs() > rule.tolerance,
-                  pl.col("__sum").round(6).cast(pl.String), value=pl.col(rule.group))
+    ok = df.filter(pl.col(s.group).is_not_null())
+    summed = ok.with_columns(pl.col(s.share).fill_null(1.0).sum().over(s.group).alias("__sum"))
+    check = Check(s.share, s.reason, (pl.col("__sum") - 1.0).abs() > s.tolerance,
+                  pl.col("__sum").round(6).cast(pl.String), value=pl.col(s.group))
     return find_errors(summed, [check])
 
 
 def whole_table_errors(kept: pl.DataFrame, delivery: Delivery, locate, waited: pl.DataFrame) -> pl.DataFrame:
     """Duplicates, then the sums over the rows that are not duplicates."""
     errors = duplicate_errors(kept, delivery, locate, waited)
-    for rule in sums(delivery):
+    for s in sums(delivery):
         rest = kept.filter(~pl.col("__rid").is_in(errors.get_column("__rid").implode()))
-        errors = pl.concat([errors, share_sum_errors(rest, rule)])
+        errors = pl.concat([errors, share_sum_errors(rest, s)])
     return errors
