@@ -250,9 +250,15 @@ def _required(d: Delivery, c: Column, vi: bool) -> str:
     if d.snapshot is not None and c.name == d.snapshot.column:
         return "xem mục Ngày báo cáo" if vi else "see Snapshot dates"
     if c.default is not None:
-        default = {True: "true", False: "false"}.get(c.default, None) if isinstance(c.default, bool) \
-            else (_num(c.default) if vi else _num_en(c.default)) if isinstance(c.default, (int, float)) \
-            else str(c.default)
+        if isinstance(c.default, bool):
+            default = "true" if c.default else "false"
+        elif isinstance(c.default, (int, float)):
+            default = _num(c.default) if vi else _num_en(c.default)
+        elif vi and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(c.default)):
+            y, m, d = str(c.default).split("-")
+            default = f"{d}/{m}/{y}"
+        else:
+            default = str(c.default)
         return f"không, mặc định {default}" if vi else f"no, default {default}"
     return "không" if vi else "no"
 

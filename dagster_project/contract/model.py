@@ -27,25 +27,29 @@ FALSE_VALUES = ("false", "0", "no", "n", "không")
 @dataclass(frozen=True)
 class Kind:
     """What a column holds: how ingest parses it, how DuckDB stores it, the reason a value
-    that does not parse is quarantined for, and how the contract names it."""
+    that does not parse is quarantined for (and what its message says is accepted:
+    `{digits}`, `{values}` are the column's), and how the contract names it."""
 
     name: str
     duckdb_type: str
     invalid_reason: str | None  # None: any text is valid
     vi: str
     en: str
+    accepted_vi: str = ""
+    accepted_en: str | None = None  # None: as in Vietnamese
 
     def __str__(self) -> str:
         return self.name
 
 
 TEXT = Kind("text", "VARCHAR", None, "văn bản", "text")
-CODE = Kind("code", "VARCHAR", "invalid_code", "mã số", "code")  # digits kept as text
+CODE = Kind("code", "VARCHAR", "invalid_code", "mã số", "code",  # digits kept as text
+            "{digits} chữ số", "{digits} digits")
 DATE = Kind("date", "DATE", "invalid_date", "ngày", "date")
 DECIMAL = Kind("decimal", "DOUBLE", "invalid_number", "số thập phân", "decimal")
 INTEGER = Kind("integer", "BIGINT", "invalid_number", "số nguyên", "integer")  # money in VND too
-BOOLEAN = Kind("boolean", "BOOLEAN", "invalid_enum", "có / không", "boolean")
-ENUM = Kind("enum", "VARCHAR", "invalid_enum", "danh mục", "enumeration")
+BOOLEAN = Kind("boolean", "BOOLEAN", "invalid_enum", "có / không", "boolean", "true/false")
+ENUM = Kind("enum", "VARCHAR", "invalid_enum", "danh mục", "enumeration", "{values}")
 KINDS = (TEXT, CODE, DATE, DECIMAL, INTEGER, BOOLEAN, ENUM)
 
 
@@ -118,6 +122,8 @@ class RequiredWhen:
     vi: str  # for whom: "cấp xã" -> "(bắt buộc với cấp xã)"
     en: str
     reason: str = "missing_value"
+    detail_vi: str = " (bắt buộc với {who})"
+    detail_en: str = " (required for {who})"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ that does not parse as the column's kind, a value out of the column's bounds."""
 
 import polars as pl
 
-from dagster_project.contract import BOOLEAN, CODE, ENUM, Column, Delivery
+from dagster_project.contract import Column, Delivery
 from dagster_project.contract.model import YearOf
 from dagster_project.ingest.checks.frame import Check, blank, fmt
 
@@ -24,14 +24,19 @@ def bounds_text(c: Column) -> str:
 
 
 def _invalid_detail(c: Column) -> tuple[pl.Expr, pl.Expr | None]:
-    """What an invalid value's message says is accepted (Vietnamese, English or None: same)."""
-    if c.kind == ENUM:
-        return pl.lit(", ".join(c.values)), None
-    if c.kind == BOOLEAN:
-        return pl.lit("true/false"), None
-    if c.kind == CODE and c.digits:
-        return pl.lit(f"{c.digits} chữ số"), pl.lit(f"{c.digits} digits")
-    return pl.lit(""), None
+    """What an invalid value's message says is accepted (Vietnamese, English or None: same),
+    from the kind's templates; empty where a template needs what the column lacks."""
+    fields = {"values": ", ".join(c.values), "digits": c.digits}
+
+    def fill(template: str) -> str:
+        try:
+            return template.format(**{k: v for k, v in fields.items() if v})
+        except KeyError:
+            return ""
+
+    vi = fill(c.kind.accepted_vi)
+    en = None if c.kind.accepted_en is None else fill(c.kind.accepted_en)
+    return pl.lit(vi), (None if en is None or not vi else pl.lit(en))
 
 
 def _range_check(c: Column) -> Check:

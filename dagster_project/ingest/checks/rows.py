@@ -34,7 +34,7 @@ def all_of(conditions: tuple[Condition, ...]) -> pl.Expr:
 
 def _required_when(r: RequiredWhen) -> Check:
     return Check(r.column, r.reason, all_of(r.when) & blank(r.column),
-                 pl.lit(f" (bắt buộc với {r.vi})"), pl.lit(f" (required for {r.en})"))
+                 pl.lit(r.detail_vi.format(who=r.vi)), pl.lit(r.detail_en.format(who=r.en)))
 
 
 def _not_allowed_when(r: NotAllowedWhen) -> Check:
