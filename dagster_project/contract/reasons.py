@@ -76,6 +76,22 @@ REASONS: dict[str, Reason] = {
             "Nothing to do for the figures; delete the copy to keep the folder tidy.",
         ),
         Reason(
+            "malformed_row", "row",
+            "Dòng không tách được thành các cột của tiêu đề ({detail}); cả dòng bị cách ly",
+            "The row cannot be split into the header's columns ({detail}); the whole row is "
+            "quarantined",
+            "Trong tệp CSV, dòng này có nhiều hoặc ít trường hơn dòng tiêu đề (thường do dấu phẩy "
+            "hoặc dấu chấm phẩy trong một giá trị không được đặt trong ngoặc kép), hoặc có dấu "
+            "ngoặc kép không khớp. Các dòng khác của tệp vẫn được nạp.",
+            "Mở tệp, sửa dòng được nêu (đặt giá trị có dấu phẩy trong ngoặc kép, xóa dấu ngoặc kép "
+            "thừa), rồi gửi lại với cùng tên tệp.",
+            "In a CSV file, the line has more or fewer fields than the header (usually a comma or "
+            "semicolon inside a value that is not quoted), or an unmatched quote. The file's other "
+            "rows are loaded.",
+            "Correct the line named (quote a value holding a comma, remove the stray quote) and "
+            "send the file again under the same name.",
+        ),
+        Reason(
             "missing_value", "row",
             "Thiếu giá trị bắt buộc ở cột {column}{detail}",
             "Required value missing in column {column}{detail}",

@@ -77,12 +77,17 @@ class Layout:
     def note(self, first_row: int = 1) -> str:
         """'title 1-6; header 7-8; numbers 9; total 210; footer 211-218' in spreadsheet rows
         (grid row 0 is spreadsheet row `first_row`)."""
-        parts = []
-        for kind in KINDS:
-            rows = sorted(self.skipped.get(kind, []))
-            if rows:
-                parts.append(f"{kind} {_ranges([r + first_row for r in rows])}")
-        return "; ".join(parts)
+        return describe(self.skipped, first_row)
+
+
+def describe(skipped: dict[str, list[int]], first_row: int = 1) -> str:
+    """Rows skipped as layout, by kind: 'title 1-6; header 7-8; blank 12' (row 0 is `first_row`)."""
+    parts = []
+    for kind in KINDS:
+        rows = sorted(skipped.get(kind, []))
+        if rows:
+            parts.append(f"{kind} {_ranges([r + first_row for r in rows])}")
+    return "; ".join(parts)
 
 
 def _ranges(rows: list[int]) -> str:

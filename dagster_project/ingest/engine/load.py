@@ -19,7 +19,7 @@ from dagster_project.ingest.checks.messages import QUARANTINE_SCHEMA, quarantine
 from dagster_project.ingest.checks.whole_table import whole_table_errors
 from dagster_project.ingest.engine.batch import check_batch, compact, counts, facts_of_text
 from dagster_project.ingest.engine.gate import Gate
-from dagster_project.ingest.engine.prepare import duplicate_of, file_rejection, name_date
+from dagster_project.ingest.engine.prepare import bad_row, duplicate_of, file_rejection, name_date
 from dagster_project.ingest.engine.results import FileResult
 from dagster_project.ingest.engine.writer import Writer, insert_rows
 from dagster_project.ingest.read import Sheet
@@ -117,7 +117,7 @@ def load(con, sheets, delivery: Delivery, target: str) -> tuple[pl.DataFrame, li
             same = (sh.content_hash, name_date(delivery, sh.file))
             first = first_of.setdefault(same, sh.file) if sh.content_hash else sh.file
             if first != sh.file:  # the same bytes as an earlier file: set aside whole
-                rows = frame.height if frame is not None else rejected.result.rows_read
+                rows = frame.height + len(sh.bad_rows) if frame is not None else rejected.result.rows_read
                 skipped = sh.rows_skipped if frame is not None else rejected.result.rows_skipped
                 if sh.file not in duplicates:
                     dup = duplicate_of(sh, first, table)
@@ -142,8 +142,12 @@ def load(con, sheets, delivery: Delivery, target: str) -> tuple[pl.DataFrame, li
                     file_quarantine.append(rejected.quarantine)
                 text_facts(rejected.facts, sh.file, sh.sheet)
                 continue
-            results.append(FileResult(sh.file, sh.sheet, sh.content_hash, "loaded", frame.height,
+            results.append(FileResult(sh.file, sh.sheet, sh.content_hash, "loaded",
+                                      frame.height + len(sh.bad_rows),
                                       rows_skipped=sh.rows_skipped, skip_note=sh.skip_note))
+            if sh.bad_rows:  # lines the reader could not split into the header's fields
+                file_quarantine.extend(bad_row(sh, row, vi, en, table) for row, vi, en in sh.bad_rows)
+                bad_counts[(sh.file, sh.sheet)] += len(sh.bad_rows)
             if frame.height:
                 for off, first_row in sh.segments:
                     starts.append((offset + batch_rows + off, sh.file, sh.sheet, sh.content_hash, first_row))

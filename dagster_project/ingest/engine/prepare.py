@@ -48,14 +48,22 @@ def name_date(delivery: Delivery, path: str) -> str | None:
 
 
 def file_rejection(sh: Sheet, table: str, reason: str, column: str | None, detail: str,
-                   rows: int, facts: pl.DataFrame | None = None) -> Rejected:
-    vi, en = message(reason, column, None, detail)
+                   rows: int, facts: pl.DataFrame | None = None, detail_en: str | None = None) -> Rejected:
+    vi, en = message(reason, column, None, detail, detail_en)
     q = {"table_name": table, "file": sh.file, "content_hash": sh.content_hash, "sheet": sh.sheet,
          "row_number": None, "column_name": column, "value": None, "rule": reason,
          "message_vi": f"{sh.file}: {vi}", "message_en": f"{sh.file}: {en}"}
     result = FileResult(sh.file, sh.sheet, sh.content_hash, "rejected", rows, 0, rows, en,
                         sh.rows_skipped, sh.skip_note)
     return Rejected(result, q, facts)
+
+
+def bad_row(sh: Sheet, row: int, detail_vi: str, detail_en: str, table: str) -> dict:
+    """The quarantine row of a line the reader could not split into the header's fields."""
+    vi, en = message("malformed_row", None, None, detail_vi, detail_en)
+    return {"table_name": table, "file": sh.file, "content_hash": sh.content_hash, "sheet": sh.sheet,
+            "row_number": row, "column_name": None, "value": None, "rule": "malformed_row",
+            "message_vi": f"{sh.file}, dòng {row}: {vi}", "message_en": f"{sh.file}, row {row}: {en}"}
 
 
 def duplicate_of(sh: Sheet, first: str, table: str) -> Rejected:
@@ -77,7 +85,8 @@ def prepare(sh: Sheet, delivery: Delivery, hmap: dict[str, str], is_workbook: bo
 
     Returns (frame, None), or (None, Rejected) for a rejected or skipped sheet."""
     if sh.error is not None:
-        return None, file_rejection(sh, delivery.name, "unreadable_file", None, sh.error, 0)
+        return None, file_rejection(sh, delivery.name, "unreadable_file", None, sh.error_vi or sh.error, 0,
+                                    detail_en=sh.error)
     df = sh.frame
     mapped: dict[str, str] = {}
     unknown: list[str] = []
@@ -88,7 +97,7 @@ def prepare(sh: Sheet, delivery: Delivery, hmap: dict[str, str], is_workbook: bo
         elif name in mapped.values():
             first = next(h for h, n in mapped.items() if n == name)
             return None, file_rejection(sh, delivery.name, "duplicate_column", name,
-                                        f"'{first}', '{header}'", df.height)
+                                        f"'{first}', '{header}'", sh.rows_read)
         else:
             mapped[header] = name
     if is_workbook and (len(mapped) < 2 or not sh.has_header):
@@ -109,7 +118,7 @@ def prepare(sh: Sheet, delivery: Delivery, hmap: dict[str, str], is_workbook: bo
             missing.insert(0, snapshot.column)
     if missing:
         return None, file_rejection(sh, delivery.name, "missing_required_column", ", ".join(missing),
-                                    "", df.height, facts)
+                                    "", sh.rows_read, facts)
     cols = [(pl.col(delivered[c.name]) if c.name in delivered else pl.lit(None, pl.String)).alias(f"__raw_{c.name}")
             for c in delivery.columns]
     extra = pl.struct(unknown).struct.json_encode() if unknown else pl.lit(None, pl.String)
