@@ -181,6 +181,18 @@ def report(month: str | None) -> None:
 
 
 @main.command()
+@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(path_type=Path),
+              help="Folder the workbooks are written to.")
+def template(out_dir: Path) -> None:
+    """Write the workbooks a province fills in (units, lineage, roster, decisions), with
+    Vietnamese headers, drop-downs, input checks and an instructions sheet."""
+    from dagster_project.deliver.template import write_templates
+
+    for path in write_templates(out_dir):
+        click.echo(f"Wrote {path}")
+
+
+@main.command()
 def check() -> None:
     """Run the quality checks on the last build: row reconciliation, Great Expectations
     suites on raw.*, and every dbt data test. Exits 1 if a blocking check fails."""
