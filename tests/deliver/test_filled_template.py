@@ -233,3 +233,36 @@ def test_validate_says_the_filled_files_are_ready_to_send(delivered):
     assert "Kết quả: các tệp sẵn sàng để gửi." in result.output
     n = sum(typed.values())
     assert f"Tổng cộng: 5 tệp, {n} dòng đọc được, {n} dòng sẽ được nạp, 0 dòng sẽ không được nạp" in result.output
+
+
+def test_validate_tells_each_file_s_delivery_from_its_header_outside_raw(delivered, tmp_path):
+    """Files saved anywhere (an officer's Downloads folder, renamed, a roster keeping its
+    date in its name): each is checked as the delivery its header names, together, so the
+    rosters' units and the decisions' people are found in the files given with them."""
+    import shutil
+
+    from dagster_project.deliver.validate import validate
+
+    _, _, written, _, typed = delivered
+    loose = tmp_path / "Downloads"
+    loose.mkdir()
+    copies = {}
+    for delivery, paths in written.items():
+        for i, p in enumerate(paths):
+            copy = loose / f"gui_so_noi_vu_{len(copies)}_{p.name}"
+            shutil.copyfile(p, copy)
+            copies[str(copy)] = delivery
+    report = validate(list(map(Path, copies)))
+    assert {f.path: f.delivery for f in report.files} == copies
+    assert report.clean and report.unchecked == []
+    assert sum(f.rows_loaded for f in report.files) == sum(typed.values())
+
+
+def test_validate_refuses_a_file_of_no_delivery_in_one_line(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["STT", "Ghi chú"])
+    wb.active.append([1, "không phải danh sách"])
+    wb.save(tmp_path / "bang_tinh.xlsx")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "bang_tinh.xlsx")])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "không biết là loại tệp nào" in result.output
