@@ -12,13 +12,16 @@ ingest skips (it has no row naming two columns). On the data sheet:
 - code and text columns formatted as Text (so Excel keeps leading zeros), dates as
   dd/mm/yyyy (except a birth date, which may be a year alone), frozen header, widths.
 
-`write_templates(out_dir)` writes them; docs/templates/ holds a copy (tests/deliver checks it
-is what the descriptions give).
+`write_templates(out_dir)` writes them. docs/templates/ holds a copy, regenerated with the
+other generated files (`python -m dagster_project.contract --write`; `drifted` compares what a
+workbook says, not its bytes, tests/deliver checks it).
 """
 
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
+import openpyxl
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -39,10 +42,11 @@ from dagster_project.contract import (
     Column,
     Delivery,
 )
-from dagster_project.contract.artifacts import _required, _rules, _type
+from dagster_project.contract.artifacts import ROOT, _required, _rules, _type
 from dagster_project.contract.model import RequiredWhen
 from dagster_project.ingest.read import SUFFIXES
 
+TEMPLATES_DIR = Path("docs/templates")  # the checked-in copy, relative to the repository
 DATA_SHEET = "Danh sách"
 GUIDE_SHEET = "Hướng dẫn"
 LAST_ROW = 1_048_576  # the checks cover the whole column below the header
@@ -277,3 +281,46 @@ def write_templates(out_dir: Path | str) -> list[Path]:
         paths.append(path)
     return paths
 
+
+
+def content(path: Path) -> dict:
+    """What a workbook says, not how its bytes are laid out: per sheet the cell values, the
+    header fills, the data validations, the frozen pane, column widths and formats."""
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for ws in wb.worksheets:
+        out[ws.title] = {
+            "cells": [list(r) for r in ws.iter_rows(values_only=True)],
+            "fills": [c.fill.fgColor.rgb for c in ws[1]],
+            "validations": sorted(
+                (str(dv.sqref), dv.type, dv.operator, dv.formula1, dv.formula2, dv.allow_blank,
+                 dv.error, dv.prompt) for dv in ws.data_validations.dataValidation),
+            "frozen": ws.freeze_panes,
+            "columns": {k: (d.width, d.number_format) for k, d in sorted(ws.column_dimensions.items())},
+        }
+    return out
+
+
+def drifted(root: Path = ROOT) -> list[Path]:
+    """The checked-in templates (relative to the repository) that differ from what the
+    descriptions give, or are missing."""
+    out = []
+    with tempfile.TemporaryDirectory(prefix="sapnhap_templates_") as tmp:
+        for fresh in write_templates(tmp):
+            rel = TEMPLATES_DIR / fresh.name
+            if not (root / rel).exists() or content(root / rel) != content(fresh):
+                out.append(rel)
+    return out
+
+
+def write(root: Path = ROOT) -> list[Path]:
+    """Rewrite the checked-in templates that drifted; returns them."""
+    changed = drifted(root)
+    if changed:
+        names = {rel.name for rel in changed}
+        with tempfile.TemporaryDirectory(prefix="sapnhap_templates_") as tmp:
+            for fresh in write_templates(tmp):
+                if fresh.name in names:
+                    (root / TEMPLATES_DIR).mkdir(parents=True, exist_ok=True)
+                    (root / TEMPLATES_DIR / fresh.name).write_bytes(fresh.read_bytes())
+    return changed

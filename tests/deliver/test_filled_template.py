@@ -248,7 +248,7 @@ def test_validate_tells_each_file_s_delivery_from_its_header_outside_raw(deliver
     loose.mkdir()
     copies = {}
     for delivery, paths in written.items():
-        for i, p in enumerate(paths):
+        for p in paths:
             copy = loose / f"gui_so_noi_vu_{len(copies)}_{p.name}"
             shutil.copyfile(p, copy)
             copies[str(copy)] = delivery

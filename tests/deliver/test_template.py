@@ -9,31 +9,20 @@ import pytest
 
 from dagster_project.contract import BOOLEAN, DATE, DECIMAL, DELIVERIES, ENUM, INTEGER
 from dagster_project.contract.artifacts import ROOT
-from dagster_project.deliver.template import DATA_SHEET, GUIDE_SHEET, template_name, write_templates
+from dagster_project.deliver import template
+from dagster_project.deliver.template import (
+    DATA_SHEET,
+    GUIDE_SHEET,
+    content,
+    template_name,
+    write_templates,
+)
 from dagster_project.ingest.layout import find_layout, fold
 from dagster_project.ingest.parse import parse_series
 from dagster_project.ingest.read import header_map
 
 CHECKED_IN = ROOT / "docs" / "templates"
-REGENERATE = "sapnhap template --out docs/templates"
-
-
-def content(path: Path) -> dict:
-    """What a workbook says, not how its bytes are laid out: per sheet the cell values, the
-    header fills, the data validations, the frozen pane, column widths and formats."""
-    wb = openpyxl.load_workbook(path)
-    out = {}
-    for ws in wb.worksheets:
-        out[ws.title] = {
-            "cells": [list(r) for r in ws.iter_rows(values_only=True)],
-            "fills": [c.fill.fgColor.rgb for c in ws[1]],
-            "validations": sorted(
-                (str(dv.sqref), dv.type, dv.operator, dv.formula1, dv.formula2, dv.allow_blank,
-                 dv.error, dv.prompt) for dv in ws.data_validations.dataValidation),
-            "frozen": ws.freeze_panes,
-            "columns": {k: (d.width, d.number_format) for k, d in sorted(ws.column_dimensions.items())},
-        }
-    return out
+REGENERATE = "python -m dagster_project.contract --write"
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +41,23 @@ def test_the_copy_in_docs_is_what_the_descriptions_give(written):
         assert content(CHECKED_IN / name) == content(path), f"{name} drifted: run `{REGENERATE}`"
 
 
-def test_the_drift_comparison_notices_a_changed_drop_down(written, tmp_path):
-    path = written[template_name(DELIVERIES["personnel"])]
-    wb = openpyxl.load_workbook(path)
+def test_the_drift_comparison_notices_a_changed_drop_down_and_write_repairs_it(written, tmp_path):
+    assert template.drifted() == []
+    copy = tmp_path / template.TEMPLATES_DIR
+    copy.mkdir(parents=True)
+    for name, path in written.items():
+        (copy / name).write_bytes(path.read_bytes())
+    assert template.drifted(tmp_path) == []
+    name = template_name(DELIVERIES["personnel"])
+    wb = openpyxl.load_workbook(copy / name)
     dv = next(dv for dv in wb[DATA_SHEET].data_validations.dataValidation if dv.type == "list")
     dv.formula1 = '"nam"'
-    wb.save(tmp_path / "changed.xlsx")
-    assert content(tmp_path / "changed.xlsx") != content(path)
+    wb.save(copy / name)
+    (copy / template_name(DELIVERIES["units"])).unlink()
+    stale = sorted([template.TEMPLATES_DIR / name, template.TEMPLATES_DIR / template_name(DELIVERIES["units"])])
+    assert sorted(template.drifted(tmp_path)) == stale
+    assert sorted(template.write(tmp_path)) == stale
+    assert template.drifted(tmp_path) == []
 
 
 def _grid(ws) -> pl.DataFrame:
