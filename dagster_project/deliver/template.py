@@ -52,6 +52,7 @@ GUIDE_SHEET = "Hướng dẫn"
 LAST_ROW = 1_048_576  # the checks cover the whole column below the header
 FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2100, 12, 31)  # what a date cell may hold
 FIXED_TIME = datetime(2025, 7, 1)  # document properties: the same file for the same contract
+LIST_LIMIT = 255  # characters of a drop-down's list written in the validation itself
 WHOLE_LIMIT = 10**15  # a whole number with no bound in the contract: any Excel can hold exactly
 
 REQUIRED_FILL = PatternFill("solid", fgColor="F4B183")  # orange: always required
@@ -105,7 +106,10 @@ def validation(c: Column, cell: str) -> DataValidation | None:
     """The data validation of column `c` (top-left cell `cell`), or None (free text)."""
     lo, hi = c.min, c.static_max
     if c.kind in (ENUM, BOOLEAN):
-        dv = DataValidation(type="list", formula1='"' + ",".join(choices(c)) + '"')
+        listed = ",".join(choices(c))
+        if len(listed) > LIST_LIMIT or any("," in x for x in choices(c)):
+            raise ValueError(f"{c.name}: the drop-down cannot be written inline: {listed!r}")
+        dv = DataValidation(type="list", formula1=f'"{listed}"')
         dv.error = "Chọn một giá trị trong danh sách: " + ", ".join(choices(c))
     elif c.kind == DATE:
         dv = DataValidation(type="date", operator="between",

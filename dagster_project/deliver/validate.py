@@ -104,17 +104,20 @@ class Report:
 
 
 def expand(paths: list[Path]) -> list[Path]:
-    """The files to check: each path given, a folder as every file ingest would read in it.
+    """The files to check: each path given; a raw/ folder (one holding delivery folders) as
+    the files ingest reads of it; another folder as every file of a format ingest reads.
     Raises ValidateError for a path that does not exist or a file ingest does not read."""
     out = []
     for p in paths:
         if not p.exists():
             raise ValidateError(f"không tìm thấy tệp hoặc thư mục: {p}",
                                 f"no such file or folder: {p}")
-        if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                           and not any(x.startswith(SKIP_PREFIXES) for x in f.relative_to(p).parts))
-            out += found
+        if p.is_dir() and any((p / name).is_dir() for name in DELIVERIES):
+            # a raw/ folder: what ingest reads of it (reference/ and the rest are not deliveries)
+            out += [p / rel for name in ORDER for rel in discover(p, name)]
+        elif p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                          and not any(x.startswith(SKIP_PREFIXES) for x in f.relative_to(p).parts))
         elif p.suffix.lower() not in SUFFIXES:
             raise ValidateError(
                 f"{p}: không phải tệp được nhận ({', '.join(SUFFIXES)}); lưu lại thành .xlsx hoặc CSV",

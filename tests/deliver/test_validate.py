@@ -164,3 +164,20 @@ def test_a_roster_alone_says_its_unit_codes_were_not_checked(raw, manifest):
     assert got == mine - unit_defects
     assert [(u.delivery, u.column, u.references) for u in report.unchecked] == [("personnel", "unit_code", "units")]
     assert "Chưa kiểm tra được (thiếu tệp units/ đi kèm)" in render(report, "vi")
+
+
+def test_a_raw_folder_is_read_as_ingest_reads_it(raw, tmp_path):
+    """Given a data set's raw/ folder, only the delivery folders are checked (the shipped
+    reference registries beside them, the manifests, are not deliveries)."""
+    import shutil
+
+    from dagster_project.settings import SHIPPED_REFERENCE_DIR
+
+    copy = tmp_path / "raw"
+    shutil.copytree(raw / "units", copy / "units")
+    shutil.copytree(SHIPPED_REFERENCE_DIR, copy / "reference")
+    (copy / "units" / "_ghi_chu.csv").write_text("unit_code,unit_name\nA,B\n", encoding="utf-8")
+    report = validate([copy])
+    assert {Path(f.path).relative_to(copy).parts[0] for f in report.files} == {"units"}
+    assert sorted(Path(f.path).relative_to(copy / "units").as_posix() for f in report.files) == sorted(
+        p.relative_to(raw / "units").as_posix() for p in (raw / "units").rglob("*.*"))
