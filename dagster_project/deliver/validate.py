@@ -142,6 +142,10 @@ def header_delivery(path: Path) -> str:
     for d in DELIVERIES.values():
         union |= header_map(d)
     sheets = read_file(path.parent, path.name, union)
+    broken = next((sh for sh in sheets if sh.error is not None), None)
+    if broken is not None:
+        raise ValidateError(f"{path}: không đọc được tệp: {broken.error_vi or broken.error}",
+                            f"{path}: the file cannot be read: {broken.error}")
     labels = {fold(c) for sh in sheets if sh.frame is not None for c in sh.frame.columns}
     scores = {name: len({c for h, c in header_map(d).items() if h in labels})
               for name, d in DELIVERIES.items()}

@@ -266,3 +266,17 @@ def test_validate_refuses_a_file_of_no_delivery_in_one_line(tmp_path):
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "bang_tinh.xlsx")])
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "không biết là loại tệp nào" in result.output
+
+
+def test_validate_says_a_file_cannot_be_read_in_one_line_or_as_its_delivery_would(tmp_path):
+    loose = tmp_path / "danh_sach.xlsx"
+    loose.write_text("không phải tệp Excel", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(loose)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "không đọc được tệp" in result.output and "Traceback" not in result.output
+    placed = tmp_path / "raw" / "personnel" / "danh_sach.xlsx"  # in its folder: as ingest would
+    placed.parent.mkdir(parents=True)
+    placed.write_bytes(loose.read_bytes())
+    result = CliRunner().invoke(main, ["validate", str(placed)])
+    assert result.exit_code == 1 and "[unreadable_file]" in result.output
+    assert "cả tệp sẽ bị từ chối" in result.output
