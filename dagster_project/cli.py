@@ -184,6 +184,39 @@ def report(month: str | None) -> None:
 
 
 @main.command()
+@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(path_type=Path),
+              help="Folder the workbooks are written to.")
+def template(out_dir: Path) -> None:
+    """Write the workbooks a province fills in (units, lineage, roster, decisions), with
+    Vietnamese headers, drop-downs, input checks and an instructions sheet."""
+    from dagster_project.deliver.template import write_templates
+
+    for path in write_templates(out_dir):
+        click.echo(f"Wrote {path}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the explanation.")
+def validate(files: tuple[Path, ...], lang: str) -> None:
+    """Say, before sending, what ingest would load, quarantine or reject of FILES (files or
+    folders, checked together) and why; no warehouse is touched. Exit status 0 when
+    everything would load, 1 when something would be quarantined or rejected, 2 for a usage
+    error (a missing file)."""
+    from dagster_project.deliver.validate import ValidateError, render
+    from dagster_project.deliver.validate import validate as check_files
+
+    try:
+        report = check_files(list(files))
+    except ValidateError as e:
+        click.echo(f"sapnhap: {e.vi if lang == 'vi' else e.en}", err=True)
+        sys.exit(2)
+    click.echo(render(report, lang), nl=False)
+    sys.exit(0 if report.clean else 1)
+
+
+@main.command()
 def check() -> None:
     """Run the quality checks on the last build: row reconciliation, Great Expectations
     suites on raw.*, and every dbt data test. Exits 1 if a blocking check fails."""

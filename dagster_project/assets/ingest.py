@@ -6,29 +6,17 @@ Thin wiring around dagster_project.ingest: open the working warehouse, ingest on
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from dagster_project.contract import DELIVERIES, REASONS
 from dagster_project.failures import explained
 from dagster_project.ingest import ORDER, IngestResult, ingest_table
-from dagster_project.ingest.rules import RULES
 from dagster_project.resources import Warehouse
 
 OWNERS = ["team:sapnhap"]
 REFERENCE_DEPS = [AssetKey(["raw", "ref_units_pre"]), AssetKey(["raw", "ref_units_post"])]
-DESCRIPTIONS = {
-    "units": "Agency registries before and after the merger (raw/units/), validated against the "
-             "real reference units; one row per agency and period.",
-    "lineage": "Agency lineage old -> new (raw/lineage/); both ends must be known units and the "
-               "shares of an old unit add up to 1.",
-    "personnel": "Staff rosters (raw/personnel/), one row per person per snapshot date; national ID "
-                 "cross-checked with sex and birth year, unit codes checked for the snapshot's period, "
-                 "duplicates in a snapshot quarantined (the first in delivery order is kept).",
-    "decisions": "Leave decisions and payments under Decrees 178/67, 154, 177 (raw/decisions/); the "
-                 "person must be in some roster; one decision number lists many people, but the same "
-                 "number for the same person twice is quarantined (the first in delivery order is kept).",
-}
 
 
 def _gist(template: str) -> str:
-    """A rule's message without its placeholders, up to the first colon."""
+    """A quarantine reason's message without its placeholders, up to the first colon."""
     text = template.split(":")[0]
     for placeholder in ("{column}", "{value}", "{detail}"):
         text = text.replace(placeholder, "…")
@@ -39,8 +27,8 @@ def reasons_markdown(result: IngestResult, limit: int = 10) -> str:
     if not result.top_reasons:
         return "Không có dòng nào bị cách ly. / No row quarantined."
     lines = ["| quy tắc / rule | số dòng / rows | lý do | meaning |", "|---|---|---|---|"]
-    for rule, n in result.top_reasons[:limit]:
-        lines.append(f"| `{rule}` | {n:,} | {_gist(RULES[rule].vi)} | {_gist(RULES[rule].en)} |")
+    for reason, n in result.top_reasons[:limit]:
+        lines.append(f"| `{reason}` | {n:,} | {_gist(REASONS[reason].vi)} | {_gist(REASONS[reason].en)} |")
     return "\n".join(lines)
 
 
@@ -75,7 +63,7 @@ def _ingest_asset(table: str, deps: list[AssetKey]):
         owners=OWNERS,
         kinds={"polars", "duckdb"},
         pool="duckdb",
-        description=DESCRIPTIONS[table],
+        description=DELIVERIES[table].summary,
     )
     def _ingest(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
         with explained(f"ingest of raw.{table}"), warehouse.working() as con:

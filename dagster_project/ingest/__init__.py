@@ -1,21 +1,20 @@
-"""Ingest: read what provinces deliver, validate it against the contract, load or quarantine.
+"""Ingest: read what provinces deliver, check it against its description, load or quarantine.
 
-Pure library (no Dagster import). Entry points:
-- `ingest_table(con, raw_dir, table)` / `ingest_all(con, raw_dir)` (pipeline.py): rebuild
-  raw.<table> and its quarantine from the files under raw_dir/<table>/ and update the ledger;
-- `reconcile(con, table)` (ledger.py): the `rows read = loaded + quarantined` proof per file;
-- `RULES` (rules.py): every quarantine rule with its Vietnamese and English message;
-- `find_layout` (layout.py): where the table lies in a workbook sheet as provinces fill it.
+Pure library (no Dagster import). What a delivery holds and what is checked is described once,
+in dagster_project/contract/; here:
+- `engine/`: `ingest_table(con, raw_dir, table)` / `ingest_all(con, raw_dir)` rebuild
+  raw.<table> and its quarantine from the files under raw_dir/<table>/ and update the ledger,
+  streaming (batches, two checkers, the Gate, the Writer); it knows no delivery by name;
+- `checks/`: the descriptions interpreted as polars checks, with their messages;
+- `read.py`, `layout.py`: files into all-text frames (a workbook sheet cut to its table);
+- `parse.py`: delivered text into each column kind's type;
+- `ledger.py`: audit.ingest_ledger, and `reconcile(con, table)`, the `rows read = loaded +
+  quarantined` proof per file.
+The quarantine reasons and their messages: `REASONS` (dagster_project/contract/reasons.py).
 """
 
+from dagster_project.contract import ORDER, REASONS
+from dagster_project.ingest.engine import FileResult, IngestResult, ingest_all, ingest_table
 from dagster_project.ingest.ledger import reconcile
-from dagster_project.ingest.pipeline import (
-    ORDER,
-    FileResult,
-    IngestResult,
-    ingest_all,
-    ingest_table,
-)
-from dagster_project.ingest.rules import RULES
 
-__all__ = ["ORDER", "RULES", "FileResult", "IngestResult", "ingest_all", "ingest_table", "reconcile"]
+__all__ = ["ORDER", "REASONS", "FileResult", "IngestResult", "ingest_all", "ingest_table", "reconcile"]

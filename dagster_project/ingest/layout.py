@@ -21,7 +21,7 @@ is data. A plain sheet is the special case of a header on row 1.
   phrase after which no dense row follows). In it, blank rows and total rows (first cell
   "Tổng cộng", "Tổng số", "Cộng", "Tổng") are layout; sparse rows after the last total,
   with no dense row after them, are notes of the footer. Every other row is data, even when
-  values are missing (the contract's rules then quarantine it).
+  values are missing (the checks then quarantine it).
 - Report date: from the title block, after a phrase such as "Thời điểm báo cáo", "Tính đến
   ngày", "Ngày báo cáo" (dd/mm/yyyy, "ngày 31 tháng 7 năm 2025", ISO or an Excel date);
   never the place-and-date line, which is the date the form was signed.
@@ -77,12 +77,17 @@ class Layout:
     def note(self, first_row: int = 1) -> str:
         """'title 1-6; header 7-8; numbers 9; total 210; footer 211-218' in spreadsheet rows
         (grid row 0 is spreadsheet row `first_row`)."""
-        parts = []
-        for kind in KINDS:
-            rows = sorted(self.skipped.get(kind, []))
-            if rows:
-                parts.append(f"{kind} {_ranges([r + first_row for r in rows])}")
-        return "; ".join(parts)
+        return describe(self.skipped, first_row)
+
+
+def describe(skipped: dict[str, list[int]], first_row: int = 1) -> str:
+    """Rows skipped as layout, by kind: 'title 1-6; header 7-8; blank 12' (row 0 is `first_row`)."""
+    parts = []
+    for kind in KINDS:
+        rows = sorted(skipped.get(kind, []))
+        if rows:
+            parts.append(f"{kind} {_ranges([r + first_row for r in rows])}")
+    return "; ".join(parts)
 
 
 def _ranges(rows: list[int]) -> str:

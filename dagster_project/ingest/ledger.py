@@ -1,11 +1,11 @@
 """audit.ingest_ledger: one row per file version (and per sheet of a workbook).
 
-Rules, applied each time a table is ingested:
+What happens each time a table is ingested:
 - new file (path not current in the ledger): new rows, `loaded`, `rejected` (whole file refused:
   unreadable, a required column missing) or `skipped` (a workbook sheet without a recognised
   header), `is_current = true`;
 - identical re-delivery (same path, same content hash): no new row. Its current rows keep
-  their time; their counts are brought up to date only if a rule outside the file changed
+  their time; their counts are brought up to date only if a check outside the file changed
   the outcome (e.g. units were corrected, so a roster row now finds its unit);
 - corrected file (same path, new hash): the earlier version's rows become `replaced`,
   `is_current = false`; the new version gets new rows. Its rows replace the earlier ones in

@@ -2,19 +2,34 @@
 
 Each function takes the expression of a normalised text column (NFC, trimmed, empty = null)
 and returns the parsed value, null where the text does not parse. Whether a null is an error
-is decided by the checks in validate.py, which compare the text with the parsed value.
-Forms accepted (DATA_CONTRACT.md, common rules):
+is decided by the column checks (ingest/checks/columns.py), which compare the text with the
+parsed value.
+Forms accepted (docs/delivery_contract.md, common rules):
 - dates: `2025-06-30` (a time part is ignored), `30/06/2025`, `30-06-2025`, Excel serial
   numbers (5 digits, e.g. `45838`), and for a birth date a year alone (`1968` = 1 January);
 - decimals: `3,66` and `3.66`;
 - whole numbers and money: `10705500`, `10.705.500`, `10,705,500`, `10705500.0`.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
-from dagster_project.contract import FALSE_VALUES, TRUE_VALUES, Column
+from dagster_project.contract import (
+    BOOLEAN,
+    CODE,
+    DATE,
+    DECIMAL,
+    ENUM,
+    FALSE_VALUES,
+    INTEGER,
+    TEXT,
+    TRUE_VALUES,
+    Column,
+    Kind,
+)
 
 EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -119,7 +134,7 @@ def parse_boolean(s: pl.Expr) -> pl.Expr:
 
 # Fast paths. Almost every delivered value is already in its plain form (`3.66`, `10705500`,
 # `cadre`, a trimmed NFC name). For those a single vectorised cast or lookup gives exactly what
-# normalising and parsing would; the few other values take the full path (pipeline.py). Each
+# normalising and parsing would; the few other values take the full path (below). Each
 # function takes the expression of the text as delivered and returns the parsed value where it
 # can prove the full path gives the same, else null. As expressions, the fast paths of all
 # columns of a batch run in one select, in parallel.
@@ -154,3 +169,115 @@ def plain_text(raw: pl.Expr) -> pl.Expr:
 def plain_lookup(raw: pl.Expr, known: dict, dtype: pl.DataType) -> pl.Expr:
     """Spellings whose parsed value is known (`known`: delivered text -> parsed value)."""
     return raw.replace_strict(known, default=None, return_dtype=dtype)
+
+
+# --- one table per column kind: how its values are parsed --------------------------------
+
+@dataclass(frozen=True)
+class Parser:
+    full: Callable[[pl.Expr, Column], pl.Expr]  # normalised text -> parsed value (or null)
+    plain: Callable[[pl.Expr, Column], pl.Expr] | None  # as delivered -> value where plain
+    nfc: bool = False  # normalise to NFC before parsing (text the value is compared as)
+
+
+def _lookup(raw: pl.Expr, c: Column) -> pl.Expr:
+    return plain_lookup(raw, *_known_spellings(c))
+
+
+PARSERS: dict[Kind, Parser] = {
+    TEXT: Parser(lambda s, c: s, lambda r, c: plain_text(r), nfc=True),
+    CODE: Parser(lambda s, c: parse_code(s, c.digits), lambda r, c: plain_code(r, c.digits)),
+    # Dates have no fast path: a column repeats few dates, and parsing each distinct one
+    # (full_parse_series) beats parsing every row.
+    DATE: Parser(lambda s, c: parse_date(s, year_only=c.year_only), None),
+    DECIMAL: Parser(lambda s, c: parse_decimal(s), lambda r, c: plain_decimal(r)),
+    INTEGER: Parser(lambda s, c: parse_integer(s), lambda r, c: plain_integer(r)),
+    ENUM: Parser(parse_enum, _lookup, nfc=True),
+    BOOLEAN: Parser(lambda s, c: parse_boolean(s), _lookup),
+}
+
+
+def normalise_and_parse(values: pl.Series, c: Column) -> pl.DataFrame:
+    """Columns r (as delivered), s (trimmed, NFC for text, null when blank) and v (parsed)."""
+    parser = PARSERS[c.kind]
+    f = pl.DataFrame({"r": values}).with_columns(text(pl.col("r")).alias("s"))
+    if parser.nfc:
+        f = f.with_columns(nfc(f.get_column("s")))
+    return f.with_columns(parser.full(pl.col("s"), c).alias("v"))
+
+
+def _spellings(c: Column) -> list[str]:
+    """Likely deliveries of an enumeration or boolean: each accepted spelling in a few cases."""
+    if c.kind == BOOLEAN:
+        words = [*TRUE_VALUES, *FALSE_VALUES]
+    else:
+        words = [w for canonical, aliases in c.values.items() for w in (canonical, *aliases)]
+    return sorted({v for w in words for v in (w, w.lower(), w.upper(), w.capitalize(), w.title())})
+
+
+_KNOWN: dict[tuple, tuple[dict, pl.DataType]] = {}
+
+
+def _known_spellings(c: Column) -> tuple[dict, pl.DataType]:
+    # The known spellings are parsed by the full path itself, so they agree by construction.
+    key = (c.kind, tuple((k, tuple(v)) for k, v in c.values.items()))
+    if key not in _KNOWN:
+        f = normalise_and_parse(pl.Series(_spellings(c), dtype=pl.String), c).drop_nulls("v")
+        _KNOWN[key] = dict(zip(f["r"], f["v"], strict=True)), f["v"].dtype
+    return _KNOWN[key]
+
+
+def parse_columns(df: pl.DataFrame, columns: list[Column]) -> list[pl.Series]:
+    """(parsed value `c`, blank mask `__blank_c`) of each column, from the delivered text in
+    `__raw_c`. The fast paths of all columns run in one select (in parallel); only values not
+    in plain form are then normalised and parsed in full, column by column."""
+    fast = []
+    for c in columns:
+        r = pl.col(f"__raw_{c.name}")
+        plain = PARSERS[c.kind].plain
+        if plain is not None:
+            fast += [plain(r, c).alias(f"__plain_{c.name}"),
+                     (r.is_null() | (r == "")).alias(f"__blank_{c.name}")]
+    plain_frame = df.select(fast)
+    out = []
+    for c in columns:
+        delivered = df.get_column(f"__raw_{c.name}")
+        if f"__plain_{c.name}" not in plain_frame.columns:
+            out.extend(full_parse_series(delivered, c))
+            continue
+        plain = plain_frame.get_column(f"__plain_{c.name}")
+        is_blank = plain_frame.get_column(f"__blank_{c.name}")
+        rest = plain.is_null() & ~is_blank
+        if rest.any():
+            idx = rest.arg_true()
+            v, blank = full_parse_series(delivered.gather(idx), c)
+            plain = plain.cast(v.dtype).scatter(idx, v)
+            is_blank = is_blank.scatter(idx, blank)
+        out += [plain.alias(c.name), is_blank.alias(f"__blank_{c.name}")]
+    return out
+
+
+def parse_series(delivered: pl.Series, c: Column) -> tuple[pl.Series, pl.Series]:
+    """(parsed value, blank mask) of one column (parse_columns for a single column)."""
+    v, is_blank = parse_columns(pl.DataFrame({f"__raw_{c.name}": delivered}), [c])
+    return v, is_blank
+
+
+def full_parse_series(delivered: pl.Series, c: Column) -> tuple[pl.Series, pl.Series]:
+    """(parsed value, blank mask) of one column. Most columns repeat few values (categories,
+    coefficients, dates, unit codes), so each distinct value is normalised and parsed once and
+    mapped back: several times faster at scale. Columns of mostly distinct values (names,
+    IDs) are processed row by row."""
+    distinct = delivered.drop_nulls().unique()
+    if len(distinct) * 4 < len(delivered):
+        f = normalise_and_parse(distinct, c)
+        v = delivered.replace_strict(f.get_column("r"), f.get_column("v"), default=None,
+                                     return_dtype=f.get_column("v").dtype)
+        blanks = f.filter(pl.col("s").is_null()).get_column("r")
+        is_blank = delivered.is_null()
+        if len(blanks):
+            is_blank = is_blank | delivered.is_in(blanks.implode())
+    else:
+        f = normalise_and_parse(delivered, c)
+        v, is_blank = f.get_column("v"), f.get_column("s").is_null()
+    return v.alias(c.name), is_blank.alias(f"__blank_{c.name}")

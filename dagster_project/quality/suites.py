@@ -1,12 +1,14 @@
 """Great Expectations 1.x suites for the raw delivery tables, built in code.
 
-Each table has three suites, by what a failure means:
-- `structure` (blocking): the table has exactly the contract's columns plus provenance (read
+Each table has three suites, by what a failure means, all derived from the delivery's
+description (dagster_project/contract/):
+- `structure` (blocking): the table has exactly the delivered columns plus provenance (read
   from the layout, no rows);
-- `identity` (blocking): every row says where it came from, and the keys that make a row one
-  thing are present, well formed and unique (a person once per snapshot, a unit code once
-  per period, a source row once);
-- `soft` (warning): values inside the contract's enumerations and bounds.
+- `identity` (blocking): every row says where it came from, the key that makes a row one
+  thing is present and, where ingest quarantines its repeats, unique (a person once per
+  snapshot, a unit code once per period, a decision once per person), codes are well formed
+  (their digits), and a source row is loaded once;
+- `soft` (warning): values inside the enumerations and bounds.
 Ingest already enforces all of these, so a failure means the table was changed outside ingest
 or ingest has a bug: a second line of defence, run as Dagster asset checks.
 
@@ -19,26 +21,37 @@ functions (3-4 s import).
 import functools
 from dataclasses import dataclass, field
 
-from dagster_project.contract import DECIMAL, ENUM, INTEGER, TABLES
+from dagster_project.contract import CODE, DECIMAL, DELIVERIES, ENUM, INTEGER
 from dagster_project.warehouse.ddl import PROVENANCE_COLUMNS
 
 SEVERITIES = ("structure", "identity", "soft")
 BLOCKING = {"structure": True, "identity": True, "soft": False}
-
-# Key columns per table (identity suite): not null, and unique together.
-KEYS = {
-    "units": ["period", "unit_code"],
-    "lineage": ["old_unit_code", "new_unit_code"],
-    "personnel": ["snapshot_date", "national_id"],
-    "decisions": ["decision_no", "national_id"],
-}
 SOURCE_KEY = ["source_file", "source_sheet", "source_row"]
-PATTERNS = {"national_id": r"^\d{12}$", "province_code": r"^\d{2}$", "district_code": r"^\d{3}$",
-            "commune_code": r"^\d{5}$"}
+
+
+def keys(table: str) -> list[str]:
+    """The columns that make a row one thing (identity suite: not null)."""
+    return list(DELIVERIES[table].key.columns)
+
+
+def unique_keys(table: str) -> bool:
+    """Whether the key is unique (ingest quarantines its repeats)."""
+    return DELIVERIES[table].key.duplicate is not None
+
+
+def patterns(table: str) -> dict[str, str]:
+    """Code columns with a fixed number of digits -> their pattern."""
+    return {c.name: rf"^\d{{{c.digits}}}$" for c in DELIVERIES[table].columns if c.kind == CODE and c.digits}
+
+
+def bounded(table: str) -> list:
+    """Enumerations, and numbers with a fixed bound (soft suite)."""
+    return [c for c in DELIVERIES[table].columns
+            if c.kind == ENUM or (c.kind in (DECIMAL, INTEGER) and (c.min is not None or c.static_max is not None))]
 
 
 def expected_columns(table: str) -> list[str]:
-    return TABLES[table].column_names + [n for n, _ in PROVENANCE_COLUMNS]
+    return DELIVERIES[table].column_names + [n for n, _ in PROVENANCE_COLUMNS]
 
 
 def columns_needed(table: str, severity: str) -> list[str]:
@@ -46,10 +59,8 @@ def columns_needed(table: str, severity: str) -> list[str]:
     if severity == "structure":
         return expected_columns(table)
     if severity == "identity":
-        cols = KEYS[table] + SOURCE_KEY + ["source_hash"] + [c for c in PATTERNS if c in TABLES[table].column_names]
-        return list(dict.fromkeys(cols))
-    t = TABLES[table]
-    return [c.name for c in t.columns if c.kind == ENUM or (c.kind in (DECIMAL, INTEGER) and (c.min is not None or c.max is not None))]
+        return list(dict.fromkeys(keys(table) + SOURCE_KEY + ["source_hash"] + list(patterns(table))))
+    return [c.name for c in bounded(table)]
 
 
 def build_suite(table: str, severity: str):
@@ -58,26 +69,24 @@ def build_suite(table: str, severity: str):
     _context()  # an ExpectationSuite needs a current context
     E = gx.expectations
     suite = gx.ExpectationSuite(name=f"raw_{table}_{severity}")
-    t = TABLES[table]
     if severity == "structure":
         suite.add_expectation(E.ExpectTableColumnsToMatchSet(column_set=expected_columns(table), exact_match=True))
     elif severity == "identity":
         suite.add_expectation(E.ExpectColumnValuesToBeBetween(column="source_row", min_value=2))
-        for col in KEYS[table] + ["source_file", "source_row", "source_hash"]:
+        for col in keys(table) + ["source_file", "source_row", "source_hash"]:
             suite.add_expectation(E.ExpectColumnValuesToNotBeNull(column=col))
-        if table in ("units", "personnel"):
-            suite.add_expectation(E.ExpectCompoundColumnsToBeUnique(column_list=KEYS[table]))
+        if unique_keys(table):
+            suite.add_expectation(E.ExpectCompoundColumnsToBeUnique(column_list=keys(table)))
         suite.add_expectation(E.ExpectCompoundColumnsToBeUnique(column_list=SOURCE_KEY, ignore_row_if="never"))
-        for col, pattern in PATTERNS.items():
-            if col in t.column_names:
-                suite.add_expectation(E.ExpectColumnValuesToMatchRegex(column=col, regex=pattern))
+        for col, pattern in patterns(table).items():
+            suite.add_expectation(E.ExpectColumnValuesToMatchRegex(column=col, regex=pattern))
     elif severity == "soft":
-        for c in t.columns:
+        for c in bounded(table):
             if c.kind == ENUM:
                 suite.add_expectation(E.ExpectColumnValuesToBeInSet(column=c.name, value_set=list(c.values)))
-            elif c.kind in (DECIMAL, INTEGER) and (c.min is not None or c.max is not None):
+            else:
                 suite.add_expectation(E.ExpectColumnValuesToBeBetween(
-                    column=c.name, min_value=c.min, max_value=c.max,
+                    column=c.name, min_value=c.min, max_value=c.static_max,
                     strict_min=c.min_exclusive if c.min is not None else False))
     else:
         raise ValueError(f"unknown severity {severity!r}; one of {SEVERITIES}")

@@ -2,7 +2,7 @@
 
 `generate(out_dir, provinces="default", scale=1.0, through="2026-10", seed=20250701,
 clean=False, progress=True) -> dict` writes `units/`, `lineage/`, `personnel/` and
-`decisions/` under `out_dir` as DATA_CONTRACT.md describes, one or more files per OLD
+`decisions/` under `out_dir` as docs/delivery_contract.md describes, one or more files per OLD
 province in sub-folders (`personnel/35_ha_nam/roster_2025-06-28.xlsx`), in a mix of CSV
 (UTF-8, some with BOM, some `;`-separated), XLSX (several sheets, Vietnamese headers, some as
 official forms with a title block, a two-row header, a total row and a signature footer) and

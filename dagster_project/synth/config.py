@@ -63,6 +63,20 @@ DEFERRAL_SHARE = {"pregnant": 0.004, "maternity_leave": 0.005, "child_under_36m"
                   "discipline": 0.002, "prosecution": 0.0005, "inspection": 0.001}
 PART_TIME_ALLOWANCE_B = (1.0, 1.14, 1.2, 1.3, 1.5)  # multiples of the base salary
 
+# --- The annual quality rating on rosters (Decree 90/2020 as amended by 48/2023) ----------
+# Each roster carries the last annual rating: `rating_year` is the year before the snapshot's,
+# and a person's rating for a year is the same on every roster that carries it. Shares among
+# those rated (assumption, in line with reported results: most good or completed, a few
+# excellent, 2-5 % not completed); a person under discipline or prosecution is mostly rated
+# not completed. Contract workers, and anyone who worked less than half of the year (joined
+# after 30 June), have no rating. Some OLD provinces' rosters do not carry the two columns at
+# all (the amended contract made them optional); some write the rating in Vietnamese.
+QUALITY_RATING_SHARES = (("excellent", 0.10), ("good", 0.55), ("completed", 0.32),
+                         ("not_completed", 0.03))
+RATING_NOT_COMPLETED_IF_DISCIPLINE = 0.6
+RATING_ABSENT_SHARE = 0.3  # of OLD provinces: rosters without the two columns
+RATING_VIETNAMESE_SHARE = 0.5  # of the others: "hoàn thành tốt nhiệm vụ" rather than `good`
+
 # --- Timeline ----------------------------------------------------------------------------
 # Decree 178 leave dates: (leave_date, weight); late ones decided before 1 Aug are in time.
 LEAVE_DATES_178 = (
@@ -173,7 +187,7 @@ DEFECT_RATES = {
 }
 QUARANTINE_KINDS = ("id_sex_mismatch", "id_birth_year_mismatch", "unknown_unit_code",
                     "out_of_range", "duplicate_person")
-QUARANTINE_RULE = {
+QUARANTINE_REASON = {  # defect kind -> the quarantine reason ingest gives it
     "id_sex_mismatch": "national_id_mismatch",
     "id_birth_year_mismatch": "national_id_mismatch",
     "unknown_unit_code": "unknown_unit_code",

@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 import xlsxwriter
 
-from dagster_project.contract import BOOLEAN, DATE, DECIMAL, INTEGER, Table
+from dagster_project.contract import BOOLEAN, DATE, DECIMAL, INTEGER, Delivery
 from dagster_project.synth import config
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -91,7 +91,7 @@ class Form:
 class FileSpec:
     rel: str
     fmt: str  # csv | xlsx | parquet
-    table: Table
+    table: Delivery
     sheets: list[Sheet]
     header_mode: str = "english"
     sep: str = ","
@@ -110,7 +110,7 @@ class Written:
     layouts: list[dict] = field(default_factory=list)
 
 
-def _text(df: pl.DataFrame, table: Table) -> dict[str, np.ndarray]:
+def _text(df: pl.DataFrame, table: Delivery) -> dict[str, np.ndarray]:
     """Every contract column present as an object array of strings ('' for null)."""
     out = {}
     for c in table.columns:

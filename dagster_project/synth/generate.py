@@ -99,6 +99,23 @@ class Tally:
             self.files.setdefault(key, set()).add(rel)
 
 
+def _rating_styles(olds: list[str], seed: int) -> tuple[set[str], set[str]]:
+    """OLD provinces whose rosters lack the rating columns, and those writing the rating in
+    Vietnamese. A selection of 3+ old provinces has both kinds and one of each style."""
+    rng = np.random.default_rng([seed, 98])
+    unrated = {o for o, x in zip(olds, rng.random(len(olds)), strict=True)
+               if x < config.RATING_ABSENT_SHARE}
+    vietnamese = {o for o, x in zip(olds, rng.random(len(olds)), strict=True)
+                  if x < config.RATING_VIETNAMESE_SHARE} - unrated
+    if len(olds) >= 3:
+        unrated = unrated or {olds[-1]}
+        rated = [o for o in olds if o not in unrated]
+        rated += [o for o in olds if o not in rated][:max(0, 2 - len(rated))]
+        unrated -= set(rated)
+        vietnamese = ((vietnamese - unrated) | {rated[0]}) - {rated[1]}
+    return unrated, vietnamese
+
+
 def plan(t, u, tl, seed: int, clean: bool, tally: Tally):  # noqa: C901 - one province at a time
     """Yield FileSpecs (lazily: each builds its frames when asked), per old province: units,
     lineage, the rosters of the delivery plan (with its incidents), decisions."""
@@ -124,6 +141,8 @@ def plan(t, u, tl, seed: int, clean: bool, tally: Tally):  # noqa: C901 - one pr
     forced = {"roster_form": many}
     decision_form = (t.old_provinces[int(np.random.default_rng([seed, 81]).integers(
         0, len(t.old_provinces)))] if many else None)
+    unrated, rated_vi = _rating_styles(t.old_provinces, seed)
+    vi_rating = {k: v[0] for k, v in PERSONNEL.column("quality_rating").values.items()}
 
     for o in t.old_provinces:
         rng = np.random.default_rng([seed, int(o), 31])
@@ -161,6 +180,10 @@ def plan(t, u, tl, seed: int, clean: bool, tally: Tally):  # noqa: C901 - one pr
             persons left for the supplement), typed, with `_protect`; queues the supplement."""
             part = dp.parts[(o, mi)]
             r = timeline.roster(po, part.snapshot_date)
+            if o in unrated:
+                r = r.drop("quality_rating", "rating_year")
+            elif o in rated_vi:
+                r = r.with_columns(pl.col("quality_rating").replace_strict(vi_rating, default=None))
             full = r.height
             keep = timeline.kept_rows(full, part.keep) if part.status == "truncated" else full
             r = r.head(keep)

@@ -172,6 +172,27 @@ def _pre_july_leavers(t: Territory, plan: Plan, slots_by_old: dict[str, list], s
     return out, leave_by_old
 
 
+def _ratings(P: dict, years: list[int], seed: int) -> dict[str, np.ndarray]:
+    """`rating_<year>` per person: the annual quality rating of that year (None: not rated).
+    Drawn from its own stream, so the rest of the story does not move."""
+    rng = np.random.default_rng([seed, 97])
+    labels = np.array([x for x, _ in config.QUALITY_RATING_SHARES], dtype=object)
+    cum = np.cumsum([p for _, p in config.QUALITY_RATING_SHARES])
+    n = len(P["national_id"])
+    # the staff on the rosters from January 2025 worked before it; later joiners from their date
+    since = np.where(P["join_date"] > np.datetime64("2025-01-01"), P["join_date"],
+                     np.datetime64("1900-01-01"))
+    troubled = np.isin(P["deferral"], ["discipline", "prosecution"])
+    out = {}
+    for year in years:
+        drawn = labels[np.searchsorted(cum / cum[-1], rng.random(n), side="right").clip(0, len(labels) - 1)]
+        drawn = np.where(troubled & (rng.random(n) < config.RATING_NOT_COMPLETED_IF_DISCIPLINE),
+                         "not_completed", drawn)
+        rated = (P["staff_category"] != "contract_worker") & (since < np.datetime64(f"{year}-07-01"))
+        out[f"rating_{year}"] = np.where(rated, drawn, None).astype(object)
+    return out
+
+
 def build(t: Territory, u: Units, plan: Plan, seed: int, scale: float,
           progress=None) -> Timeline:  # noqa: C901 - the story in order
     y, m = plan.months[-1]
@@ -339,8 +360,10 @@ def build(t: Territory, u: Units, plan: Plan, seed: int, scale: float,
     P["transfer_unit"] = transfer_unit
     P["arrangement_date"] = np.array([u.arrangement.get(x, config.MERGER.isoformat())
                                       for x in P["pre_unit"]], dtype=object)
+    P.update(_ratings(P, sorted({y - 1 for y, _m in plan.months}), seed))
     persons = pl.DataFrame({k: (v.tolist() if v.dtype == object else v) for k, v in P.items()
                             if k not in ("grade",)})
+    persons = persons.with_columns(pl.col(r"^rating_\d{4}$").cast(pl.String))
 
     # ---- decisions and payments -------------------------------------------------------------
     specs = [(int(i), "178", str(pol), ld[j], dd[j]) for j, (i, pol) in
@@ -542,6 +565,9 @@ def roster(persons: pl.DataFrame, s: date) -> pl.DataFrame:
     coef = pl.when(pl.col("raise_in") <= months).then(
         (pl.col("salary_coefficient") + pl.col("step_inc")).round(2)
     ).otherwise(pl.col("salary_coefficient"))
+    # the last annual rating: the previous year's
+    rated = f"rating_{s.year - 1}"
+    rating = pl.col(rated) if rated in persons.columns else pl.lit(None, pl.String)
     return persons.filter(present).select(
         pl.lit(s).alias("snapshot_date"),
         "national_id", "full_name", "sex", "date_of_birth",
@@ -553,4 +579,6 @@ def roster(persons: pl.DataFrame, s: date) -> pl.DataFrame:
         .alias("monthly_allowance_vnd"),
         (pl.col("si_months") + since).alias("si_months"),
         "hardship_years", "deferral", "education_level", "field",
+        rating.alias("quality_rating"),
+        pl.when(rating.is_not_null()).then(pl.lit(s.year - 1, pl.Int64)).alias("rating_year"),
     )

@@ -1,30 +1,12 @@
-"""Layouts of the tables Python writes: raw.<delivery table>, audit.*.
+"""Layouts of the tables Python writes: raw.<delivery>, audit.*.
 
-The raw delivery tables hold the contract's canonical columns (DATA_CONTRACT.md), parsed to
-their types, plus where each row came from. dbt staging reads exactly these.
+The raw delivery tables hold each delivery's columns as its description gives them
+(dagster_project/contract/, docs/delivery_contract.md), parsed to their kinds' DuckDB types,
+plus where each row came from. dbt staging reads exactly these. Derived at run time: a column
+added to a description is added to its raw table (and to a warehouse built before).
 """
 
-from dagster_project.contract import (
-    BOOLEAN,
-    CODE,
-    DATE,
-    DECIMAL,
-    ENUM,
-    INTEGER,
-    TABLES,
-    TEXT,
-    Table,
-)
-
-DUCKDB_TYPES = {
-    TEXT: "VARCHAR",
-    CODE: "VARCHAR",
-    ENUM: "VARCHAR",
-    DATE: "DATE",
-    DECIMAL: "DOUBLE",
-    INTEGER: "BIGINT",
-    BOOLEAN: "BOOLEAN",
-}
+from dagster_project.contract import DELIVERIES, Delivery
 
 # Provenance carried on every raw row: the file (relative to raw/), the sheet (XLSX only),
 # the row number as a spreadsheet shows it (header = 1), the file's content hash, and any
@@ -70,8 +52,8 @@ AUDIT_TABLES = {
 }
 
 
-def raw_columns(table: Table) -> list[tuple[str, str]]:
-    cols = [(c.name, DUCKDB_TYPES[c.kind]) for c in table.columns]
+def raw_columns(delivery: Delivery) -> list[tuple[str, str]]:
+    cols = [(c.name, c.kind.duckdb_type) for c in delivery.columns]
     return cols + list(PROVENANCE_COLUMNS)
 
 
@@ -81,12 +63,13 @@ def create_table_sql(schema: str, name: str, columns: list[tuple[str, str]] | tu
 
 
 def ensure_schemas(con) -> None:
-    """Create raw.* delivery tables and audit.* tables if they do not exist yet."""
+    """Create raw.* delivery tables and audit.* tables if they do not exist yet; a table
+    from an earlier version gains the columns added since."""
     con.execute("create schema if not exists raw")
     con.execute("create schema if not exists audit")
-    for table in TABLES.values():
-        con.execute(create_table_sql("raw", table.name, raw_columns(table)))
-    for name, columns in AUDIT_TABLES.items():
-        con.execute(create_table_sql("audit", name, columns))
-        for column, kind in columns:  # a warehouse from an earlier version gains new columns
-            con.execute(f'alter table audit.{name} add column if not exists "{column}" {kind}')
+    tables = [("raw", d.name, raw_columns(d)) for d in DELIVERIES.values()]
+    tables += [("audit", name, columns) for name, columns in AUDIT_TABLES.items()]
+    for schema, name, columns in tables:
+        con.execute(create_table_sql(schema, name, columns))
+        for column, kind in columns:
+            con.execute(f'alter table {schema}.{name} add column if not exists "{column}" {kind}')

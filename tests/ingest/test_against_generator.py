@@ -178,13 +178,13 @@ def test_outcome_does_not_depend_on_batching_threads_or_the_duplicate_gate(deliv
                                                                            monkeypatch):
     """Ingest streams batches through two checkers, a duplicate gate and a writer thread. With
     tiny batches, row groups of 7 rows, one file read ahead and a gate of 8 flags (so nearly
-    every row waits for the whole-table rules), the outcome must be the same, row for row."""
-    from dagster_project.ingest import pipeline
+    every row waits for the whole-table checks), the outcome must be the same, row for row."""
+    from dagster_project.ingest.engine import gate, load, prepare, writer
 
-    monkeypatch.setattr(pipeline, "BATCH_ROWS", 997)
-    monkeypatch.setattr(pipeline, "READ_AHEAD", 1)
-    monkeypatch.setattr(pipeline.Writer, "ROW_GROUP", 7)
-    monkeypatch.setattr(pipeline.Gate, "BITS", 3)
+    monkeypatch.setattr(load, "BATCH_ROWS", 997)
+    monkeypatch.setattr(prepare, "READ_AHEAD", 1)
+    monkeypatch.setattr(writer.Writer, "ROW_GROUP", 7)
+    monkeypatch.setattr(gate.Gate, "BITS", 3)
     con = fresh_warehouse(tmp_path)
     ingest_all(con, raw_dir)
     small, usual = _outcome(con), _outcome(delivered[0])

@@ -3,7 +3,7 @@ every other row loads, and `rows read = loaded + quarantined` still holds."""
 
 import pytest
 
-from dagster_project.ingest import RULES, ingest_all, reconcile
+from dagster_project.ingest import REASONS, ingest_all, reconcile
 from tests.ingest.conftest import (
     DECISIONS_HEADER,
     DECISIONS_ROWS,
@@ -150,9 +150,9 @@ def test_same_person_in_another_snapshot_is_not_a_duplicate(con, raw_dir):
     assert snapshots == [("2025-06-30",), ("2025-09-30",)]
 
 
-def test_every_rule_has_both_messages():
-    for rule in RULES.values():
-        assert rule.vi and rule.en and rule.vi != rule.en
+def test_every_reason_has_both_messages():
+    for reason in REASONS.values():
+        assert reason.vi and reason.en and reason.vi != reason.en
 
 
 def test_a_quarantined_row_does_not_push_out_the_person_its_id_belongs_to(con, raw_dir):

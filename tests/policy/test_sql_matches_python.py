@@ -341,7 +341,7 @@ def _first_of_next_month(d):
 
 
 def _month_roster(roster, units, month):
-    """DATA_CONTRACT.md: a report month takes each province's latest roster in it (the
+    """docs/delivery_contract.md: a report month takes each province's latest roster in it (the
     province of a row is its unit's province); a person on two provinces' rosters counts
     once, on the later (then the lower unit code)."""
     in_month = [r for r in roster if r["snapshot_date"].replace(day=1) == month]

@@ -91,7 +91,7 @@ def test_dbt_data_and_unit_tests_pass_on_generated_data(built):
 
 
 # Counted here from the raw tables, independently of the dbt models: a report month's roster
-# is each province's latest roster in the month (DATA_CONTRACT.md), the province being that of
+# is each province's latest roster in the month (docs/delivery_contract.md), the province being that of
 # the row's unit in the snapshot's period.
 MONTH_ROSTER_SQL = """
     with placed as (

@@ -1,5 +1,5 @@
 {#- The roster of each report month, one row per (report_month, person), for every month
-    that has a roster, pre-merger months included (DATA_CONTRACT.md: a report month takes
+    that has a roster, pre-merger months included (docs/delivery_contract.md: a report month takes
     EACH PROVINCE's latest roster in it). Provinces date their monthly roster differently
     (the 28th to the 31st, the 15th, sometimes a month late), so there is no one snapshot
     date per month: the province of a roster row is the province of its unit in the

@@ -24,6 +24,8 @@ final as (
         deferral,
         education_level,
         field,
+        quality_rating,
+        rating_year::integer as rating_year,
         source_file
     from source
 )
