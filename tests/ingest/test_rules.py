@@ -164,3 +164,19 @@ def test_a_quarantined_row_does_not_push_out_the_person_its_id_belongs_to(con, r
     assert got == {("personnel", FILES["personnel"], 2, "national_id", "national_id_mismatch")}
     names = con.execute("select full_name from raw.personnel where national_id = '004070123456'").fetchall()
     assert names == [("Nguyễn Văn An",)]
+
+
+def test_a_roster_row_without_any_report_date_is_quarantined(con, raw_dir):
+    """The date column present but blank in a row, and no date in the file name or a title:
+    that row has no snapshot, so it cannot be placed in a month (nor its unit checked). It
+    is quarantined as a missing value; a row that has its date loads."""
+    (raw_dir / FILES["personnel"]).unlink()
+    header = "snapshot_date," + PERSONNEL_HEADER
+    rows = ["," + PERSONNEL_ROWS[0], "2025-06-30," + PERSONNEL_ROWS[1]]
+    write_csv(raw_dir / "personnel" / "danh_sach_can_bo.csv", header, rows)
+    results = ingest_all(con, raw_dir)
+    assert ("personnel", "personnel/danh_sach_can_bo.csv", 2, "snapshot_date", "missing_value") \
+        in quarantined(con)
+    assert results["personnel"].rows_loaded == 1
+    assert con.execute("select count(*) from raw.personnel where snapshot_date is null").fetchall() == [(0,)]
+    assert reconcile(con, "personnel").get_column("ok").all()

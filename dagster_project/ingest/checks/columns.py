@@ -61,8 +61,10 @@ def column_checks(delivery: Delivery) -> list[Check]:
     checks = []
     for c in delivery.columns:
         missing, v = blank(c.name), pl.col(c.name)
-        if c.required:
-            checks.append(Check(c.name, "missing_value", missing))
+        if c.required or (delivery.snapshot is not None and c.name == delivery.snapshot.column):
+            # A roster's date may come from the file name or title instead (the engine fills
+            # it in); a row still without one is a missing value.
+            checks.append(Check(c.name, "missing_value", missing & v.is_null()))
         if c.kind.invalid_reason is not None:
             detail, detail_en = _invalid_detail(c)
             checks.append(Check(c.name, c.kind.invalid_reason, ~missing & v.is_null(), detail, detail_en))
