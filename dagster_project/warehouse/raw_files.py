@@ -4,6 +4,7 @@ the Python package). The sensor compares it with the last one it saw; a run comp
 the one the published warehouse was built from, and skips a build that would change nothing."""
 
 import hashlib
+import os
 from functools import cache
 from pathlib import Path
 
@@ -23,10 +24,14 @@ def input_files(raw_dir: Path) -> list[Path]:
 
 
 def raw_fingerprint(raw_dir: Path) -> str:
-    """A hash of every input file's path, size and modification time (cheap: no reading)."""
+    """A hash of the path, size and modification time of every file under raw/ (cheap: no
+    reading; links not followed): a file that is not read is in the ledger too, as ignored."""
     digest = hashlib.sha256()
-    for path in input_files(raw_dir):
-        stat = path.stat()
+    entries = []
+    for dirpath, dirnames, filenames in os.walk(raw_dir, followlinks=False):
+        entries += [Path(dirpath) / n for n in filenames + [d for d in dirnames if os.path.islink(Path(dirpath) / d)]]
+    for path in sorted(entries):
+        stat = os.lstat(path)
         digest.update(f"{path.relative_to(raw_dir).as_posix()}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
 
