@@ -103,8 +103,8 @@ REASONS: dict[str, Reason] = {
         ),
         Reason(
             "invalid_date", "row",
-            "Ngày không hợp lệ ở cột {column}: '{value}'",
-            "Invalid date in column {column}: '{value}'",
+            "Ngày không hợp lệ ở cột {column}: '{value}' (chấp nhận: {detail})",
+            "Invalid date in column {column}: '{value}' (accepted: {detail})",
             "Không đọc được ngày (ví dụ 31/02/2025, hoặc chữ).",
             "Ghi ngày dạng ngày/tháng/năm (30/06/2025) hoặc năm-tháng-ngày (2025-06-30).",
             "The date cannot be read (e.g. 31/02/2025, or words).",
