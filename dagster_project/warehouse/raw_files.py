@@ -8,7 +8,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-from dagster_project.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from dagster_project.settings import DBT_PROJECT_DIR, PROJECT_ROOT, private_dir, private_file
 
 INPUT_FOLDERS = ("reference", "units", "lineage", "personnel", "decisions")
 INPUT_SUFFIXES = {".csv", ".xlsx", ".parquet"}
@@ -61,8 +61,9 @@ BUILT_FINGERPRINT_FILE = "build_fingerprint"
 
 def record_built(build_dir: Path, fingerprint: str) -> None:
     """Remember what a published build came from (build_fingerprint)."""
-    build_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(build_dir)
     (build_dir / BUILT_FINGERPRINT_FILE).write_text(fingerprint + "\n")
+    private_file(build_dir / BUILT_FINGERPRINT_FILE)
 
 
 def last_built(build_dir: Path) -> str | None:
