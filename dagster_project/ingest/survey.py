@@ -96,9 +96,11 @@ def _folder_note(top: str | None, tables: tuple[str, ...]) -> tuple[str, str]:
             "không đọc")
 
 
-def survey(raw_dir: Path | str, tables: tuple[str, ...], reference: frozenset[str] = frozenset()) -> Survey:
+def survey(raw_dir: Path | str, tables: tuple[str, ...], reference: frozenset[str] = frozenset(),
+           hash_for: frozenset[str] | None = None) -> Survey:
     """Walk raw_dir (links not followed) and sort every file: delivered to one of `tables`, or
-    ignored with a reason. `reference`: names of the shipped reference files in reference/."""
+    ignored with a reason. `reference`: names of the shipped reference files in reference/.
+    `hash_for`: the owners whose ignored files are hashed (None: all; others get "")."""
     raw_dir = Path(raw_dir)
     delivered: dict[str, list[str]] = {t: [] for t in tables}
     ignored: dict[str, list[Ignored]] = {}
@@ -123,9 +125,11 @@ def survey(raw_dir: Path | str, tables: tuple[str, ...], reference: frozenset[st
             if why is None:
                 why = _folder_note(top, tables) if top != REFERENCE_FOLDER else (
                     "not a reference file sapnhap reads", "không phải tệp danh mục sapnhap đọc")
-            regular = stat.S_ISREG(os.lstat(path).st_mode)
-            digest = (_hash_file(path) if regular else
-                      hashlib.sha256(os.readlink(path).encode()).hexdigest() if path.is_symlink() else "")
+            digest = ""
+            if hash_for is None or owner in hash_for:
+                mode = os.lstat(path).st_mode
+                digest = (_hash_file(path) if stat.S_ISREG(mode) else
+                          hashlib.sha256(os.readlink(path).encode()).hexdigest() if stat.S_ISLNK(mode) else "")
             ignored.setdefault(owner, []).append(Ignored(rel.as_posix(), digest, *why))
     for files in delivered.values():
         files.sort()

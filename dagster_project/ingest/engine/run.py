@@ -29,7 +29,8 @@ def ingest_table(con, raw_dir: Path | str, table_name: str, now: datetime | None
     con.execute("begin transaction")
     try:
         con.execute(f"delete from raw.{table_name}")
-        found = survey(raw_dir, ORDER, frozenset(p.name for p in SHIPPED_REFERENCE_DIR.iterdir()))
+        recorded = frozenset({table_name, UNFILED} if table_name == ORDER[0] else {table_name})
+        found = survey(raw_dir, ORDER, frozenset(p.name for p in SHIPPED_REFERENCE_DIR.iterdir()), recorded)
         quarantine, results = load(con, read_prepared(raw_dir, found.delivered[table_name], delivery),
                                    delivery, f"raw.{table_name}")
         results += ignored(found.ignored.get(table_name, []))
