@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagster_project.settings import Settings
+from dagster_project.settings import Settings, private_dir
 
 LOCK_FILE = "run.lock"
 DATA_DIR_TAG = "sapnhap/data_dir"
@@ -55,7 +55,7 @@ def exclusive(settings: Settings, what: str) -> Iterator[None]:
         finally:
             _held[path].count -= 1
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

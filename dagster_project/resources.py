@@ -17,7 +17,7 @@ from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
 from dagster_project import guard
-from dagster_project.settings import Settings, get_settings
+from dagster_project.settings import Settings, get_settings, private_dir, private_file
 
 
 class Warehouse(ConfigurableResource):
@@ -54,9 +54,13 @@ class Warehouse(ConfigurableResource):
         """A connection to the working warehouse (the file a run builds), closed after use."""
         path = self.paths().working_path
         if not read_only:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)
         con = duckdb.connect(str(path), read_only=read_only)
         try:
+            if not read_only:
+                private_file(path)
             yield con
         finally:
             con.close()
+            if not read_only:
+                private_file(path)

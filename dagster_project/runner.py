@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dagster_project import guard
 from dagster_project.partitions import last_ended_month, month_start
-from dagster_project.settings import get_settings
+from dagster_project.settings import get_settings, private_dir, private_file
 from dagster_project.warehouse.months import describe, months_with_data
 
 
@@ -54,9 +54,10 @@ def execute_job(job_name: str, partition_key: str | None = None) -> JobOutcome:
     if partition_key:
         tags[MONTH_TAG] = partition_key
     log = settings.build_dir / f"last_{job_name}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(log.parent)
     with DagsterInstance.get() as instance, open(log, "w", encoding="utf-8") as out, \
             contextlib.redirect_stdout(out):
+        private_file(log)
         result = job.execute_in_process(
             instance=instance,
             partition_key=partition_key,

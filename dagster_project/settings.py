@@ -81,3 +81,18 @@ def get_settings() -> Settings:
     """The settings of the data folder named by SAPNHAP_DATA_DIR now (tests point it
     elsewhere), its path resolved once per value and process."""
     return Settings(data_dir=_resolved(os.environ.get(DATA_DIR_ENV)))
+
+
+def private_dir(path: Path) -> Path:
+    """`path` created if need be and readable by its owner only (0700): the working folder
+    holds raw personal data (the working warehouse, run logs)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
+def private_file(path: Path) -> None:
+    """`path` (and a DuckDB file's write-ahead log beside it) readable by its owner only."""
+    for p in (path, path.with_name(path.name + ".wal")):
+        if p.exists():
+            os.chmod(p, 0o600)

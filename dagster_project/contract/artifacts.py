@@ -326,10 +326,12 @@ def reasons_table(vi: bool) -> str:
     else:
         lines = ["| reason (`rule`) | applies to | what it means | what to do |", "|---|---|---|---|"]
     for r in REASONS.values():
-        where = ("mọi tệp" if vi else "every file") if r.scope == "file" else ", ".join(
-            f"{d.name}/" for d in DELIVERIES.values() if r.key in reasons_of(d))
         if r.scope == "file":
-            where += " (cả tệp)" if vi else " (whole file)"
+            where = "mọi tệp (cả tệp)" if vi else "every file (whole file)"
+        elif r.scope == "line":
+            where = "mọi tệp CSV (một dòng)" if vi else "every CSV file (one line)"
+        else:
+            where = ", ".join(f"{d.name}/" for d in DELIVERIES.values() if r.key in reasons_of(d))
         cells = [f"`{r.key}`", where, r.meaning_vi if vi else r.meaning_en, r.todo_vi if vi else r.todo_en]
         lines.append("| " + " | ".join(_cell(x) for x in cells) + " |")
     return "\n".join(lines)

@@ -13,6 +13,7 @@ English, with placeholders the interpreter fills per row (e.g. `{age}`).
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 # The day the new structure took effect; a roster dated after 30 June 2025 refers to `post`
 # units, one dated on or before it to `pre` units.
@@ -45,7 +46,21 @@ class Kind:
 TEXT = Kind("text", "VARCHAR", None, "văn bản", "text")
 CODE = Kind("code", "VARCHAR", "invalid_code", "mã số", "code",  # digits kept as text
             "{digits} chữ số", "{digits} digits")
-DATE = Kind("date", "DATE", "invalid_date", "ngày", "date")
+DATE = Kind("date", "DATE", "invalid_date", "ngày", "date",
+            "dd/mm/yyyy với năm đủ 4 chữ số, yyyy-mm-dd hoặc ô ngày của Excel",
+            "dd/mm/yyyy with a four-digit year, yyyy-mm-dd or an Excel date")
+# Every date: from EARLIEST_DATE up to 31 December of the year after the ingest run
+# (LATEST_YEARS_AHEAD): a decision may set a leave date in the coming months, nothing
+# delivered is dated years ahead (a birth date is held tighter by its delivery's AgeBetween).
+# A year written with two digits (`21/7/25`) is not a date: 1925 or 2025 cannot be told.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_YEARS_AHEAD = 1
+
+
+def latest_date(today: date | None = None) -> date:
+    """The latest date a column without `not_after` may hold, for a run on `today`."""
+    return date((today or date.today()).year + LATEST_YEARS_AHEAD, 12, 31)
+
 DECIMAL = Kind("decimal", "DOUBLE", "invalid_number", "số thập phân", "decimal")
 INTEGER = Kind("integer", "BIGINT", "invalid_number", "số nguyên", "integer")  # money in VND too
 BOOLEAN = Kind("boolean", "BOOLEAN", "invalid_enum", "có / không", "boolean", "true/false")

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Reason:
     key: str
-    scope: str  # file: the whole file or sheet is set aside (row null); row; table (whole-table)
+    scope: str  # file: the whole file or sheet is set aside (row null); line: one line of a
+    # CSV the reader could not split; row; table (whole-table)
     vi: str
     en: str
     meaning_vi: str
@@ -76,7 +77,7 @@ REASONS: dict[str, Reason] = {
             "Nothing to do for the figures; delete the copy to keep the folder tidy.",
         ),
         Reason(
-            "malformed_row", "row",
+            "malformed_row", "line",
             "Dòng không tách được thành các cột của tiêu đề ({detail}); cả dòng bị cách ly",
             "The row cannot be split into the header's columns ({detail}); the whole row is "
             "quarantined",
@@ -103,12 +104,16 @@ REASONS: dict[str, Reason] = {
         ),
         Reason(
             "invalid_date", "row",
-            "Ngày không hợp lệ ở cột {column}: '{value}'",
-            "Invalid date in column {column}: '{value}'",
-            "Không đọc được ngày (ví dụ 31/02/2025, hoặc chữ).",
-            "Ghi ngày dạng ngày/tháng/năm (30/06/2025) hoặc năm-tháng-ngày (2025-06-30).",
-            "The date cannot be read (e.g. 31/02/2025, or words).",
-            "Write it as day/month/year (30/06/2025) or year-month-day (2025-06-30).",
+            "Ngày không hợp lệ ở cột {column}: '{value}' (chấp nhận: {detail})",
+            "Invalid date in column {column}: '{value}' (accepted: {detail})",
+            "Không đọc được ngày (ví dụ 31/02/2025, hoặc chữ), hoặc năm chỉ ghi 2 chữ số "
+            "(21/7/25: không biết là 1925 hay 2025).",
+            "Ghi ngày dạng ngày/tháng/năm với năm đủ 4 chữ số (30/06/2025) hoặc năm-tháng-ngày "
+            "(2025-06-30); trong Excel định dạng cột là dd/mm/yyyy.",
+            "The date cannot be read (e.g. 31/02/2025, or words), or its year has two digits "
+            "(21/7/25: 1925 or 2025 cannot be told).",
+            "Write it as day/month/year with a four-digit year (30/06/2025) or year-month-day "
+            "(2025-06-30); in Excel, format the column as dd/mm/yyyy.",
         ),
         Reason(
             "invalid_number", "row",
@@ -146,10 +151,12 @@ REASONS: dict[str, Reason] = {
             "Giá trị ngoài khoảng cho phép ở cột {column}: '{value}' ({detail})",
             "Value out of range in column {column}: '{value}' ({detail})",
             "Giá trị nằm ngoài khoảng hợp lệ của cột (ví dụ hệ số lương 14,2; tuổi 85 tại ngày "
-            "báo cáo; năm đánh giá sau năm báo cáo).",
+            "báo cáo; năm đánh giá sau năm báo cáo; một ngày trước 01/01/1900 hoặc sau ngày 31/12 "
+            "của năm kế tiếp).",
             "Kiểm tra lại giá trị (thường là gõ nhầm hoặc nhầm cột) và sửa.",
             "The value lies outside the column's bounds (e.g. a salary coefficient of 14.2, age 85 "
-            "at the snapshot, a rating year after the snapshot's).",
+            "at the snapshot, a rating year after the snapshot's, a date before 1 Jan 1900 or "
+            "after 31 Dec of next year).",
             "Check the value (usually a typo or a shifted column) and correct it.",
         ),
         Reason(

@@ -44,7 +44,7 @@ from dagster_project.contract import (
 )
 from dagster_project.contract.artifacts import ROOT, _required, _rules, _type
 from dagster_project.contract.model import RequiredWhen
-from dagster_project.ingest.read import SUFFIXES
+from dagster_project.ingest.survey import SUFFIXES
 
 TEMPLATES_DIR = Path("docs/templates")  # the checked-in copy, relative to the repository
 DATA_SHEET = "Danh sách"

@@ -31,7 +31,8 @@ from dagster_project.ingest.engine.load import load
 from dagster_project.ingest.engine.prepare import read_prepared
 from dagster_project.ingest.engine.results import FileResult
 from dagster_project.ingest.layout import fold
-from dagster_project.ingest.read import SUFFIXES, discover, header_map, read_file
+from dagster_project.ingest.read import discover, header_map, read_file
+from dagster_project.ingest.survey import SUFFIXES
 from dagster_project.settings import SHIPPED_REFERENCE_DIR
 from dagster_project.warehouse.ddl import ensure_schemas
 from dagster_project.warehouse.publish import PERSONAL_COLUMNS

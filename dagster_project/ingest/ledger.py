@@ -4,6 +4,9 @@ What happens each time a table is ingested:
 - new file (path not current in the ledger): new rows, `loaded`, `rejected` (whole file refused:
   unreadable, a required column missing) or `skipped` (a workbook sheet without a recognised
   header), `is_current = true`;
+- a file under raw/ that is not read (another suffix, a lock file, a link leading out of raw/
+  or to nothing, a folder that is not a delivery's: ingest/survey.py): `ignored`, no rows,
+  the reason in `message`; under table_name `(none)` when it lies in no delivery's folder;
 - identical re-delivery (same path, same content hash): no new row. Its current rows keep
   their time; their counts are brought up to date only if a check outside the file changed
   the outcome (e.g. units were corrected, so a roster row now finds its unit);

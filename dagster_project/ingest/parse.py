@@ -5,8 +5,10 @@ and returns the parsed value, null where the text does not parse. Whether a null
 is decided by the column checks (ingest/checks/columns.py), which compare the text with the
 parsed value.
 Forms accepted (docs/delivery_contract.md, common rules):
-- dates: `2025-06-30` (a time part is ignored), `30/06/2025`, `30-06-2025`, Excel serial
-  numbers (5 digits, e.g. `45838`), and for a birth date a year alone (`1968` = 1 January);
+- dates: `2025-06-30` (a time part is ignored), `30/06/2025`, `30-06-2025` (a year of four
+  digits: `21/7/25` is not a date), Excel serial numbers (5 digits, e.g. `45838`), and for a
+  birth date a year alone (`1968` = 1 January); the range (from 1900) is checked by the
+  column checks;
 - decimals: `3,66` and `3.66`;
 - whole numbers and money: `10705500`, `10.705.500`, `10,705,500`, `10705500.0`.
 """
@@ -68,8 +70,10 @@ def parse_date(s: pl.Expr, year_only: bool = False) -> pl.Expr:
     iso = pl.when((s.str.len_bytes() == 10) | s.str.slice(10, 1).is_in([" ", "T"])).then(
         head.str.to_date("%Y-%m-%d", strict=False)
     )
-    # 30/06/2025 and 30-06-2025: one parse after unifying the separator.
-    dmy = s.str.replace_all("-", "/", literal=True).str.to_date("%d/%m/%Y", strict=False)
+    # 30/06/2025 and 30-06-2025: one parse after unifying the separator. A year of fewer than
+    # four digits (21/7/25, Excel's short date) is not read as the year 25 or guessed.
+    dmy = pl.when(~s.str.contains(r"^\d{1,2}[/-]\d{1,2}[/-]\d{1,3}$")).then(
+        s.str.replace_all("-", "/", literal=True).str.to_date("%d/%m/%Y", strict=False))
     number = s.cast(pl.Float64, strict=False)
     serial = pl.when((number >= 10000) & (number < 100000)).then(
         pl.lit(EXCEL_EPOCH) + pl.duration(days=number.floor().cast(pl.Int64))

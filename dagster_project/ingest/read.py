@@ -1,7 +1,7 @@
 """Find delivered files and read them into all-text polars frames.
 
-Every file under raw/<table>/ (any depth) with suffix .csv, .xlsx or .parquet is read;
-folders and files whose name starts with `.`, `_` or `~$` are skipped (manifests, lock files).
+Every file `survey.py` finds delivered to raw/<table>/ (any depth; .csv, .xlsx or .parquet;
+no part of its path starting with `.`, `_` or `~$`) is read; the others are ignored there.
 Each value comes back as text exactly as delivered, so parsing and validation see one shape
 whatever the format. A file that cannot be read comes back with an error, not an exception.
 
@@ -30,8 +30,8 @@ import polars as pl
 
 from dagster_project.contract import Delivery
 from dagster_project.ingest.layout import describe, find_layout, fold
+from dagster_project.ingest.survey import survey
 
-SUFFIXES = (".csv", ".xlsx", ".parquet")
 HEADER_ON_ROW_1 = ((0, 2),)
 
 
@@ -68,18 +68,9 @@ class Sheet:
 
 
 def discover(raw_dir: Path, table: str) -> list[str]:
-    """Paths (posix, relative to raw_dir) of every deliverable file of `table`, sorted."""
-    root = raw_dir / table
-    if not root.is_dir():
-        return []
-    found = []
-    for path in root.rglob("*"):
-        rel = path.relative_to(raw_dir)
-        if any(p.startswith((".", "_", "~$")) for p in rel.parts):
-            continue
-        if path.is_file() and path.suffix.lower() in SUFFIXES:
-            found.append(rel.as_posix())
-    return sorted(found)
+    """Paths (posix, relative to raw_dir) of every deliverable file of `table`, sorted
+    (`survey.survey` says what is delivered and what is ignored, and why)."""
+    return survey(raw_dir, (table,)).delivered[table]
 
 
 def header_map(delivery: Delivery) -> dict[str, str]:

@@ -8,7 +8,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-from dagster_project.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from dagster_project.settings import DBT_PROJECT_DIR, PROJECT_ROOT, private_dir, private_file
 
 INPUT_FOLDERS = ("reference", "units", "lineage", "personnel", "decisions")
 INPUT_SUFFIXES = {".csv", ".xlsx", ".parquet"}
@@ -24,10 +24,14 @@ def input_files(raw_dir: Path) -> list[Path]:
 
 
 def raw_fingerprint(raw_dir: Path) -> str:
-    """A hash of every input file's path, size and modification time (cheap: no reading)."""
+    """A hash of the path, size and modification time of every file under raw/ (cheap: no
+    reading; links not followed): a file that is not read is in the ledger too, as ignored."""
     digest = hashlib.sha256()
-    for path in input_files(raw_dir):
-        stat = path.stat()
+    entries = []
+    for dirpath, dirnames, filenames in os.walk(raw_dir, followlinks=False):
+        entries += [Path(dirpath) / n for n in filenames + [d for d in dirnames if os.path.islink(Path(dirpath) / d)]]
+    for path in sorted(entries):
+        stat = os.lstat(path)
         digest.update(f"{path.relative_to(raw_dir).as_posix()}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
 
@@ -59,8 +63,9 @@ PUBLISHED_FINGERPRINT_FILE = "published_fingerprint"
 def record_published(build_dir: Path, fingerprint: str) -> None:
     """Publish remembers what the warehouse it published came from; the build counts as done
     (`last_built`) only when its last step, the docs, has finished too (`record_built`)."""
-    build_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(build_dir)
     (build_dir / PUBLISHED_FINGERPRINT_FILE).write_text(fingerprint + "\n")
+    private_file(build_dir / PUBLISHED_FINGERPRINT_FILE)
 
 
 def record_built(build_dir: Path) -> None:

@@ -209,7 +209,10 @@ def test_the_ledger_reads_every_sheet_where_the_layouts_say(delivered, raw_dir):
     assert any(x["form"] == "true" and x["file"].startswith("decisions/") for x in layouts)
     ledger = {(f, s): (status, read, skipped) for f, s, status, read, skipped in con.execute(
         "select file, coalesce(sheet, ''), status, rows_read, rows_skipped from audit.ingest_ledger "
-        "where is_current").fetchall()}
+        "where is_current and status <> 'ignored'").fetchall()}
+    ignored = {f for (f,) in con.execute("select file from audit.ingest_ledger "
+                                         "where is_current and status = 'ignored'").fetchall()}
+    assert ignored == {f"_manifest/{p.name}" for p in (raw_dir / "_manifest").iterdir()}
     whole = set(manifest.filter(pl.col("kind") == "duplicate_file")["file"])
     expected: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for x in layouts:

@@ -1,10 +1,12 @@
 """Checks of one column at a time, from its description: a required value missing, a value
 that does not parse as the column's kind, a value out of the column's bounds."""
 
+from datetime import date
+
 import polars as pl
 
-from dagster_project.contract import Column, Delivery
-from dagster_project.contract.model import YearOf
+from dagster_project.contract import DATE, Column, Delivery
+from dagster_project.contract.model import EARLIEST_DATE, YearOf, latest_date
 from dagster_project.ingest.checks.frame import Check, blank, fmt
 
 
@@ -55,9 +57,17 @@ def _range_check(c: Column) -> Check:
     return Check(c.name, "out_of_range", low | high, pl.lit(bounds_text(c)))
 
 
-def column_checks(delivery: Delivery) -> list[Check]:
+def _date_range_check(c: Column, today: date | None) -> Check:
+    """A date from EARLIEST_DATE to latest_date(today)."""
+    v, last = pl.col(c.name), latest_date(today)
+    return Check(c.name, "out_of_range", (v < pl.lit(EARLIEST_DATE)) | (v > pl.lit(last)),
+                 pl.lit(f"{EARLIEST_DATE:%d/%m/%Y} đến {last:%d/%m/%Y}"),
+                 pl.lit(f"{EARLIEST_DATE:%Y-%m-%d} to {last:%Y-%m-%d}"))
+
+
+def column_checks(delivery: Delivery, today: date | None = None) -> list[Check]:
     """Per column, in order: missing required value, value that does not parse (not blank and
-    parsed value null), value out of bounds."""
+    parsed value null), value out of bounds (a date: from EARLIEST_DATE to latest_date(today))."""
     checks = []
     for c in delivery.columns:
         missing, v = blank(c.name), pl.col(c.name)
@@ -70,4 +80,6 @@ def column_checks(delivery: Delivery) -> list[Check]:
             checks.append(Check(c.name, c.kind.invalid_reason, ~missing & v.is_null(), detail, detail_en))
         if c.min is not None or c.max is not None:
             checks.append(_range_check(c))
+        if c.kind == DATE:
+            checks.append(_date_range_check(c, today))
     return checks
