@@ -16,7 +16,6 @@ is masked in every message.
 """
 
 import dataclasses
-import os
 import shutil
 import tempfile
 from collections import defaultdict
@@ -163,7 +162,7 @@ def header_delivery(path: Path) -> str:
 
 
 def place(files: list[Path], raw: Path) -> dict[str, tuple[str, str]]:
-    """Link each file under raw/<delivery>/ (keeping its path below a delivery folder, else in
+    """Copy each file under raw/<delivery>/ (keeping its path below a delivery folder, else in
     a numbered folder of its own, in the order given). Returns rel path -> (given, delivery)."""
     placed: dict[str, tuple[str, str]] = {}
     for i, f in enumerate(files):
@@ -175,10 +174,7 @@ def place(files: list[Path], raw: Path) -> dict[str, tuple[str, str]]:
             target = raw / delivery / f"{i:04d}" / below
             rel = target.relative_to(raw).as_posix()
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.symlink(f.resolve(), target)
-        except OSError:
-            shutil.copyfile(f, target)
+        shutil.copyfile(f, target)  # a copy: ingest does not follow links out of raw/
         placed[rel] = (str(f), delivery)
     return placed
 
