@@ -4,7 +4,8 @@
     retirement, Part B §4). A person who qualifies for nothing keeps a row with the rule that
     failed on the first path tried. -#}
 with computed as (
-    select * from {{ ref('int_policy_cohort_computed') }}
+    select * from {{ ref('int_policy_entitlements_computed') }}
+    where is_hypothetical
 ),
 
 ranked as (

@@ -5,6 +5,7 @@
     (a quarantine reason, not a silent drop). -#}
 with entitlements as (
     select * from {{ ref('int_policy_entitlements_computed') }}
+    where not is_hypothetical
 ),
 
 audit_rule as (

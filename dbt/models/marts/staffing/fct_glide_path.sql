@@ -1,7 +1,7 @@
 {#- The retirement glide path (lộ trình nghỉ hưu) per new province: month by month from
     the latest report month to December of the streamlining horizon (2030, seed
-    staffing_framework), the in-quota staff (cadres and civil servants in agencies that
-    carry a quota) who would still be in post if nobody left except by natural retirement
+    staffing_framework), the in-quota staff (categories with quota_kind civil_servant in seed
+    policy_staff_categories, in agencies that carry a quota) who would still be in post if nobody left except by natural retirement
     on the Decree 135 ladder (int_persons_pension_dated), against the province's quota.
     Each province starts from its own latest roster (base_month: the last report month
     with a roster of the province; the latest report month when it has none), so a
@@ -31,6 +31,10 @@ provinces as (
 framework as (
     select * from {{ ref('staffing_framework') }}
     where is_active
+),
+
+staff_categories as (
+    select * from {{ ref('policy_staff_categories') }}
 ),
 
 base as (
@@ -78,9 +82,11 @@ in_quota_staff as (
     inner join province_base
         on province_base.province_code = units.province_code
         and province_base.base_month = months.report_month
+    inner join staff_categories
+        on staff_categories.staff_category = months.staff_category
+        and staff_categories.quota_kind = 'civil_servant'
     left join pension on pension.person_key = months.person_key
-    where months.staff_category in ('cadre', 'civil_servant')
-        and units.staffing_quota is not null
+    where units.staffing_quota is not null
 ),
 
 projected as (

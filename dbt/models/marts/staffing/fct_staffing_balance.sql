@@ -32,6 +32,10 @@ framework as (
     where is_active
 ),
 
+staff_categories as (
+    select * from {{ ref('policy_staff_categories') }}
+),
+
 leaders_rule as (
     select max(value) as leaders_per_commune_agency
     from framework
@@ -44,17 +48,19 @@ report_months as (
 
 counts as (
     select
-        report_month,
-        unit_code,
+        months.report_month,
+        months.unit_code,
         count(*) as headcount,
-        count(*) filter (where staff_category = 'cadre') as headcount_cadre,
-        count(*) filter (where staff_category = 'civil_servant') as headcount_civil_servant,
-        count(*) filter (where staff_category = 'public_employee') as headcount_public_employee,
-        count(*) filter (where staff_category = 'contract_worker') as headcount_contract_worker,
-        count(*) filter (where staff_category = 'commune_part_time') as headcount_commune_part_time,
-        count(*) filter (where is_leader) as leaders
+        count(*) filter (where months.staff_category = 'cadre') as headcount_cadre,
+        count(*) filter (where months.staff_category = 'civil_servant') as headcount_civil_servant,
+        count(*) filter (where months.staff_category = 'public_employee') as headcount_public_employee,
+        count(*) filter (where months.staff_category = 'contract_worker') as headcount_contract_worker,
+        count(*) filter (where months.staff_category = 'commune_part_time') as headcount_commune_part_time,
+        count(*) filter (where staff_categories.quota_kind = 'civil_servant') as headcount_in_quota,
+        count(*) filter (where months.is_leader) as leaders
     from months
-    group by report_month, unit_code
+    left join staff_categories on staff_categories.staff_category = months.staff_category
+    group by months.report_month, months.unit_code
 ),
 
 government_quota as (
@@ -95,8 +101,7 @@ final as (
         case when is_known then coalesce(counts.headcount_public_employee, 0) end::bigint as headcount_public_employee,
         case when is_known then coalesce(counts.headcount_contract_worker, 0) end::bigint as headcount_contract_worker,
         case when is_known then coalesce(counts.headcount_commune_part_time, 0) end::bigint as headcount_commune_part_time,
-        (case when is_known then coalesce(counts.headcount_cadre, 0) + coalesce(counts.headcount_civil_servant, 0) end)::bigint
-            as headcount_in_quota,
+        (case when is_known then coalesce(counts.headcount_in_quota, 0) end)::bigint as headcount_in_quota,
         spine.staffing_quota::integer as staffing_quota,
         (case
             when spine.level = 'commune' and spine.unit_kind = 'government'
@@ -107,8 +112,8 @@ final as (
                         else 1.0 / government_quota.n_government_units
                     end, 2)
         end)::decimal(9, 2) as norm_posts,
-        (case when is_known then coalesce(counts.headcount_cadre, 0) + coalesce(counts.headcount_civil_servant, 0)
-            - spine.staffing_quota end)::bigint as surplus,
+        (case when is_known then coalesce(counts.headcount_in_quota, 0) - spine.staffing_quota end)::bigint
+            as surplus,
         (case when is_known then coalesce(counts.leaders, 0) end)::bigint as leaders,
         (case
             when spine.level = 'commune' and spine.unit_kind = 'government'
