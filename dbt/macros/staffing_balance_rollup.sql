@@ -53,20 +53,17 @@
         ('headcount_in_quota', 'headcount_in_quota'),
         ('headcount_in_quota_with_quota', 'headcount_in_quota_with_quota'),
         ('staffing_quota', 'staffing_quota_counted')] -%}
-    (case when {{ rolled }}.n_units_counted > 0 then coalesce({{ rolled }}.{{ source }}, 0) end)::bigint
-        as {{ column }},
+    (case when {{ rolled }}.n_units_counted > 0 then coalesce({{ rolled }}.{{ source }}, 0) end)::bigint as {{ column }},
     {% endfor -%}
-    (case when {{ rolled }}.n_units_counted > 0 then coalesce({{ norm_totals }}.norm_posts, 0) end)::bigint
-        as norm_posts,
+    (case when {{ rolled }}.n_units_counted > 0 then coalesce({{ norm_totals }}.norm_posts, 0) end)::bigint as norm_posts,
     {% for column in ['surplus', 'gross_surplus', 'gross_shortage'] -%}
-    (case when {{ rolled }}.n_units_counted > 0 then coalesce({{ rolled }}.{{ column }}, 0) end)::bigint
-        as {{ column }},
+    (case when {{ rolled }}.n_units_counted > 0 then coalesce({{ rolled }}.{{ column }}, 0) end)::bigint as {{ column }},
     {% endfor -%}
     {{ rolled }}.n_units_surplus::bigint as n_units_surplus,
     {{ rolled }}.n_units_shortage::bigint as n_units_shortage,
     {% for column, source in [('leaders', 'leaders'), ('leaders_with_allowance', 'leaders_with_allowance'),
                               ('leaders_allowed', 'leaders_allowed_counted')] -%}
-    (case when {{ rolled }}.n_units_counted > 0 then coalesce({{ rolled }}.{{ source }}, 0) end)::bigint
-        as {{ column }}{% if not loop.last %},{% endif %}
+    (case when {{ rolled }}.n_units_counted > 0 then coalesce({{ rolled }}.{{ source }}, 0) end)::bigint as {{ column }}
+    {%- if not loop.last %},{% endif %}
     {% endfor %}
 {%- endmacro %}

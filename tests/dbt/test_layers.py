@@ -37,7 +37,7 @@ def layer_violations(manifest: dict) -> list[str]:
     """Every edge from a model to something its layer may not read."""
     nodes = {**manifest["nodes"], **manifest["sources"]}
     found = []
-    for uid, node in manifest["nodes"].items():
+    for node in manifest["nodes"].values():
         if node["resource_type"] != "model":
             continue
         own = layer(node)

@@ -30,17 +30,17 @@ in_post as (
     select *
     from on_roster
     where not exists (
-        select 1
-        from decisions
-        where decisions.person_key = on_roster.person_key
-            and decisions.leave_date <= on_roster.next_month
-    )
+            select 1
+            from decisions
+            where decisions.person_key = on_roster.person_key
+                and decisions.leave_date <= on_roster.next_month
+        )
 ),
 
 final as (
     select
         in_post.person_key || '|' || strftime(in_post.report_month, '%Y-%m') || '|'
-            || decision_types.decree || '|' || decision_types.policy as decision_no,
+        || decision_types.decree || '|' || decision_types.policy as decision_no,
         in_post.person_key,
         decision_types.decree,
         decision_types.policy,

@@ -87,9 +87,10 @@ successor_units as (
         old_unit_code,
         new_unit_code
     from unit_lineage
-    qualify row_number() over (
-        partition by old_unit_code order by share desc, new_unit_code
-    ) = 1
+    qualify
+        row_number() over (
+            partition by old_unit_code order by share desc, new_unit_code
+        ) = 1
 ),
 
 pre_merger_roster as (
@@ -128,7 +129,7 @@ at_leave as (
     from decisions
     asof left join roster
         on roster.person_key = decisions.person_key
-        and decisions.leave_date >= roster.snapshot_date
+        and roster.snapshot_date <= decisions.leave_date
 ),
 
 with_pre_merger_unit as (
@@ -138,7 +139,7 @@ with_pre_merger_unit as (
     from at_leave
     asof left join pre_merger_roster
         on pre_merger_roster.person_key = at_leave.person_key
-        and at_leave.leave_date >= pre_merger_roster.snapshot_date
+        and pre_merger_roster.snapshot_date <= at_leave.leave_date
 ),
 
 with_base_salary as (

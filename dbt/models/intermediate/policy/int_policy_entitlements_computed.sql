@@ -69,20 +69,20 @@ with_quantities as (
             when r.staff_category = 'commune_part_time'
                 then cast(coalesce(r.monthly_allowance_vnd, 0) as decimal(20, 6))
             else cast(
-                (
-                    coalesce(r.salary_coefficient, 0)
-                    + coalesce(r.leadership_allowance_coefficient, 0)
-                    + coalesce(r.salary_coefficient, 0) * coalesce(r.beyond_frame_pct, 0) * 0.01
-                ) * r.base_salary_vnd * staff_categories.public_service_factor
-                + coalesce(r.other_allowances_vnd, 0)
-                as decimal(20, 6)
-            )
+                    (
+                        coalesce(r.salary_coefficient, 0)
+                        + coalesce(r.leadership_allowance_coefficient, 0)
+                        + coalesce(r.salary_coefficient, 0) * coalesce(r.beyond_frame_pct, 0) * 0.01
+                    ) * r.base_salary_vnd * staff_categories.public_service_factor
+                    + coalesce(r.other_allowances_vnd, 0)
+                    as decimal(20, 6)
+                )
         end as current_salary_vnd,
         staff_categories.has_job_search_allowance,
         case
             when r.leave_date < cast(
-                r.arrangement_date + to_months(window_rule.window_months) as date
-            )
+                    r.arrangement_date + to_months(window_rule.window_months) as date
+                )
                 then window_rule.full_multiplier
             else window_rule.late_multiplier
         end as window_multiplier
@@ -190,8 +190,8 @@ with_amounts as (
     cross join resignation_rule
     left join service_allowance
         on e.leave_date between service_allowance.leave_from and service_allowance.leave_to
-        and e.si_years_rounded >= service_allowance.ysi_min
-        and e.si_years_rounded < service_allowance.ysi_below
+        and service_allowance.ysi_min <= e.si_years_rounded
+        and service_allowance.ysi_below > e.si_years_rounded
 ),
 
 unrounded as (
@@ -199,12 +199,14 @@ unrounded as (
         a.*,
         case
             when a.failed_rule is not null then 0
-            when a.policy = 'early_retirement' then
-                a.window_multiplier * a.pension_allowance_factor * a.current_salary_vnd
-                * least(a.months_early, a.pension_allowance_max_months)
-            when a.policy = 'resignation' then
-                a.resignation_severance_factor * a.window_multiplier * a.current_salary_vnd
-                * least(a.severance_max_months, a.si_months_at_leave)
+            when a.policy = 'early_retirement'
+                then
+                    a.window_multiplier * a.pension_allowance_factor * a.current_salary_vnd
+                    * least(a.months_early, a.pension_allowance_max_months)
+            when a.policy = 'resignation'
+                then
+                    a.resignation_severance_factor * a.window_multiplier * a.current_salary_vnd
+                    * least(a.severance_max_months, a.si_months_at_leave)
             when a.policy = 'part_time_leave' then
                 a.part_time_severance_factor * a.current_salary_vnd
                 * case a.part_time_group
@@ -215,23 +217,27 @@ unrounded as (
         end as allowance_1_exact,
         case
             when a.failed_rule is not null then 0
-            when a.policy = 'early_retirement' then
-                a.months_per_year_early * a.current_salary_vnd * a.years_early_rounded
-            when a.policy = 'resignation' then
-                a.months_per_si_year * a.current_salary_vnd * a.si_years_rounded
+            when a.policy = 'early_retirement'
+                then
+                    a.months_per_year_early * a.current_salary_vnd * a.years_early_rounded
+            when a.policy = 'resignation'
+                then
+                    a.months_per_si_year * a.current_salary_vnd * a.si_years_rounded
             when a.policy = 'part_time_leave' then
                 a.months_per_work_year * a.current_salary_vnd * a.si_years_rounded
         end as allowance_2_exact,
         case
             when a.failed_rule is not null then 0
-            when a.policy = 'early_retirement' and a.has_service_allowance then
-                a.current_salary_vnd * (
-                    a.service_base_months
-                    + a.service_months_per_extra_year * (a.si_years_rounded - a.service_base_years)
-                )
+            when a.policy = 'early_retirement' and a.has_service_allowance
+                then
+                    a.current_salary_vnd * (
+                        a.service_base_months
+                        + a.service_months_per_extra_year * (a.si_years_rounded - a.service_base_years)
+                    )
             when a.policy = 'early_retirement' then 0
-            when a.policy = 'resignation' and a.has_job_search_allowance then
-                a.resignation_job_search_months * a.current_salary_vnd
+            when a.policy = 'resignation' and a.has_job_search_allowance
+                then
+                    a.resignation_job_search_months * a.current_salary_vnd
             when a.policy = 'resignation' then 0
             when a.policy = 'part_time_leave' then
                 a.part_time_job_search_months * a.current_salary_vnd

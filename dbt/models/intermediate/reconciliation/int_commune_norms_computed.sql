@@ -41,14 +41,20 @@ final as (
         communes.province_code,
         communes.population,
         communes.population is null as is_population_missing,
-        (parameters.base_posts
-            + floor(greatest(coalesce(communes.population, 0) - parameters.population_threshold, 0)
-                / parameters.residents_per_extra_post))::integer as uncapped_posts,
+        (
+            parameters.base_posts
+            + floor(
+                greatest(coalesce(communes.population, 0) - parameters.population_threshold, 0)
+                / parameters.residents_per_extra_post
+            )
+        )::integer as uncapped_posts,
         caps.max_posts::integer as max_posts,
         least(
             parameters.base_posts
-            + floor(greatest(coalesce(communes.population, 0) - parameters.population_threshold, 0)
-                / parameters.residents_per_extra_post),
+            + floor(
+                greatest(coalesce(communes.population, 0) - parameters.population_threshold, 0)
+                / parameters.residents_per_extra_post
+            ),
             coalesce(caps.max_posts, parameters.base_posts)
         )::integer as norm_posts
     from communes

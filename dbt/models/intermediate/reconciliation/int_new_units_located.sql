@@ -31,9 +31,10 @@ main_district as (
         new_commune_code,
         old_district_code
     from district_votes
-    qualify row_number() over (
-        partition by new_commune_code order by n_predecessors desc, old_district_code
-    ) = 1
+    qualify
+        row_number() over (
+            partition by new_commune_code order by n_predecessors desc, old_district_code
+        ) = 1
 ),
 
 final as (

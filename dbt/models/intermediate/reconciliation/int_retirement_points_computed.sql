@@ -38,11 +38,12 @@ with_appendix as (
         appendices.reduction_months
     from births
     left join appendices
-        on births.hardship_years >= appendices.min_hardship_years
-    qualify row_number() over (
-        partition by births.sex, births.birth_month_index, births.hardship_years
-        order by appendices.min_hardship_years desc
-    ) = 1
+        on appendices.min_hardship_years <= births.hardship_years
+    qualify
+        row_number() over (
+            partition by births.sex, births.birth_month_index, births.hardship_years
+            order by appendices.min_hardship_years desc
+        ) = 1
 ),
 
 with_retirement as (
@@ -54,11 +55,12 @@ with_retirement as (
     left join ladder
         on ladder.sex = with_appendix.sex
         and (with_appendix.birth_month_index + ladder.age_months - with_appendix.reduction_months) // 12
-            between ladder.year_from and ladder.year_to
-    qualify row_number() over (
-        partition by with_appendix.sex, with_appendix.birth_month_index, with_appendix.hardship_years
-        order by retirement_month_index
-    ) = 1
+        between ladder.year_from and ladder.year_to
+    qualify
+        row_number() over (
+            partition by with_appendix.sex, with_appendix.birth_month_index, with_appendix.hardship_years
+            order by retirement_month_index
+        ) = 1
 ),
 
 final as (

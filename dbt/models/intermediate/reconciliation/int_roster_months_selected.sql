@@ -63,10 +63,11 @@ final as (
         on province_latest.report_month = placed.report_month
         and province_latest.province_code is not distinct from placed.province_code
         and province_latest.snapshot_date = placed.snapshot_date
-    qualify row_number() over (
-        partition by placed.report_month, placed.person_key
-        order by placed.snapshot_date desc, placed.unit_code
-    ) = 1
+    qualify
+        row_number() over (
+            partition by placed.report_month, placed.person_key
+            order by placed.snapshot_date desc, placed.unit_code
+        ) = 1
 )
 
 select * from final

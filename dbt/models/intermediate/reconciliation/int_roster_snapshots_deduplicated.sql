@@ -28,9 +28,10 @@ final as (
         si_months,
         nullif(deferral, '') as deferral
     from roster
-    qualify row_number() over (
-        partition by person_key, snapshot_date order by unit_code, source_file
-    ) = 1
+    qualify
+        row_number() over (
+            partition by person_key, snapshot_date order by unit_code, source_file
+        ) = 1
 )
 
 select * from final

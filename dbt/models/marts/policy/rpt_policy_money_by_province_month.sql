@@ -23,8 +23,9 @@ bounds as (
 ),
 
 report_months as (
-    select cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date)
-        as report_month
+    select
+        cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date)
+            as report_month
     from bounds
     where first_month is not null
 ),
@@ -69,13 +70,13 @@ monthly as (
         ), 0) as paid_ineligible_vnd,
         count(*) filter (
             where e.is_eligible
-                and e.leave_month <= report_months.report_month
-                and (e.paid_month is null or e.paid_month > report_months.report_month)
+            and e.leave_month <= report_months.report_month
+            and (e.paid_month is null or e.paid_month > report_months.report_month)
         ) as n_outstanding,
         coalesce(sum(e.total_vnd) filter (
             where e.is_eligible
-                and e.leave_month <= report_months.report_month
-                and (e.paid_month is null or e.paid_month > report_months.report_month)
+            and e.leave_month <= report_months.report_month
+            and (e.paid_month is null or e.paid_month > report_months.report_month)
         ), 0) as outstanding_vnd
     from report_months
     cross join provinces

@@ -95,7 +95,7 @@ projected as (
         projection_months.projection_month,
         count(in_quota_staff.person_key) filter (
             where in_quota_staff.exit_month is null
-                or in_quota_staff.exit_month > projection_months.projection_month
+            or in_quota_staff.exit_month > projection_months.projection_month
         ) as projected_headcount_in_quota
     from provinces
     cross join projection_months

@@ -41,9 +41,10 @@ unit_field as (
         and staff_categories.quota_kind = 'civil_servant'
     where months.field is not null
     group by months.report_month, months.unit_code, months.field
-    qualify row_number() over (
-        partition by months.report_month, months.unit_code order by count(*) desc, months.field
-    ) = 1
+    qualify
+        row_number() over (
+            partition by months.report_month, months.unit_code order by count(*) desc, months.field
+        ) = 1
 ),
 
 located as (
@@ -79,17 +80,25 @@ moves_{{ i }} as (
     {{ staffing_match_tier('supply_' ~ (i - 1), 'demand_' ~ (i - 1), keys, tier_name, i) }}
 ),
 
+given_{{ i }} as (
+    select report_month, from_unit_code, sum(n_persons) as n_persons
+    from moves_{{ i }}
+    group by report_month, from_unit_code
+),
+
+taken_{{ i }} as (
+    select report_month, to_unit_code, sum(n_persons) as n_persons
+    from moves_{{ i }}
+    group by report_month, to_unit_code
+),
+
 supply_{{ i }} as (
     select
         supply.report_month, supply.province_code, supply.unit_code,
         supply.old_district_code, supply.field,
         supply.capacity - coalesce(given.n_persons, 0) as capacity
     from supply_{{ i - 1 }} as supply
-    left join (
-        select report_month, from_unit_code, sum(n_persons) as n_persons
-        from moves_{{ i }}
-        group by report_month, from_unit_code
-    ) as given
+    left join given_{{ i }} as given
         on given.report_month = supply.report_month and given.from_unit_code = supply.unit_code
     where supply.capacity - coalesce(given.n_persons, 0) > 0
 ),
@@ -100,11 +109,7 @@ demand_{{ i }} as (
         demand.old_district_code, demand.field,
         demand.capacity - coalesce(taken.n_persons, 0) as capacity
     from demand_{{ i - 1 }} as demand
-    left join (
-        select report_month, to_unit_code, sum(n_persons) as n_persons
-        from moves_{{ i }}
-        group by report_month, to_unit_code
-    ) as taken
+    left join taken_{{ i }} as taken
         on taken.report_month = demand.report_month and taken.to_unit_code = demand.unit_code
     where demand.capacity - coalesce(taken.n_persons, 0) > 0
 ),

@@ -40,10 +40,11 @@ last_pre_roster as (
     inner join province_last_month
         on province_last_month.province_code is not distinct from selected.province_code
         and province_last_month.report_month = selected.report_month
-    qualify row_number() over (
-        partition by selected.person_key
-        order by selected.snapshot_date desc, selected.unit_code
-    ) = 1
+    qualify
+        row_number() over (
+            partition by selected.person_key
+            order by selected.snapshot_date desc, selected.unit_code
+        ) = 1
 ),
 
 old_headcount as (
@@ -88,8 +89,8 @@ weighted as (
                 then new_area_km2::double / sum_area_km2::double
             else 1.0 / n_successors
         end)::decimal(9, 6) as weight_area,
-        not (n_with_population = n_successors and sum_population > 0) as is_population_fallback,
-        not (n_with_area = n_successors and sum_area_km2 > 0) as is_area_fallback
+        not(n_with_population = n_successors and sum_population > 0) as is_population_fallback,
+        not(n_with_area = n_successors and sum_area_km2 > 0) as is_area_fallback
     from pairs
 ),
 
@@ -119,7 +120,8 @@ apportioned as (
 final as (
     select
         *,
-        (greatest(headcount_equal, headcount_population, headcount_area)
+        (
+            greatest(headcount_equal, headcount_population, headcount_area)
             - least(headcount_equal, headcount_population, headcount_area))::decimal(12, 2)
             as headcount_spread
     from apportioned

@@ -95,32 +95,33 @@ final as (
         spine.unit_name::varchar as unit_name,
         spine.level::varchar as level,
         spine.unit_kind::varchar as unit_kind,
-        case when is_known then coalesce(counts.headcount, 0) end::bigint as headcount,
-        case when is_known then coalesce(counts.headcount_cadre, 0) end::bigint as headcount_cadre,
-        case when is_known then coalesce(counts.headcount_civil_servant, 0) end::bigint as headcount_civil_servant,
-        case when is_known then coalesce(counts.headcount_public_employee, 0) end::bigint as headcount_public_employee,
-        case when is_known then coalesce(counts.headcount_contract_worker, 0) end::bigint as headcount_contract_worker,
-        case when is_known then coalesce(counts.headcount_commune_part_time, 0) end::bigint as headcount_commune_part_time,
-        (case when is_known then coalesce(counts.headcount_in_quota, 0) end)::bigint as headcount_in_quota,
+        case when spine.is_known then coalesce(counts.headcount, 0) end::bigint as headcount,
+        case when spine.is_known then coalesce(counts.headcount_cadre, 0) end::bigint as headcount_cadre,
+        case when spine.is_known then coalesce(counts.headcount_civil_servant, 0) end::bigint as headcount_civil_servant,
+        case when spine.is_known then coalesce(counts.headcount_public_employee, 0) end::bigint as headcount_public_employee,
+        case when spine.is_known then coalesce(counts.headcount_contract_worker, 0) end::bigint as headcount_contract_worker,
+        case when spine.is_known then coalesce(counts.headcount_commune_part_time, 0) end::bigint as headcount_commune_part_time,
+        (case when spine.is_known then coalesce(counts.headcount_in_quota, 0) end)::bigint as headcount_in_quota,
         spine.staffing_quota::integer as staffing_quota,
         (case
             when spine.level = 'commune' and spine.unit_kind = 'government'
                 then round(
-                    norms.norm_posts * case
-                        when government_quota.commune_quota > 0
-                            then coalesce(spine.staffing_quota, 0)::double / government_quota.commune_quota
-                        else 1.0 / government_quota.n_government_units
-                    end, 2)
+                        norms.norm_posts * case
+                            when government_quota.commune_quota > 0
+                                then coalesce(spine.staffing_quota, 0)::double / government_quota.commune_quota
+                            else 1.0 / government_quota.n_government_units
+                        end, 2
+                    )
         end)::decimal(9, 2) as norm_posts,
-        (case when is_known then coalesce(counts.headcount_in_quota, 0) - spine.staffing_quota end)::bigint
+        (case when spine.is_known then coalesce(counts.headcount_in_quota, 0) - spine.staffing_quota end)::bigint
             as surplus,
-        (case when is_known then coalesce(counts.leaders, 0) end)::bigint as leaders,
+        (case when spine.is_known then coalesce(counts.leaders, 0) end)::bigint as leaders,
         (case
             when spine.level = 'commune' and spine.unit_kind = 'government'
                 then leaders_rule.leaders_per_commune_agency
         end)::integer as leaders_allowed,
         (case
-            when is_known and spine.level = 'commune' and spine.unit_kind = 'government'
+            when spine.is_known and spine.level = 'commune' and spine.unit_kind = 'government'
                 then coalesce(counts.leaders, 0) - leaders_rule.leaders_per_commune_agency
         end)::bigint as leaders_over_allowed,
         spine.delivery_status::varchar as delivery_status
