@@ -1,5 +1,5 @@
 """Decree 178/2024 (as amended by Decree 67/2025) and Decree 154/2025 Art. 9: the reference
-implementation of POLICY.md Part A in plain Python (stdlib only: ``decimal``, ``datetime``).
+implementation of docs/rules.md in plain Python (stdlib only: ``decimal``, ``datetime``).
 Every figure and category set comes from the dbt seeds, read by ``parameters.py``: the SQL
 and this reference share the data of the rules, not their code.
 
@@ -133,7 +133,7 @@ def retirement_month_index(sex: str, date_of_birth: date, appendix_ii: bool = Fa
 
     The first year Y in which birth month + age(Y) falls. For some birth months two
     consecutive years qualify (a man born 10/1960: 60y0m in 10/2020 and 60y3m in 01/2021);
-    the earliest is the retirement point, which reproduces POLICY.md Part B §6.2's table.
+    the earliest is the retirement point, which reproduces docs/rules.md A3's table.
     """
     birth = _month_index(date_of_birth)
     reduction = appendix_for(None)[1]
@@ -350,7 +350,7 @@ def _band(m: int, appendix_ii: bool):
 def entitlement(
     person: Person, decision: Decision, base_salary: int | None = None
 ) -> Entitlement:
-    """What the decision is owed under POLICY.md Part A (parameters from the seeds; the base
+    """What the decision is owed under docs/rules.md (parameters from the seeds; the base
     salary in force the day before the leave date unless `base_salary` is given)."""
     if base_salary is None:
         base_salary = base_salary_at(decision.leave_date)

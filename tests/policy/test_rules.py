@@ -1,6 +1,6 @@
-"""The Python reference of POLICY.md Part A against the figures printed in POLICY.md.
+"""The Python reference of docs/rules.md against the figures printed in docs/rules.md.
 
-Every expected number below is copied from POLICY.md (Part A, Part B §6 and §9), or is
+Every expected number below is copied from docs/rules.md (A3 and the worked examples of A16), or is
 arithmetic on its inputs written out in the test; none comes from the code under test.
 """
 
@@ -56,7 +56,7 @@ def components(e):
     return (e.allowance_1_vnd, e.allowance_2_vnd, e.allowance_3_vnd, e.total_vnd)
 
 
-# --- A3 retirement points (Part A examples and Part B §6) ----------------------------------
+# --- A3 retirement points (Part A examples and docs/rules.md A3) ----------------------------------
 
 @pytest.mark.parametrize(
     "sex, born, hardship, expected",
@@ -64,10 +64,10 @@ def components(e):
         ("F", date(1970, 3, 1), 0, date(2027, 8, 1)),  # A3 example
         ("M", date(1966, 1, 15), 0, date(2027, 11, 1)),  # A3 example, MoHA
         ("F", date(1975, 9, 1), 20, date(2028, 6, 1)),  # A3 example, Appendix II
-        ("M", date(1970, 6, 1), 0, date(2032, 7, 1)),  # §6.2: 62y, reached 06/2032
-        ("M", date(1960, 5, 1), 0, date(2020, 6, 1)),  # §6.2: 1960 all 60y0m
-        ("M", date(1961, 10, 1), 0, date(2022, 5, 1)),  # §6.2: 1961 10-12: 60y6m -> 04/2022
-        ("F", date(1966, 8, 1), 0, date(2022, 1, 1)),  # §6.2: 1966 01-08: 55y4m -> 12/2021
+        ("M", date(1970, 6, 1), 0, date(2032, 7, 1)),  # docs/rules.md A3 table: 62y, reached 06/2032
+        ("M", date(1960, 5, 1), 0, date(2020, 6, 1)),  # docs/rules.md A3 table: 1960 all 60y0m
+        ("M", date(1961, 10, 1), 0, date(2022, 5, 1)),  # docs/rules.md A3 table: 1961 10-12: 60y6m -> 04/2022
+        ("F", date(1966, 8, 1), 0, date(2022, 1, 1)),  # docs/rules.md A3 table: 1966 01-08: 55y4m -> 12/2021
     ],
 )
 def test_retirement_pension_start(sex, born, hardship, expected):
@@ -75,7 +75,7 @@ def test_retirement_pension_start(sex, born, hardship, expected):
 
 
 def test_birth_month_table_women_1970_and_men_1966():
-    # §6.2: women 1970 01-08: 57y4m, 09-12: 57y8m; men 1966 01-03: 61y9m, 04-12: 62y0m.
+    # docs/rules.md A3 table: women 1970 01-08: 57y4m, 09-12: 57y8m; men 1966 01-03: 61y9m, 04-12: 62y0m.
     assert retirement_pension_start("F", date(1970, 8, 1)) == date(2028, 1, 1)  # 08/1970+57y4m=12/2027
     assert retirement_pension_start("F", date(1970, 9, 1)) == date(2028, 6, 1)  # 09/1970+57y8m=05/2028
     assert retirement_pension_start("M", date(1966, 3, 1)) == date(2028, 1, 1)  # 03/1966+61y9m=12/2027
@@ -83,7 +83,7 @@ def test_birth_month_table_women_1970_and_men_1966():
 
 
 def test_two_qualifying_years_take_the_first():
-    # §6.2: men born 1960 all retire at 60y0m (10/1960 -> 10/2020), not 60y3m (01/2021);
+    # docs/rules.md A3 table: men born 1960 all retire at 60y0m (10/1960 -> 10/2020), not 60y3m (01/2021);
     # men born 1961 01-09 at 60y3m (09/1961 -> 12/2021), not 60y6m (03/2022).
     assert retirement_pension_start("M", date(1960, 10, 1)) == date(2020, 11, 1)
     assert retirement_pension_start("M", date(1961, 9, 1)) == date(2022, 1, 1)
@@ -92,7 +92,7 @@ def test_two_qualifying_years_take_the_first():
 
 
 def test_appendix_ii_final_ages():
-    # §6.3: men born from 04/1971 retire at 57y; women born from 05/1980 at 55y.
+    # docs/rules.md A3: men born from 04/1971 retire at 57y; women born from 05/1980 at 55y.
     assert retirement_pension_start("M", date(1971, 4, 1), 15) == date(2028, 5, 1)
     assert retirement_pension_start("F", date(1980, 5, 1), 15) == date(2035, 6, 1)
     # Below 15 hardship years the person stays on Appendix I.
@@ -176,8 +176,8 @@ def test_window_end_clamps_to_the_month_end():
 # --- A2 ---------------------------------------------------------------------------------
 
 def test_current_salary_examples():
-    assert current_salary("civil_servant", "3.66") == Decimal("10705500")  # §9 Ex. 1
-    assert current_salary("public_employee", "3.66") == Decimal("8564400")  # §9 Ex. 1 variant
+    assert current_salary("civil_servant", "3.66") == Decimal("10705500")  # docs/rules.md A16 example 1
+    assert current_salary("public_employee", "3.66") == Decimal("8564400")  # docs/rules.md A16 example 1 variant
     assert current_salary("civil_servant", "4.65", "0.6") == Decimal("15356250")  # Ex. 2
     # Beyond-frame seniority: 4.00 x 10 % = 0.4 more coefficient; k = 1 for a contract worker.
     assert current_salary("contract_worker", "4.00", 0, 10, 500_000) == 10_796_000
@@ -186,7 +186,7 @@ def test_current_salary_examples():
     assert current_salary("commune_part_time", None, monthly_allowance_vnd=3_510_000) == 3_510_000
 
 
-# --- Part B §9 worked examples, to the dong ----------------------------------------------------
+# --- docs/rules.md A16 worked examples, to the dong ----------------------------------------------------
 
 def test_example_1_band_b():
     e = entitlement(person(), decision())
@@ -284,7 +284,7 @@ def test_band_edge_23_24(leave, m, band, expected):
 
 
 def test_band_edge_60_61():
-    # Woman born 07/1972: 58y4m (§6.2, 1972 01-08) -> reached 11/2030, pension 2030-12-01.
+    # Woman born 07/1972: 58y4m (docs/rules.md A3 table, 1972 01-08) -> reached 11/2030, pension 2030-12-01.
     # Decisions dated before 2025-08-01 may schedule leave up to 2025-12-31 (A13).
     p60 = person(date_of_birth=date(1972, 7, 1))
     e60 = entitlement(p60, decision(leave_date=date(2025, 12, 1), decision_date=date(2025, 7, 1)))

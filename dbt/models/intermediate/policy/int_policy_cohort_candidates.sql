@@ -1,4 +1,4 @@
-{#- Hypothetical leave decisions for the cohort still in post (POLICY.md Part A): for each
+{#- Hypothetical leave decisions for the cohort still in post (docs/rules.md): for each
     report month with a roster, each person on the month's roster (int_roster_months_selected:
     each province's latest roster in the month) who has no leave decision on or before the
     first day of the next month, one candidate per (decree, policy) their category on that

@@ -1,5 +1,5 @@
 {#- Every decision the policy engine computes, with what the rules need about the person
-    (POLICY.md A2-A13), one row per (decision_no, person_key): one quyết định often lists
+    (docs/rules.md A2-A13), one row per (decision_no, person_key): one quyết định often lists
     many people, so a decision is its number AND its person (A15). The real leave decisions
     (stg_deliveries__decisions) and the cohort's hypothetical ones
     (int_policy_cohort_candidates, is_hypothetical) go through the same joins and the same

@@ -1,4 +1,4 @@
-{#- POLICY.md Part A applied to every decision of int_policy_decisions_joined (the real
+{#- docs/rules.md applied to every decision of int_policy_decisions_joined (the real
     leave decisions and the cohort's hypothetical ones, is_hypothetical), one row per
     (decision_no, person_key) in and out: months early (A4) from the retirement point (A3,
     int_retirement_points_computed), rounded years (A5), window (A6), eligibility (A7, A8,

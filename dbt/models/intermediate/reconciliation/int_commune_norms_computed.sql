@@ -1,4 +1,4 @@
-{#- The staffing framework norm (POLICY.md §7.2, seed staffing_framework) for every new
+{#- The staffing framework norm (docs/rules.md S2, seed staffing_framework) for every new
     commune, ward and special zone, from its real population (the reference registry):
     norm_posts = least(cap by type, base + floor(max(population - threshold, 0) / residents
     per extra post)); 32 + 1 per full 2,000 residents above 16,000, capped at 50 for a xã

@@ -1,4 +1,4 @@
-{#- One row per person: the Decree 135/2020 pension start (POLICY.md A3) of the person's
+{#- One row per person: the Decree 135/2020 pension start (docs/rules.md A3) of the person's
     latest roster row (int_retirement_points_computed, where the ladder is read). Used to
     explain a leaver without a decision as a natural retirement, and for the glide path. -#}
 with retirement_points as (

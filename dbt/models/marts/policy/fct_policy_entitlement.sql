@@ -1,4 +1,4 @@
-{#- One row per leave decision: what the rules (POLICY.md Part A) say the person is owed,
+{#- One row per leave decision: what the rules (docs/rules.md) say the person is owed,
     next to what was paid (A15). Ineligible decisions keep their row with the failed rule;
     a decision whose person is in no roster, or whose policy does not fit the person's
     category, is ineligible with failed_rule person_not_in_roster / policy_category_mismatch

@@ -1,4 +1,4 @@
-{#- Decree 178/67 and 154 money by new province and month (POLICY.md A15): decisions taken,
+{#- Decree 178/67 and 154 money by new province and month (docs/rules.md A15): decisions taken,
     people who left, what the rules say is due, what was paid and how it compares, and what
     is still outstanding at the end of the month. Report months run from the first to the
     last month any decision, leave or payment date falls in (no wall-clock date). A payment

@@ -5,7 +5,7 @@
     unit nobody reports to shows as a full shortage. norm_posts carries the commune
     framework norm (int_commune_norms_computed) on the commune's government agencies,
     apportioned by their share of the commune's government quota (equally if the commune
-    has no quota); it is null for province agencies and other kinds, for which POLICY.md
+    has no quota); it is null for province agencies and other kinds, for which docs/rules.md
     sets no norm. Exact integer norms per commune are in rpt_staffing_balance_commune.
     A province whose roster of the month is not `delivered` (int_province_months_delivered:
     incomplete, rejected, not delivered) has its agencies' rows with delivery_status saying

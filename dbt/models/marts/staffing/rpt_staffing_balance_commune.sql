@@ -1,5 +1,5 @@
 {#- The staffing balance per report month and new commune (the agencies of a commune
-    rolled up), against the exact framework norm of POLICY.md §7.2. surplus is the sum of
+    rolled up), against the exact framework norm of docs/rules.md S2. surplus is the sum of
     the agencies' surpluses (agencies with a quota); gross_surplus and gross_shortage keep
     what a net figure hides. surplus_vs_norm compares the in-quota staff of the
     commune's government agencies with the framework norm. The sums are the macro piece
