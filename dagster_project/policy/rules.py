@@ -23,7 +23,9 @@ API
 - ``window_multiplier(leave_date, arrangement_date) -> Decimal``  (A6: 1 or 0.5)
 - ``entitlement(person, decision, base_salary=None) -> Entitlement``  (A1-A14; the base
   salary in force the day before the leave date unless given)
-- ``audit_status(total_vnd, amount_paid_vnd) -> str``  (A15; ``ineligible`` is the caller's)
+- ``audit_status(total_vnd, amount_paid_vnd) -> str``  (A15 for an eligible decision)
+- ``decision_status(entitlement, amount_paid_vnd) -> str``  (A15: ``not_computed`` for a
+  policy sapnhap does not compute, ``ineligible``, else ``audit_status``)
 
 Failed rules (``Entitlement.failed_rule``), checked in this order; the first that fails wins:
 
@@ -445,3 +447,17 @@ def audit_status(total_vnd: int, amount_paid_vnd: int | None) -> str:
     if abs(difference) <= PARAMETERS.audit_tolerance_vnd:
         return "paid_matches"
     return "overpaid" if difference > 0 else "underpaid"
+
+
+NOT_COMPUTED = "unsupported_policy"  # the failed rule of a policy sapnhap does not compute
+
+
+def decision_status(ent: Entitlement, amount_paid_vnd: int | None) -> str:
+    """A15 for any decision: ``not_computed`` when its policy is one sapnhap does not
+    compute (Decree 177, Decree 154 general streamlining): nothing is judged, its payment
+    is reported on its own line; ``ineligible`` when a rule failed; else ``audit_status``."""
+    if ent.failed_rule == NOT_COMPUTED:
+        return "not_computed"
+    if not ent.eligible:
+        return "ineligible"
+    return audit_status(ent.total_vnd, amount_paid_vnd)

@@ -16,6 +16,7 @@ from dagster_project.policy.rules import (
     Person,
     audit_status,
     current_salary,
+    decision_status,
     entitlement,
     months_early,
     retirement_pension_start,
@@ -462,6 +463,17 @@ def test_failed_rule_vocabulary_is_closed():
         "policy_category_mismatch", "unsupported_policy", "cut_off", "deferred", "not_early",
         "too_early", "pension_minimum", "resignation_needs_24_months",
     }
+
+
+def test_decree_177_is_not_computed_not_ineligible():
+    # A15: a paid Decree 177 decision is not judged (not_computed), while a decision that
+    # fails a rule (cut-off: leaves 2025-10-01, decided 2025-09-15) and is paid is ineligible.
+    decree_177 = entitlement(person(), decision(decree="177"))
+    assert decision_status(decree_177, 500_000_000) == "not_computed"
+    late = entitlement(person(), decision(decision_date=date(2025, 9, 15), leave_date=date(2025, 10, 1)))
+    assert late.failed_rule == "cut_off"
+    assert decision_status(late, 500_000_000) == "ineligible"
+    assert decision_status(entitlement(person(), decision()), None) == "unpaid"
 
 
 def test_audit_status():
