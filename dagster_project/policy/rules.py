@@ -65,7 +65,7 @@ Readings of Part A made here (documented so the SQL can make the same ones):
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -296,6 +296,8 @@ class Entitlement:
     pension_start_date: date
     group: str | None = None  # "G1" / "G2" / "G3" for part-timers
     low_confidence: bool = False
+    # A10: a resignation of a person eligible for early retirement on the leave date
+    early_retirement_passed_over: bool = False
 
 
 def is_cut_off(decision: Decision) -> bool:
@@ -353,7 +355,19 @@ def entitlement(
     person: Person, decision: Decision, base_salary: int | None = None
 ) -> Entitlement:
     """What the decision is owed under docs/rules.md (parameters from the seeds; the base
-    salary in force the day before the leave date unless `base_salary` is given)."""
+    salary in force the day before the leave date unless `base_salary` is given). A
+    resignation of a person who would have been eligible for early retirement on the same
+    leave date is computed as decided and flagged (``early_retirement_passed_over``, A10)."""
+    result = _entitlement(person, decision, base_salary)
+    if decision.policy == "resignation":
+        early = _entitlement(
+            person, replace(decision, policy="early_retirement"), base_salary)
+        if early.eligible:
+            result = replace(result, early_retirement_passed_over=True)
+    return result
+
+
+def _entitlement(person: Person, decision: Decision, base_salary: int | None) -> Entitlement:
     if base_salary is None:
         base_salary = base_salary_at(decision.leave_date)
     appendix_ii = appendix_for(person.hardship_years)[0] != "I"

@@ -465,6 +465,23 @@ def test_failed_rule_vocabulary_is_closed():
     }
 
 
+def test_resignation_of_a_person_eligible_for_early_retirement_is_flagged():
+    # A10: Example 1's woman (m = 24, band B) resigns instead: computed as decided
+    # (0.8 x 60 x S + 1.5 x 26 x S + 3 x S, S = 10,705,500) and flagged.
+    resigns = entitlement(person(), decision(policy="resignation"))
+    assert resigns.eligible and resigns.total_vnd == 963_495_000
+    assert resigns.early_retirement_passed_over
+    # Born 05/1969: pension 2026-06-01, m = 10 (band A): too close to resign, still flagged.
+    near = entitlement(person(date_of_birth=date(1969, 5, 1)), decision(policy="resignation"))
+    assert near.failed_rule == "resignation_needs_24_months" and near.early_retirement_passed_over
+    # Born 1990: no band for early retirement, so a resignation is the path: not flagged.
+    young = entitlement(person(date_of_birth=date(1990, 1, 1), si_months=88),
+                        decision(policy="resignation"))
+    assert young.eligible and not young.early_retirement_passed_over
+    # An early retirement is never flagged.
+    assert not entitlement(person(), decision()).early_retirement_passed_over
+
+
 def test_decree_177_is_not_computed_not_ineligible():
     # A15: a paid Decree 177 decision is not judged (not_computed), while a decision that
     # fails a rule (cut-off: leaves 2025-10-01, decided 2025-09-15) and is paid is ineligible.

@@ -5,7 +5,9 @@
     A10-A13) with the first rule that fails, the three allowances (A8-A11) in exact decimals,
     each rounded half-up to whole VND, and their sum (A14). Every figure comes from a
     rules.policy_* seed. The Python reference is dagster_project/policy/rules.py, which reads
-    the same seeds; tests/policy/test_sql_matches_python.py compares them. -#}
+    the same seeds; tests/policy/test_sql_matches_python.py compares them. A resignation of
+    a person eligible for early retirement is computed as decided and flagged
+    (is_early_retirement_passed_over, A10). -#}
 with decisions as (
     select * from {{ ref('int_policy_decisions_joined') }}
 ),
@@ -115,6 +117,9 @@ with_eligibility as (
         bands.pension_allowance_max_months,
         bands.months_per_year_early,
         bands.has_service_allowance,
+        early_retirement_types.staff_category is not null as has_early_retirement_type,
+        early_retirement_bands.band as early_retirement_band_if_retired,
+        pension_minimum.min_si_months,
         case
             when not d.has_roster_row then 'person_not_in_roster'
             when decision_type_known.decree is null then 'unsupported_policy'
@@ -156,6 +161,16 @@ with_eligibility as (
         and (d.retirement_appendix = 'I' or bands.is_open_to_appendix_ii)
     left join pension_minimum
         on d.leave_date between pension_minimum.leave_from and pension_minimum.leave_to
+    -- A10: would the person have been eligible for early retirement on the leave date?
+    left join decision_types as early_retirement_types
+        on early_retirement_types.decree = d.decree
+        and early_retirement_types.policy = 'early_retirement'
+        and early_retirement_types.staff_category = d.staff_category
+    left join bands as early_retirement_bands
+        on d.policy = 'resignation'
+        and d.months_early between early_retirement_bands.min_months_early
+        and early_retirement_bands.max_months_early
+        and (d.retirement_appendix = 'I' or early_retirement_bands.is_open_to_appendix_ii)
     cross join resignation_rule
 ),
 
@@ -278,6 +293,18 @@ rounded as (
         case when failed_rule is null then part_time_group end as part_time_group,
         coalesce(failed_rule is null and part_time_group = 'G3' and is_g3_low_confidence, false)
             as is_low_confidence,
+        -- A10: a resignation of a person eligible for early retirement on the leave date (the
+        -- rules it shares with early retirement passed, and early retirement's own: a band,
+        -- the pension minimum) is computed as decided and flagged.
+        coalesce(
+            policy = 'resignation'
+            and (failed_rule is null or failed_rule = 'resignation_needs_24_months')
+            and has_early_retirement_type
+            and months_early > 0
+            and early_retirement_band_if_retired is not null
+            and si_months_at_leave >= min_si_months,
+            false
+        ) as is_early_retirement_passed_over,
         {{ policy_round_vnd('allowance_1_exact') }} as allowance_1_vnd,
         {{ policy_round_vnd('allowance_2_exact') }} as allowance_2_vnd,
         {{ policy_round_vnd('allowance_3_exact') }} as allowance_3_vnd

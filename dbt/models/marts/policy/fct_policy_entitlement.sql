@@ -53,7 +53,8 @@ final as (
         end as audit_status,
         entitlements.is_eligible,
         entitlements.failed_rule,
-        entitlements.is_low_confidence
+        entitlements.is_low_confidence,
+        entitlements.is_early_retirement_passed_over
     from entitlements
     cross join audit_rule
 )
