@@ -482,6 +482,30 @@ def test_resignation_of_a_person_eligible_for_early_retirement_is_flagged():
     assert not entitlement(person(), decision()).early_retirement_passed_over
 
 
+def test_part_timer_at_or_past_the_retirement_point_is_not_eligible():
+    # A11: a man born 11/1964 reaches 61y6m in 05/2026 (pension 2026-06-01).
+    pt = person(sex="M", date_of_birth=date(1964, 11, 1), staff_category="commune_part_time",
+                monthly_allowance_vnd=3_510_000, si_months=96, snapshot_date=date(2025, 7, 1))
+    leave = dict(decree="154", policy="part_time_leave", decision_date=date(2026, 4, 15))
+    at = entitlement(pt, decision(**leave, leave_date=date(2026, 6, 1)))
+    assert (at.months_early, at.failed_rule, at.total_vnd) == (0, "not_early", 0)
+    past = entitlement(pt, decision(**leave, leave_date=date(2026, 9, 1)))
+    assert past.months_early < 0 and past.failed_rule == "not_early"
+    before = entitlement(pt, decision(**leave, leave_date=date(2026, 5, 1)))
+    # 0.8 x P x 1 + 1.5 x P x 9 (106 months: 8 years 10 months) + 3 x P
+    assert (before.group, before.total_vnd) == ("G2", 60_723_000)
+
+
+def test_blank_voluntary_means_voluntary():
+    # A12: a blank `voluntary` (None) is the contract's default, true: a pregnant person's
+    # decision is not deferred; an explicit false is.
+    pregnant = person(deferral="pregnant")
+    assert entitlement(pregnant, decision(voluntary=None)).eligible
+    assert entitlement(pregnant, decision(voluntary=True)).eligible
+    assert entitlement(pregnant, decision(voluntary=False)).failed_rule == "deferred"
+    assert entitlement(person(deferral="discipline"), decision(voluntary=None)).failed_rule == "deferred"
+
+
 def test_decree_177_is_not_computed_not_ineligible():
     # A15: a paid Decree 177 decision is not judged (not_computed), while a decision that
     # fails a rule (cut-off: leaves 2025-10-01, decided 2025-09-15) and is paid is ineligible.
