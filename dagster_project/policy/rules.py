@@ -279,7 +279,7 @@ class Decision:
     policy: str  # "early_retirement", "resignation", "part_time_leave"
     decision_date: date
     leave_date: date
-    voluntary: bool = True
+    voluntary: bool | None = True  # None (blank) means true: the contract's default (A12)
 
 
 @dataclass(frozen=True)
@@ -313,10 +313,12 @@ def is_cut_off(decision: Decision) -> bool:
 
 def is_deferred(person: Person, decision: Decision) -> bool:
     """A12: a deferral blocks the decision unless the decision is voluntary and the deferral
-    is waived if voluntary (seed policy_deferrals; an unlisted deferral is never waived)."""
+    is waived if voluntary (seed policy_deferrals; an unlisted deferral is never waived). A
+    blank ``voluntary`` (None) means true: decisions are made on the person's application."""
     if not person.deferral:
         return False
-    return not (decision.voluntary and PARAMETERS.deferrals.get(person.deferral, False))
+    voluntary = decision.voluntary is not False
+    return not (voluntary and PARAMETERS.deferrals.get(person.deferral, False))
 
 
 def _category_check(person: Person, decision: Decision) -> str | None:
