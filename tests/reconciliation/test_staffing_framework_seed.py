@@ -44,6 +44,11 @@ def test_one_source_mountainous_rule_is_kept_but_inactive():
     assert row["confidence"] == "low"
 
 
+def test_leaders_allowed_is_dated_from_resolution_332():
+    # docs/rules.md S5: Resolution 332/NQ-CP took effect on 15 October 2025.
+    assert _rows()[("leaders_per_commune_agency", None)]["valid_from"] == "2025-10-15"
+
+
 def test_every_row_cites_policy_and_a_source_url():
     rules = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text()
     for key, row in _rows().items():

@@ -9,7 +9,9 @@
     sets no norm. Exact integer norms per commune are in rpt_staffing_balance_commune.
     A province whose roster of the month is not `delivered` (int_province_months_delivered:
     incomplete, rejected, not delivered) has its agencies' rows with delivery_status saying
-    so and every head count, surplus and leader figure null: unknown, never a shortage. -#}
+    so and every head count, surplus and leader figure null: unknown, never a shortage.
+    leaders_allowed (Resolution 332/NQ-CP, docs/rules.md S5) applies from the report month
+    containing the seed row's valid_from (15 Oct 2025); null before. -#}
 with months as (
     select * from {{ ref('int_roster_months_selected') }}
     where period = 'post'
@@ -37,7 +39,9 @@ staff_categories as (
 ),
 
 leaders_rule as (
-    select max(value) as leaders_per_commune_agency
+    select
+        max(value) as leaders_per_commune_agency,
+        cast(date_trunc('month', max(valid_from)) as date) as first_month
     from framework
     where parameter = 'leaders_per_commune_agency'
 ),
@@ -117,11 +121,13 @@ final as (
             as surplus,
         (case when spine.is_known then coalesce(counts.leaders, 0) end)::bigint as leaders,
         (case
-            when spine.level = 'commune' and spine.unit_kind = 'government'
+            when spine.level = 'commune' and spine.unit_kind = 'government' and spine.report_month >= coalesce(leaders_rule.first_month, spine.report_month)
                 then leaders_rule.leaders_per_commune_agency
         end)::integer as leaders_allowed,
         (case
-            when spine.is_known and spine.level = 'commune' and spine.unit_kind = 'government'
+            when
+                spine.is_known and spine.level = 'commune' and spine.unit_kind = 'government'
+                and spine.report_month >= coalesce(leaders_rule.first_month, spine.report_month)
                 then coalesce(counts.leaders, 0) - leaders_rule.leaders_per_commune_agency
         end)::bigint as leaders_over_allowed,
         spine.delivery_status::varchar as delivery_status
