@@ -5,7 +5,11 @@
 {#- The aggregates of fct_staffing_balance rows (`balance`), for a `select ... group by`.
     Only agencies whose province delivered the month in full (delivery_status `delivered`)
     have figures (the others are null, never a shortage); the *_counted sums keep only
-    those agencies for the quota and the leaders allowed, which are known either way. -#}
+    those agencies for the quota and the leaders allowed, which are known either way. The
+    quota, in-quota head counts and surplus are the civil-servant balance: units whose quota
+    is a civil-servant quota (quota_kind civil_servant); a public service unit's balance of
+    public employees is its own row of fct_staffing_balance, never added in
+    (docs/rules.md S4). -#}
 {% macro staffing_balance_sums() -%}
     count(distinct unit_code) as n_units,
     count(distinct unit_code) filter (where delivery_status = 'delivered') as n_units_counted,
@@ -20,16 +24,17 @@
     sum(headcount_public_employee) as headcount_public_employee,
     sum(headcount_contract_worker) as headcount_contract_worker,
     sum(headcount_commune_part_time) as headcount_commune_part_time,
-    sum(headcount_in_quota) as headcount_in_quota,
-    sum(headcount_in_quota) filter (where staffing_quota is not null)
+    sum(headcount_in_quota) filter (where quota_kind = 'civil_servant') as headcount_in_quota,
+    sum(headcount_in_quota) filter (where quota_kind = 'civil_servant' and staffing_quota is not null)
         as headcount_in_quota_with_quota,
-    sum(staffing_quota) as staffing_quota_all,
-    sum(staffing_quota) filter (where delivery_status = 'delivered') as staffing_quota_counted,
-    sum(surplus) as surplus,
-    sum(greatest(surplus, 0)) as gross_surplus,
-    sum(greatest(-surplus, 0)) as gross_shortage,
-    count(*) filter (where surplus > 0) as n_units_surplus,
-    count(*) filter (where surplus < 0) as n_units_shortage,
+    sum(staffing_quota) filter (where quota_kind = 'civil_servant') as staffing_quota_all,
+    sum(staffing_quota) filter (where quota_kind = 'civil_servant' and delivery_status = 'delivered')
+        as staffing_quota_counted,
+    sum(surplus) filter (where quota_kind = 'civil_servant') as surplus,
+    sum(greatest(surplus, 0)) filter (where quota_kind = 'civil_servant') as gross_surplus,
+    sum(greatest(-surplus, 0)) filter (where quota_kind = 'civil_servant') as gross_shortage,
+    count(*) filter (where quota_kind = 'civil_servant' and surplus > 0) as n_units_surplus,
+    count(*) filter (where quota_kind = 'civil_servant' and surplus < 0) as n_units_shortage,
     sum(leaders) as leaders,
     sum(leaders) filter (where leaders_allowed is not null) as leaders_with_allowance,
     sum(leaders_allowed) as leaders_allowed_all,

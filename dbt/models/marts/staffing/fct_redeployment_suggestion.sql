@@ -17,7 +17,7 @@
 ] -%}
 with balance as (
     select * from {{ ref('fct_staffing_balance') }}
-    where staffing_quota is not null and surplus <> 0
+    where staffing_quota is not null and surplus <> 0 and quota_kind = 'civil_servant'
 ),
 
 units as (

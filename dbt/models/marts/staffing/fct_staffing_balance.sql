@@ -11,7 +11,11 @@
     incomplete, rejected, not delivered) has its agencies' rows with delivery_status saying
     so and every head count, surplus and leader figure null: unknown, never a shortage.
     leaders_allowed (Resolution 332/NQ-CP, docs/rules.md S5) applies from the report month
-    containing the seed row's valid_from (15 Oct 2025); null before. -#}
+    containing the seed row's valid_from (15 Oct 2025); null before.
+    The quota is of the unit's kind (docs/rules.md S4, quota_kind): a public service unit's
+    is a number of public employees, counted against its public employees; every other
+    unit's is a civil-servant quota, counted against cadres and civil servants (categories of
+    that quota_kind in seed policy_staff_categories). -#}
 with months as (
     select * from {{ ref('int_roster_months_selected') }}
     where period = 'post'
@@ -60,11 +64,24 @@ counts as (
         count(*) filter (where months.staff_category = 'public_employee') as headcount_public_employee,
         count(*) filter (where months.staff_category = 'contract_worker') as headcount_contract_worker,
         count(*) filter (where months.staff_category = 'commune_part_time') as headcount_commune_part_time,
-        count(*) filter (where staff_categories.quota_kind = 'civil_servant') as headcount_in_quota,
+        count(*) filter (where staff_categories.quota_kind = 'civil_servant') as headcount_civil_servant_kind,
+        count(*) filter (where staff_categories.quota_kind = 'public_employee') as headcount_public_employee_kind,
         count(*) filter (where months.is_leader) as leaders
     from months
     left join staff_categories on staff_categories.staff_category = months.staff_category
     group by months.report_month, months.unit_code
+),
+
+counts_of_kind as (
+    select
+        counts.report_month,
+        counts.unit_code,
+        case
+            when units.unit_kind = 'public_service' then counts.headcount_public_employee_kind
+            else counts.headcount_civil_servant_kind
+        end as headcount_in_quota
+    from counts
+    inner join units on units.unit_code = counts.unit_code
 ),
 
 government_quota as (
@@ -82,7 +99,9 @@ spine as (
         report_months.report_month,
         units.*,
         coalesce(delivery.delivery_status, 'not_delivered') as delivery_status,
-        coalesce(delivery.delivery_status = 'delivered', false) as is_known
+        coalesce(delivery.delivery_status = 'delivered', false) as is_known,
+        case when units.unit_kind = 'public_service' then 'public_employee' else 'civil_servant' end
+            as quota_kind
     from report_months
     cross join units
     left join delivery
@@ -105,7 +124,9 @@ final as (
         case when spine.is_known then coalesce(counts.headcount_public_employee, 0) end::bigint as headcount_public_employee,
         case when spine.is_known then coalesce(counts.headcount_contract_worker, 0) end::bigint as headcount_contract_worker,
         case when spine.is_known then coalesce(counts.headcount_commune_part_time, 0) end::bigint as headcount_commune_part_time,
-        (case when spine.is_known then coalesce(counts.headcount_in_quota, 0) end)::bigint as headcount_in_quota,
+        spine.quota_kind::varchar as quota_kind,
+        (case when spine.is_known then coalesce(counts_of_kind.headcount_in_quota, 0) end)::bigint
+            as headcount_in_quota,
         spine.staffing_quota::integer as staffing_quota,
         (case
             when spine.level = 'commune' and spine.unit_kind = 'government'
@@ -117,8 +138,9 @@ final as (
                         end, 2
                     )
         end)::decimal(9, 2) as norm_posts,
-        (case when spine.is_known then coalesce(counts.headcount_in_quota, 0) - spine.staffing_quota end)::bigint
-            as surplus,
+        (case
+            when spine.is_known then coalesce(counts_of_kind.headcount_in_quota, 0) - spine.staffing_quota
+        end)::bigint as surplus,
         (case when spine.is_known then coalesce(counts.leaders, 0) end)::bigint as leaders,
         (case
             when spine.level = 'commune' and spine.unit_kind = 'government' and spine.report_month >= coalesce(leaders_rule.first_month, spine.report_month)
@@ -136,6 +158,9 @@ final as (
     left join counts
         on counts.report_month = spine.report_month
         and counts.unit_code = spine.unit_code
+    left join counts_of_kind
+        on counts_of_kind.report_month = spine.report_month
+        and counts_of_kind.unit_code = spine.unit_code
     left join norms on norms.commune_code = spine.commune_code
     left join government_quota on government_quota.commune_code = spine.commune_code
 )
