@@ -14,7 +14,8 @@ latest as (
 final as (
     select
         person_key,
-        pension_start_date
+        pension_start_date,
+        pension_start_date_appendix_i
     from latest
     where pension_start_date is not null
 )

@@ -10,7 +10,10 @@
     consecutive years can both hold (a man born 01/1966 reaches 61y9m in 10/2027 and 62y0m
     in 01/2028) and the earliest is the retirement point, as in Decree 135's tables. The
     pension starts the month after. A row whose sex has no ladder keeps a null date. The
-    ladder is evaluated once per distinct (sex, birth month, hardship years), not per row. -#}
+    ladder is evaluated once per distinct (sex, birth month, hardship years), not per row.
+    pension_start_date_appendix_i is the same point on Appendix I (equal to
+    pension_start_date for a row on Appendix I): Appendix II is a right to retire earlier,
+    and the glide path projects natural retirements on Appendix I (docs/rules.md S6). -#}
 with roster as (
     select * from {{ ref('int_roster_snapshots_deduplicated') }}
 ),
@@ -31,19 +34,17 @@ births as (
     from roster
 ),
 
+-- Every appendix the row reaches (Appendix I always): its own is the one with the highest
+-- threshold, and Appendix I is kept beside it for the glide path (docs/rules.md S6).
 with_appendix as (
     select
         births.*,
         appendices.appendix,
+        appendices.min_hardship_years,
         appendices.reduction_months
     from births
     left join appendices
         on appendices.min_hardship_years <= births.hardship_years
-    qualify
-        row_number() over (
-            partition by births.sex, births.birth_month_index, births.hardship_years
-            order by appendices.min_hardship_years desc
-        ) = 1
 ),
 
 with_retirement as (
@@ -58,23 +59,39 @@ with_retirement as (
         between ladder.year_from and ladder.year_to
     qualify
         row_number() over (
-            partition by with_appendix.sex, with_appendix.birth_month_index, with_appendix.hardship_years
+            partition by
+                with_appendix.sex, with_appendix.birth_month_index, with_appendix.hardship_years,
+                with_appendix.appendix
             order by retirement_month_index
         ) = 1
+),
+
+points as (
+    select
+        sex,
+        birth_month_index,
+        hardship_years,
+        arg_max(appendix, min_hardship_years) as appendix,
+        arg_max(retirement_month_index, min_hardship_years) as retirement_month_index,
+        arg_min(retirement_month_index, min_hardship_years) as retirement_month_index_appendix_i
+    from with_retirement
+    group by sex, birth_month_index, hardship_years
 ),
 
 final as (
     select
         roster.person_key,
         roster.snapshot_date,
-        with_retirement.appendix as retirement_appendix,
-        with_retirement.retirement_month_index,
-        {{ policy_month_start('with_retirement.retirement_month_index + 1') }} as pension_start_date
+        points.appendix as retirement_appendix,
+        points.retirement_month_index,
+        {{ policy_month_start('points.retirement_month_index + 1') }} as pension_start_date,
+        {{ policy_month_start('points.retirement_month_index_appendix_i + 1') }}
+            as pension_start_date_appendix_i
     from roster
-    inner join with_retirement
-        on with_retirement.sex is not distinct from roster.sex
-        and with_retirement.birth_month_index = {{ policy_month_index('roster.date_of_birth') }}
-        and with_retirement.hardship_years = coalesce(roster.hardship_years, 0)
+    inner join points
+        on points.sex is not distinct from roster.sex
+        and points.birth_month_index = {{ policy_month_index('roster.date_of_birth') }}
+        and points.hardship_years = coalesce(roster.hardship_years, 0)
 )
 
 select * from final
