@@ -7,7 +7,10 @@
     later), so the spread between the three results shows how much a number moves with the
     choice. The default weight of sapnhap is population (the staffing
     framework is population-based); where a successor lacks a population or area, that
-    weight falls back to equal for the whole old commune and says so. -#}
+    weight falls back to equal for the whole old commune and says so. Where the official
+    lineage says one successor took all the residents ("toàn bộ dân số": population_share
+    'all'), that successor's population weight is 1 and the others' 0 (population_basis
+    all_residents, docs/rules.md S3). -#}
 with commune_lineage as (
     select * from {{ ref('stg_reference__lineage_communes') }}
     where is_split and old_commune_code is not null
@@ -64,7 +67,10 @@ pairs as (
         commune_lineage.old_province_code,
         commune_lineage.new_commune_code,
         commune_lineage.new_province_code,
+        commune_lineage.population_share,
         count(*) over (partition by commune_lineage.old_commune_code) as n_successors,
+        count(*) filter (where commune_lineage.population_share = 'all')
+            over (partition by commune_lineage.old_commune_code) as n_taking_all_residents,
         communes.population as new_population,
         communes.area_km2 as new_area_km2,
         sum(communes.population) over (partition by commune_lineage.old_commune_code) as sum_population,
@@ -80,16 +86,24 @@ weighted as (
         pairs.*,
         (1.0 / n_successors)::decimal(9, 6) as weight_equal,
         (case
+            when n_taking_all_residents = 1
+                then case when population_share = 'all' then 1.0 else 0.0 end
             when n_with_population = n_successors and sum_population > 0
                 then new_population::double / sum_population
             else 1.0 / n_successors
         end)::decimal(9, 6) as weight_population,
+        case
+            when n_taking_all_residents = 1 then 'all_residents'
+            when n_with_population = n_successors and sum_population > 0 then 'population'
+            else 'equal'
+        end as population_basis,
         (case
             when n_with_area = n_successors and sum_area_km2 > 0
                 then new_area_km2::double / sum_area_km2::double
             else 1.0 / n_successors
         end)::decimal(9, 6) as weight_area,
-        not(n_with_population = n_successors and sum_population > 0) as is_population_fallback,
+        n_taking_all_residents <> 1
+        and not(n_with_population = n_successors and sum_population > 0) as is_population_fallback,
         not(n_with_area = n_successors and sum_area_km2 > 0) as is_area_fallback
     from pairs
 ),
@@ -106,6 +120,7 @@ apportioned as (
         weighted.new_area_km2,
         weighted.weight_equal,
         weighted.weight_population,
+        weighted.population_basis,
         weighted.weight_area,
         weighted.is_population_fallback,
         weighted.is_area_fallback,
