@@ -37,7 +37,9 @@ placed as (
         roster.unit_code,
         roster.staff_category,
         roster.is_leader,
-        roster.field
+        roster.field,
+        roster.quality_rating,
+        roster.rating_year
     from roster
     left join units
         on units.unit_code = roster.unit_code

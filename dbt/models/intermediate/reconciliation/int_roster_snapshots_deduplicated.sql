@@ -26,7 +26,9 @@ final as (
         other_allowances_vnd,
         monthly_allowance_vnd,
         si_months,
-        nullif(deferral, '') as deferral
+        nullif(deferral, '') as deferral,
+        quality_rating,
+        rating_year
     from roster
     qualify
         row_number() over (

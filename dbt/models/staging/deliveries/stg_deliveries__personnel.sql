@@ -24,6 +24,10 @@ final as (
         deferral,
         education_level,
         field,
+        -- Optional roster columns of the amended contract; the raw table gains them with the
+        -- ingest change (quality_rating, rating_year::integer as rating_year): null until then.
+        cast(null as varchar) as quality_rating,
+        cast(null as integer) as rating_year,
         source_file
     from source
 )
