@@ -103,7 +103,7 @@ weighted as (
             else 1.0 / n_successors
         end)::decimal(9, 6) as weight_area,
         n_taking_all_residents <> 1
-        and not(n_with_population = n_successors and sum_population > 0) as is_population_fallback,
+        and not (n_with_population = n_successors and sum_population > 0) as is_population_fallback,
         not(n_with_area = n_successors and sum_area_km2 > 0) as is_area_fallback
     from pairs
 ),

@@ -143,7 +143,9 @@ final as (
         end)::bigint as surplus,
         (case when spine.is_known then coalesce(counts.leaders, 0) end)::bigint as leaders,
         (case
-            when spine.level = 'commune' and spine.unit_kind = 'government' and spine.report_month >= coalesce(leaders_rule.first_month, spine.report_month)
+            when
+                spine.level = 'commune' and spine.unit_kind = 'government'
+                and spine.report_month >= coalesce(leaders_rule.first_month, spine.report_month)
                 then leaders_rule.leaders_per_commune_agency
         end)::integer as leaders_allowed,
         (case
