@@ -19,7 +19,7 @@ help:
 	@echo "make test   set up (Chromium and faketime included) and run the whole test suite"
 	@echo "make faults  kill -9 a real run at nine moments; the next run must complete (minutes)"
 	@echo "make ui     the Dagster UI on http://127.0.0.1:$(PORT)"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff (Python) and sqlfluff (dbt models)"
 	@echo "make bench  national-scale benchmarks (minutes; not part of the tests)"
 
 $(STAMP): $(ROOT)/pyproject.toml
@@ -65,6 +65,7 @@ ui: $(STAMP) $(MANIFEST)
 
 lint: $(STAMP)
 	cd $(ROOT) && $(BIN)/ruff check dagster_project tests bench
+	cd $(ROOT) && $(BIN)/sqlfluff lint dbt/models --processes 2 --disable-progress-bar
 
 bench: $(STAMP) $(MANIFEST)
 	@cd $(ROOT) && for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -5,7 +5,7 @@
 Generates into a fresh temporary folder (or --out), prints rows and bytes per folder, wall
 time and peak memory, then READS THE FILES BACK and prints the calibration table (target
 vs generated), asserting every calibrated figure is within 10 % of its target. Targets are
-the national figures of POLICY.md §8, scaled by the number of old communes of the selection
+the national figures of docs/rules.md (key figures), scaled by the number of old communes of the selection
 (counted here from the reference CSV, not taken from the generator). The pytest suite runs
 `check_calibration` on a province subset; this script runs it at national scale.
 
@@ -32,12 +32,12 @@ if str(ROOT) not in sys.path:
 from dagster_project.contract import TABLES  # noqa: E402
 from dagster_project.settings import SHIPPED_REFERENCE_DIR  # noqa: E402
 
-# POLICY.md §8 national figures (and one assumption for the provincial apparatus).
+# docs/rules.md (key figures) national figures (and one assumption for the provincial apparatus).
 NATIONAL_TARGETS = {
     "commune_cadres_civil_servants_pre": 206_707,
     "commune_part_time_pre": 120_500,
     "district_staff_pre": 140_000,
-    "provincial_staff_pre": 75_000,  # assumption (~1,200 per old province), not POLICY
+    "provincial_staff_pre": 75_000,  # assumption (~1,200 per old province), not a published figure
     "decree_178_leavers": 146_839,
 }
 NATIONAL_OLD_COMMUNES = 10_035

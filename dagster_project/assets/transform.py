@@ -20,7 +20,8 @@ OWNERS = ["team:sapnhap"]
 
 class SapnhapTranslator(DagsterDbtTranslator):
     """Keys are [schema, name] (so raw.x sources meet the Python assets raw/x), groups are
-    the dbt layer, one owner."""
+    the dbt layer (seeds: `parameters`, the figures of the rules, in schema `rules`), one
+    owner."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         schema = dbt_resource_props.get("schema") or "main"
@@ -31,7 +32,7 @@ class SapnhapTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
-            return "rules"
+            return "parameters"
         fqn = dbt_resource_props.get("fqn") or []
         return fqn[1] if len(fqn) > 2 else "marts"
 

@@ -1,5 +1,7 @@
 """Decree 178/2024 (as amended by Decree 67/2025) and Decree 154/2025 Art. 9: the reference
-implementation of POLICY.md Part A in plain Python (stdlib only: ``decimal``, ``datetime``).
+implementation of docs/rules.md in plain Python (stdlib only: ``decimal``, ``datetime``).
+Every figure and category set comes from the dbt seeds, read by ``parameters.py``: the SQL
+and this reference share the data of the rules, not their code.
 
 It is the independent check of the SQL engine (dbt ``fct_policy_entitlement``) and what the
 synthetic data generator uses to know what each leaver is owed. Money is exact ``Decimal``;
@@ -19,8 +21,11 @@ API
 - ``si_months_at(si_months, snapshot_date, leave_date) -> int``  (A5: roster value plus the
   whole months from the snapshot to the leave date)
 - ``window_multiplier(leave_date, arrangement_date) -> Decimal``  (A6: 1 or 0.5)
-- ``entitlement(person, decision, base_salary=2_340_000) -> Entitlement``  (A1-A14)
-- ``audit_status(total_vnd, amount_paid_vnd) -> str``  (A15; ``ineligible`` is the caller's)
+- ``entitlement(person, decision, base_salary=None) -> Entitlement``  (A1-A14; the base
+  salary in force the day before the leave date unless given)
+- ``audit_status(total_vnd, amount_paid_vnd) -> str``  (A15 for an eligible decision)
+- ``decision_status(entitlement, amount_paid_vnd) -> str``  (A15: ``not_computed`` for a
+  policy sapnhap does not compute, ``ineligible``, else ``audit_status``)
 
 Failed rules (``Entitlement.failed_rule``), checked in this order; the first that fails wins:
 
@@ -60,19 +65,23 @@ Readings of Part A made here (documented so the SQL can make the same ones):
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-BASE_SALARY_VND = 2_340_000  # A1, Decree 73/2024, from 2024-07-01
-MERGER_DATE = date(2025, 7, 1)  # default arrangement date
-SI_LAW_2024_DATE = date(2025, 7, 1)  # A7 / A9 switch date
+from dagster_project.policy.parameters import load_parameters
 
-PUBLIC_SERVICE_CATEGORIES = ("cadre", "civil_servant")  # k = 1.25; job-search allowance
-DECREE_178_CATEGORIES = ("cadre", "civil_servant", "public_employee", "contract_worker")
+MERGER_DATE = date(2025, 7, 1)  # default arrangement date (dbt var merger_date)
+
+# Category sets and parameters come from the seeds (dagster_project/policy/parameters.py).
+PARAMETERS = load_parameters()
 PART_TIME = "commune_part_time"
-VOLUNTARY_DEFERRALS = ("pregnant", "maternity_leave", "child_under_36m")
-DEFERRALS = VOLUNTARY_DEFERRALS + ("discipline", "prosecution", "inspection")
+DECREE_178_CATEGORIES = tuple(sorted(
+    PARAMETERS.decision_types[("178", "early_retirement")]))
+VOLUNTARY_DEFERRALS = tuple(sorted(d for d, waived in PARAMETERS.deferrals.items() if waived))
+DEFERRALS = tuple(sorted(PARAMETERS.deferrals))
+# (decree, policy) -> staff categories it is computed for (seed rules.policy_decision_types).
+DECISION_TYPES = {k: tuple(sorted(v)) for k, v in PARAMETERS.decision_types.items()}
 
 FAILED_RULES = (
     "policy_category_mismatch",
@@ -87,8 +96,6 @@ FAILED_RULES = (
 
 NOT_IN_ROSTER = "person_not_in_roster"
 
-AUDIT_TOLERANCE_VND = 1_000
-
 _ONE = Decimal(1)
 _HALF = Decimal("0.5")
 
@@ -96,12 +103,23 @@ _HALF = Decimal("0.5")
 # --- A3: retirement point ----------------------------------------------------------------
 
 def _ladder_months(sex: str, year: int) -> int:
-    """Appendix I retirement age in months for the year the age is reached."""
-    if sex == "M":
-        return 720 + 3 * min(max(year - 2020, 0), 8)  # 60y0m .. 62y0m (2028)
-    if sex == "F":
-        return 660 + 4 * min(max(year - 2020, 0), 15)  # 55y0m .. 60y0m (2035)
-    raise ValueError(f"sex must be 'M' or 'F', got {sex!r}")
+    """Appendix I retirement age in months for the year the age is reached (seed
+    policy_retirement_ladder)."""
+    for year_from, year_to, months in PARAMETERS.ladder.get(sex, ()):
+        if year_from <= year <= year_to:
+            return months
+    raise ValueError(f"no Appendix I age for sex {sex!r} in {year}")
+
+
+def appendix_for(hardship_years: float | Decimal | None) -> tuple[str, int]:
+    """(appendix, reduction in months) a person is measured against (A3): the row of seed
+    policy_retirement_appendix with the highest hardship threshold the person reaches."""
+    hardship = Decimal(str(hardship_years or 0))
+    chosen = PARAMETERS.appendices[0]
+    for appendix in PARAMETERS.appendices:
+        if hardship >= appendix[1]:
+            chosen = appendix
+    return chosen[0], chosen[2]
 
 
 def _month_index(d: date) -> int:
@@ -117,10 +135,12 @@ def retirement_month_index(sex: str, date_of_birth: date, appendix_ii: bool = Fa
 
     The first year Y in which birth month + age(Y) falls. For some birth months two
     consecutive years qualify (a man born 10/1960: 60y0m in 10/2020 and 60y3m in 01/2021);
-    the earliest is the retirement point, which reproduces POLICY.md Part B §6.2's table.
+    the earliest is the retirement point, which reproduces docs/rules.md A3's table.
     """
     birth = _month_index(date_of_birth)
-    reduction = 60 if appendix_ii else 0
+    reduction = appendix_for(None)[1]
+    if appendix_ii:
+        reduction = max(a[2] for a in PARAMETERS.appendices)
     for year in range(date_of_birth.year + 40, date_of_birth.year + 70):
         reached = birth + _ladder_months(sex, year) - reduction
         if reached // 12 == year:
@@ -130,7 +150,7 @@ def retirement_month_index(sex: str, date_of_birth: date, appendix_ii: bool = Fa
 
 def retirement_pension_start(sex: str, date_of_birth: date, hardship_years: float = 0) -> date:
     """First day of the month after the retirement age is reached (A3)."""
-    appendix_ii = hardship_years >= 15
+    appendix_ii = appendix_for(hardship_years)[0] != "I"
     return _from_month_index(retirement_month_index(sex, date_of_birth, appendix_ii) + 1)
 
 
@@ -192,23 +212,41 @@ def current_salary(
     beyond_frame_pct: int | None = 0,
     other_allowances_vnd: int | None = 0,
     monthly_allowance_vnd: int | None = None,
-    base_salary: int = BASE_SALARY_VND,
+    base_salary: int | None = None,
 ) -> Decimal:
-    """Current monthly salary S (A2), exact; P for a commune part-timer."""
+    """Current monthly salary S (A2), exact; P for a commune part-timer. `base_salary`
+    defaults to the first row of seed policy_base_salary; k is the category's
+    public_service_factor (seed policy_staff_categories)."""
     if staff_category == PART_TIME:
         return Decimal(monthly_allowance_vnd or 0)
+    if base_salary is None:
+        base_salary = PARAMETERS.base_salaries[0][1]
     coef = Decimal(str(salary_coefficient or 0))
     lead = Decimal(str(leadership_allowance_coefficient or 0))
     pct = Decimal(beyond_frame_pct or 0)
-    k = Decimal("1.25") if staff_category in PUBLIC_SERVICE_CATEGORIES else _ONE
+    k = PARAMETERS.staff_categories[staff_category].public_service_factor
     return (coef + lead + coef * pct / 100) * Decimal(base_salary) * k + Decimal(
         other_allowances_vnd or 0
     )
 
 
+def base_salary_at(leave_date: date) -> int:
+    """A1: the base salary in force the day before the leave date (seed policy_base_salary;
+    a leave date before the first row takes the first row)."""
+    rows = PARAMETERS.base_salaries
+    value = rows[0][1]
+    for valid_from, vnd in rows:
+        if valid_from <= leave_date - timedelta(days=1):
+            value = vnd
+    return value
+
+
 def window_multiplier(leave_date: date, arrangement_date: date = MERGER_DATE) -> Decimal:
-    """1 before ``arrangement_date + 12 months``, 0.5 from the 13th month on (A6)."""
-    return _ONE if leave_date < add_months(arrangement_date, 12) else _HALF
+    """Full before ``arrangement_date + 12 months``, half from the 13th month on (A6; seed
+    policy_window)."""
+    if leave_date < add_months(arrangement_date, PARAMETERS.window_months):
+        return PARAMETERS.full_multiplier
+    return PARAMETERS.late_multiplier
 
 
 def round_vnd(amount: Decimal) -> int:
@@ -241,7 +279,7 @@ class Decision:
     policy: str  # "early_retirement", "resignation", "part_time_leave"
     decision_date: date
     leave_date: date
-    voluntary: bool = True
+    voluntary: bool | None = True  # None (blank) means true: the contract's default (A12)
 
 
 @dataclass(frozen=True)
@@ -258,30 +296,29 @@ class Entitlement:
     pension_start_date: date
     group: str | None = None  # "G1" / "G2" / "G3" for part-timers
     low_confidence: bool = False
+    # A10: a resignation of a person eligible for early retirement on the leave date
+    early_retirement_passed_over: bool = False
 
 
 def is_cut_off(decision: Decision) -> bool:
-    """A13: a Decree 178 decision out of time."""
-    if decision.leave_date <= date(2025, 9, 1):
+    """A13: a decision out of time (seed policy_cut_off; a decree without a row has none)."""
+    rule = PARAMETERS.cut_off.get(decision.decree)
+    if rule is None or decision.leave_date <= rule.last_leave_date:
         return False
     return not (
-        decision.decision_date < date(2025, 8, 1) and decision.leave_date <= date(2025, 12, 31)
+        decision.decision_date < rule.extended_decision_before
+        and decision.leave_date <= rule.extended_last_leave_date
     )
 
 
 def is_deferred(person: Person, decision: Decision) -> bool:
-    """A12: a deferral blocks the decision unless voluntary and pregnancy/child related."""
+    """A12: a deferral blocks the decision unless the decision is voluntary and the deferral
+    is waived if voluntary (seed policy_deferrals; an unlisted deferral is never waived). A
+    blank ``voluntary`` (None) means true: decisions are made on the person's application."""
     if not person.deferral:
         return False
-    return not (decision.voluntary and person.deferral in VOLUNTARY_DEFERRALS)
-
-
-# (decree, policy) -> staff categories it is computed for (seed rules.policy_decision_types).
-DECISION_TYPES = {
-    ("178", "early_retirement"): DECREE_178_CATEGORIES,
-    ("178", "resignation"): DECREE_178_CATEGORIES,
-    ("154", "part_time_leave"): (PART_TIME,),
-}
+    voluntary = decision.voluntary is not False
+    return not (voluntary and PARAMETERS.deferrals.get(person.deferral, False))
 
 
 def _category_check(person: Person, decision: Decision) -> str | None:
@@ -292,17 +329,50 @@ def _category_check(person: Person, decision: Decision) -> str | None:
 
 
 def _service_allowance(s: Decimal, ysi: Decimal, leave_date: date) -> Decimal:
-    """A9."""
-    if leave_date >= SI_LAW_2024_DATE or ysi < 20:
-        return s * (4 + _HALF * (ysi - 15))
-    return s * (5 + _HALF * (ysi - 20))
+    """A9: the variant of seed policy_service_allowance for the leave date and Ysi."""
+    for v in PARAMETERS.service_allowance:
+        if v.leave_from <= leave_date <= v.leave_to and v.ysi_min <= ysi < v.ysi_below:
+            return s * (v.base_months + v.months_per_extra_year * (ysi - v.base_years))
+    raise ValueError(f"no service allowance variant for {leave_date} and {ysi} years")
+
+
+def _pension_minimum(leave_date: date) -> int:
+    """A7: whole SI months needed for a pension on the leave date (seed policy_pension_minimum)."""
+    for leave_from, leave_to, months in PARAMETERS.pension_minimum:
+        if leave_from <= leave_date <= leave_to:
+            return months
+    raise ValueError(f"no pension minimum for a leave on {leave_date}")
+
+
+def _band(m: int, appendix_ii: bool):
+    """A8: the early-retirement band of seed policy_early_retirement_bands, or None."""
+    for band in PARAMETERS.bands:
+        if band.min_months_early <= m <= band.max_months_early and (
+                not appendix_ii or band.is_open_to_appendix_ii):
+            return band
+    return None
 
 
 def entitlement(
-    person: Person, decision: Decision, base_salary: int = BASE_SALARY_VND
+    person: Person, decision: Decision, base_salary: int | None = None
 ) -> Entitlement:
-    """What the decision is owed under POLICY.md Part A."""
-    appendix_ii = person.hardship_years >= 15
+    """What the decision is owed under docs/rules.md (parameters from the seeds; the base
+    salary in force the day before the leave date unless `base_salary` is given). A
+    resignation of a person who would have been eligible for early retirement on the same
+    leave date is computed as decided and flagged (``early_retirement_passed_over``, A10)."""
+    result = _entitlement(person, decision, base_salary)
+    if decision.policy == "resignation":
+        early = _entitlement(
+            person, replace(decision, policy="early_retirement"), base_salary)
+        if early.eligible:
+            result = replace(result, early_retirement_passed_over=True)
+    return result
+
+
+def _entitlement(person: Person, decision: Decision, base_salary: int | None) -> Entitlement:
+    if base_salary is None:
+        base_salary = base_salary_at(decision.leave_date)
+    appendix_ii = appendix_for(person.hardship_years)[0] != "I"
     pension_start = retirement_pension_start(
         person.sex, person.date_of_birth, person.hardship_years
     )
@@ -322,68 +392,88 @@ def entitlement(
     def fail(rule: str) -> Entitlement:
         return Entitlement(False, rule, None, m, s, 0, 0, 0, 0, pension_start)
 
-    def pay(a1: Decimal, a2: Decimal, a3: Decimal, band=None, group=None) -> Entitlement:
+    def pay(a1: Decimal, a2: Decimal, a3: Decimal, band=None, group=None,
+            low_confidence=False) -> Entitlement:
         r1, r2, r3 = round_vnd(a1), round_vnd(a2), round_vnd(a3)
         return Entitlement(
             True, None, band, m, s, r1, r2, r3, r1 + r2 + r3, pension_start,
-            group, group == "G3",
+            group, low_confidence,
         )
 
     mismatch = _category_check(person, decision)
     if mismatch:
         return fail(mismatch)
-    if decision.decree == "178" and is_cut_off(decision):
+    if is_cut_off(decision):
         return fail("cut_off")
     if is_deferred(person, decision):
         return fail("deferred")
 
     if decision.policy == "part_time_leave":  # A11, Decree 154 Art. 9
+        pt = PARAMETERS.part_time
         if m <= 0:
             return fail("not_early")
-        if si < 60:
+        if si < pt["min_work_months"]:
             group, months = "G1", si
-        elif m < 60:
+        elif m < pt["near_retirement_months"]:
             group, months = "G2", m
         else:
-            group, months = "G3", 60
+            group, months = "G3", pt["g3_fixed_months"]
         return pay(
-            Decimal("0.8") * s * months, Decimal("1.5") * s * ysi, 3 * s, group=group
+            pt["severance_factor"] * s * months, pt["months_per_work_year"] * s * ysi,
+            pt["job_search_months"] * s, group=group,
+            low_confidence=group == "G3" and pt["is_g3_low_confidence"],
         )
 
     w = window_multiplier(decision.leave_date, person.arrangement_date)
 
     if decision.policy == "resignation":  # A10
-        if m < 24:
+        r = PARAMETERS.resignation
+        if m < r["min_months_early"]:
             return fail("resignation_needs_24_months")
-        job_search = 3 * s if person.staff_category in PUBLIC_SERVICE_CATEGORIES else 0
+        category = PARAMETERS.staff_categories[person.staff_category]
+        job_search = r["job_search_months"] * s if category.has_job_search_allowance else 0
         return pay(
-            Decimal("0.8") * w * s * min(60, si), Decimal("1.5") * s * ysi, Decimal(job_search)
+            r["severance_factor"] * w * s * min(r["severance_max_months"], si),
+            r["months_per_si_year"] * s * ysi, Decimal(job_search)
         )
 
     # A7, A8, A9: early retirement
     if m <= 0:
         return fail("not_early")
-    if m > 120 or (appendix_ii and m > 60):
+    band = _band(m, appendix_ii)
+    if band is None:
         return fail("too_early")
-    minimum_months = 180 if decision.leave_date >= SI_LAW_2024_DATE else 240
-    if si < minimum_months:
+    if si < _pension_minimum(decision.leave_date):
         return fail("pension_minimum")
     yearly = round_years(m)
-    if m < 24:
-        return pay(w * s * m, Decimal(0), Decimal(0), band="A")
-    service = _service_allowance(s, ysi, decision.leave_date)
-    if m <= 60:
-        return pay(w * s * m, 5 * s * yearly, service, band="B")
-    return pay(Decimal("0.9") * w * s * 60, 4 * s * yearly, service, band="C")
+    a1 = w * band.pension_allowance_factor * s * min(m, band.pension_allowance_max_months)
+    a2 = band.months_per_year_early * s * yearly
+    a3 = _service_allowance(s, ysi, decision.leave_date) if band.has_service_allowance else 0
+    return pay(a1, a2, Decimal(a3), band=band.band)
 
 
 # --- A15: audit --------------------------------------------------------------------------
 
 def audit_status(total_vnd: int, amount_paid_vnd: int | None) -> str:
-    """``unpaid``, ``paid_matches`` (within 1,000 VND), ``overpaid`` or ``underpaid``."""
+    """``unpaid``, ``paid_matches`` (within the tolerance of seed policy_audit), ``overpaid``
+    or ``underpaid``."""
     if amount_paid_vnd is None:
         return "unpaid"
     difference = amount_paid_vnd - total_vnd
-    if abs(difference) <= AUDIT_TOLERANCE_VND:
+    if abs(difference) <= PARAMETERS.audit_tolerance_vnd:
         return "paid_matches"
     return "overpaid" if difference > 0 else "underpaid"
+
+
+NOT_COMPUTED = "unsupported_policy"  # the failed rule of a policy sapnhap does not compute
+
+
+def decision_status(ent: Entitlement, amount_paid_vnd: int | None) -> str:
+    """A15 for any decision: ``not_computed`` when its policy is one sapnhap does not
+    compute (Decree 177, Decree 154 general streamlining): nothing is judged, its payment
+    is reported on its own line; ``ineligible`` when a rule failed; else ``audit_status``."""
+    if ent.failed_rule == NOT_COMPUTED:
+        return "not_computed"
+    if not ent.eligible:
+        return "ineligible"
+    return audit_status(ent.total_vnd, amount_paid_vnd)

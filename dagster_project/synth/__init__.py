@@ -37,7 +37,7 @@ Unit codes (readable, deterministic; `pre` and `post` never share a code):
 | post | commune agency | `XM<new commune>-<agency>` | `XM13351-VP`, `-UBND`, `-HDND`, `-PKT`, `-PVHXH`, `-TTHCC`, `-DU`, `-MTTQ` |
 
 Post commune government units (HĐND, UBND, VP, PKT, PVHXH) carry quotas that add up per
-new commune to the POLICY §7.2 norm (`units.commune_quota_norm`), except a listed minority
+new commune to the docs/rules.md S2 norm (`units.commune_quota_norm`), except a listed minority
 (`_manifest/quota_deviations.csv`). No Dagster import in this package.
 """
 

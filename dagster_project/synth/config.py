@@ -1,6 +1,6 @@
 """Every realism knob of the synthetic generator, in one place.
 
-Figures marked POLICY come from /work/shared/POLICY.md §8 (national, before scaling by the
+Figures marked "key figures" come from docs/rules.md (key figures) (national, before scaling by the
 share of old communes selected); the rest are this generator's own assumptions, chosen to
 look like real deliveries and documented here so they can be changed in one line.
 """
@@ -18,18 +18,18 @@ DEFAULT_PROVINCES = ("04", "33", "37")  # NEW province codes: unchanged, 2-way, 
 
 NATIONAL_OLD_COMMUNES = 10_035
 
-# --- National calibration targets (POLICY §8), scaled by the share of old communes -----
+# --- National calibration targets (docs/rules.md key figures), scaled by the share of old communes -----
 TARGETS = {
-    "commune_cadres_civil_servants_pre": 206_707,  # POLICY §8.1 (31 Dec 2024)
-    "commune_part_time_pre": 120_500,  # POLICY §8.1 planned end of part-timers
-    "district_staff_pre": 140_000,  # POLICY §8.1 district staff moving down
+    "commune_cadres_civil_servants_pre": 206_707,  # docs/rules.md key figures (31 Dec 2024)
+    "commune_part_time_pre": 120_500,  # docs/rules.md key figures planned end of part-timers
+    "district_staff_pre": 140_000,  # docs/rules.md key figures district staff moving down
     "provincial_staff_pre": 75_000,  # assumption: ~1,200 per old province
-    "decree_178_leavers": 146_839,  # POLICY §8.2 (MoHA, 8 Jan 2026)
+    "decree_178_leavers": 146_839,  # docs/rules.md key figures (MoHA, 8 Jan 2026)
 }
 
 # --- Staff densities (persons per unit, before `scale`) ---------------------------------
 # Commune cadres + civil servants by commune type: 38,279 / 1,724 wards, 154,766 / 7,695
-# communes, 13,662 / 616 townships (POLICY §8.1), about half cadres.
+# communes, 13,662 / 616 townships (docs/rules.md key figures), about half cadres.
 COMMUNE_STAFF_MEAN = {"phường": 22.2, "xã": 20.1, "thị trấn": 22.2}
 COMMUNE_CADRE_SHARE = 105_606 / 206_707
 COMMUNE_PART_TIME_MEAN = 12.0
@@ -86,7 +86,7 @@ LEAVE_DATES_178 = (
     ("out_of_time", 0.02),  # leave Oct-Nov 2025, decision in Aug-Sep: cut-off (A13)
 )
 # Decree 178 leavers before the merger (leave 1 Feb - 1 Jun 2025, decided 10-45 days before).
-# MoHA counted 43,207 who had left by 30 Jun 2025 of the 146,839 in the end (POLICY §8.2):
+# MoHA counted 43,207 who had left by 30 Jun 2025 of the 146,839 in the end (docs/rules.md key figures):
 # 29 %. Such a leaver shows only on rosters before the leave date, so they are drawn only
 # where the old province delivers pre-merger history (monthly: leave Feb-Jun; quarterly:
 # Apr-Jun, after the March roster), at PRE_JULY_178_SHARE of that province's leavers, and

@@ -558,7 +558,7 @@ def roster(persons: pl.DataFrame, s: date) -> pl.DataFrame:
     since = pl.when(joined_before).then(months).otherwise(
         (s.year * 12 + s.month - 1) - join_month)
     # after 1 July district leaders hold the matching post of the new unit (title without
-    # "huyện"); they keep their allowance coefficient (the 6-month retention, POLICY §5.1)
+    # "huyện"); they keep their allowance coefficient (the 6-month retention, the leadership retention of Letter 4832/BNV)
     position = pl.col("position") if pre else (
         pl.col("position").str.replace("Huyện ủy", "Đảng ủy", literal=True)
         .str.replace(" huyện", "", literal=True))

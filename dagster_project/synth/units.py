@@ -115,7 +115,7 @@ EARLY_ARRANGEMENT_DATES = ("2024-06-01", "2024-09-01", "2024-11-01", "2025-01-01
 
 
 def commune_quota_norm(population: int, commune_type: str) -> int:
-    """POLICY §7.2: 32 posts, +1 per full 2,000 residents above 16,000, capped at 50 for a
+    """docs/rules.md S2: 32 posts, +1 per full 2,000 residents above 16,000, capped at 50 for a
     commune (xã) and 70 for a ward (phường) or special zone (đặc khu)."""
     extra = max(0, (int(population) - 16_000) // 2_000)
     cap = 50 if commune_type == "xã" else 70

@@ -1,4 +1,4 @@
-{#- Time and rounding helpers of the Decree 178/67 policy engine (POLICY.md A3-A5, A14).
+{#- Time and rounding helpers of the Decree 178/67 policy engine (docs/rules.md A3-A5, A14).
     They mirror dagster_project/policy/rules.py, which is the independent check. -#}
 
 {#- Months since year 0: year * 12 + month - 1, so month arithmetic is integer arithmetic. -#}

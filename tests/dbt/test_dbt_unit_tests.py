@@ -1,5 +1,5 @@
 """Every dbt unit test (the `unit_tests:` blocks in the models' YAML: worked examples of
-POLICY.md, merges, splits, abolished districts...) passes. They test SQL logic on given
+docs/rules.md, merges, splits, abolished districts...) passes. They test SQL logic on given
 rows, so they run here, once, and not in every pipeline run."""
 
 import json

@@ -61,3 +61,15 @@ def test_dbt_sources_meet_the_python_assets_by_key():
     assert graph.get(AssetKey(["raw", "ref_units_pre"])).is_materializable
     published = graph.get(AssetKey(["published", "warehouse"]))
     assert AssetKey(["marts", "dim_commune"]) in published.parent_keys
+
+
+def test_seeds_are_the_parameters_group_and_no_group_is_called_rules():
+    # "rules" is the schema of the seeds and the name of the policy and quarantine rule
+    # modules; the Dagster group of the seeds says what they are: the rules' parameters.
+    from dagster_project.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    groups = {graph.get(k).group_name for k in graph.get_all_asset_keys() if graph.get(k).is_materializable}
+    seeds = {graph.get(k).group_name for k in graph.get_all_asset_keys() if k.path[0] == "rules"}
+    assert seeds == {"parameters"}
+    assert "rules" not in groups

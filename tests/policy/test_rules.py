@@ -1,6 +1,6 @@
-"""The Python reference of POLICY.md Part A against the figures printed in POLICY.md.
+"""The Python reference of docs/rules.md against the figures printed in docs/rules.md.
 
-Every expected number below is copied from POLICY.md (Part A, Part B §6 and §9), or is
+Every expected number below is copied from docs/rules.md (A3 and the worked examples of A16), or is
 arithmetic on its inputs written out in the test; none comes from the code under test.
 """
 
@@ -16,6 +16,7 @@ from dagster_project.policy.rules import (
     Person,
     audit_status,
     current_salary,
+    decision_status,
     entitlement,
     months_early,
     retirement_pension_start,
@@ -56,7 +57,7 @@ def components(e):
     return (e.allowance_1_vnd, e.allowance_2_vnd, e.allowance_3_vnd, e.total_vnd)
 
 
-# --- A3 retirement points (Part A examples and Part B §6) ----------------------------------
+# --- A3 retirement points (Part A examples and docs/rules.md A3) ----------------------------------
 
 @pytest.mark.parametrize(
     "sex, born, hardship, expected",
@@ -64,10 +65,10 @@ def components(e):
         ("F", date(1970, 3, 1), 0, date(2027, 8, 1)),  # A3 example
         ("M", date(1966, 1, 15), 0, date(2027, 11, 1)),  # A3 example, MoHA
         ("F", date(1975, 9, 1), 20, date(2028, 6, 1)),  # A3 example, Appendix II
-        ("M", date(1970, 6, 1), 0, date(2032, 7, 1)),  # §6.2: 62y, reached 06/2032
-        ("M", date(1960, 5, 1), 0, date(2020, 6, 1)),  # §6.2: 1960 all 60y0m
-        ("M", date(1961, 10, 1), 0, date(2022, 5, 1)),  # §6.2: 1961 10-12: 60y6m -> 04/2022
-        ("F", date(1966, 8, 1), 0, date(2022, 1, 1)),  # §6.2: 1966 01-08: 55y4m -> 12/2021
+        ("M", date(1970, 6, 1), 0, date(2032, 7, 1)),  # docs/rules.md A3 table: 62y, reached 06/2032
+        ("M", date(1960, 5, 1), 0, date(2020, 6, 1)),  # docs/rules.md A3 table: 1960 all 60y0m
+        ("M", date(1961, 10, 1), 0, date(2022, 5, 1)),  # docs/rules.md A3 table: 1961 10-12: 60y6m -> 04/2022
+        ("F", date(1966, 8, 1), 0, date(2022, 1, 1)),  # docs/rules.md A3 table: 1966 01-08: 55y4m -> 12/2021
     ],
 )
 def test_retirement_pension_start(sex, born, hardship, expected):
@@ -75,7 +76,7 @@ def test_retirement_pension_start(sex, born, hardship, expected):
 
 
 def test_birth_month_table_women_1970_and_men_1966():
-    # §6.2: women 1970 01-08: 57y4m, 09-12: 57y8m; men 1966 01-03: 61y9m, 04-12: 62y0m.
+    # docs/rules.md A3 table: women 1970 01-08: 57y4m, 09-12: 57y8m; men 1966 01-03: 61y9m, 04-12: 62y0m.
     assert retirement_pension_start("F", date(1970, 8, 1)) == date(2028, 1, 1)  # 08/1970+57y4m=12/2027
     assert retirement_pension_start("F", date(1970, 9, 1)) == date(2028, 6, 1)  # 09/1970+57y8m=05/2028
     assert retirement_pension_start("M", date(1966, 3, 1)) == date(2028, 1, 1)  # 03/1966+61y9m=12/2027
@@ -83,7 +84,7 @@ def test_birth_month_table_women_1970_and_men_1966():
 
 
 def test_two_qualifying_years_take_the_first():
-    # §6.2: men born 1960 all retire at 60y0m (10/1960 -> 10/2020), not 60y3m (01/2021);
+    # docs/rules.md A3 table: men born 1960 all retire at 60y0m (10/1960 -> 10/2020), not 60y3m (01/2021);
     # men born 1961 01-09 at 60y3m (09/1961 -> 12/2021), not 60y6m (03/2022).
     assert retirement_pension_start("M", date(1960, 10, 1)) == date(2020, 11, 1)
     assert retirement_pension_start("M", date(1961, 9, 1)) == date(2022, 1, 1)
@@ -92,7 +93,7 @@ def test_two_qualifying_years_take_the_first():
 
 
 def test_appendix_ii_final_ages():
-    # §6.3: men born from 04/1971 retire at 57y; women born from 05/1980 at 55y.
+    # docs/rules.md A3: men born from 04/1971 retire at 57y; women born from 05/1980 at 55y.
     assert retirement_pension_start("M", date(1971, 4, 1), 15) == date(2028, 5, 1)
     assert retirement_pension_start("F", date(1980, 5, 1), 15) == date(2035, 6, 1)
     # Below 15 hardship years the person stays on Appendix I.
@@ -176,8 +177,8 @@ def test_window_end_clamps_to_the_month_end():
 # --- A2 ---------------------------------------------------------------------------------
 
 def test_current_salary_examples():
-    assert current_salary("civil_servant", "3.66") == Decimal("10705500")  # §9 Ex. 1
-    assert current_salary("public_employee", "3.66") == Decimal("8564400")  # §9 Ex. 1 variant
+    assert current_salary("civil_servant", "3.66") == Decimal("10705500")  # docs/rules.md A16 example 1
+    assert current_salary("public_employee", "3.66") == Decimal("8564400")  # docs/rules.md A16 example 1 variant
     assert current_salary("civil_servant", "4.65", "0.6") == Decimal("15356250")  # Ex. 2
     # Beyond-frame seniority: 4.00 x 10 % = 0.4 more coefficient; k = 1 for a contract worker.
     assert current_salary("contract_worker", "4.00", 0, 10, 500_000) == 10_796_000
@@ -186,7 +187,7 @@ def test_current_salary_examples():
     assert current_salary("commune_part_time", None, monthly_allowance_vnd=3_510_000) == 3_510_000
 
 
-# --- Part B §9 worked examples, to the dong ----------------------------------------------------
+# --- docs/rules.md A16 worked examples, to the dong ----------------------------------------------------
 
 def test_example_1_band_b():
     e = entitlement(person(), decision())
@@ -284,7 +285,7 @@ def test_band_edge_23_24(leave, m, band, expected):
 
 
 def test_band_edge_60_61():
-    # Woman born 07/1972: 58y4m (§6.2, 1972 01-08) -> reached 11/2030, pension 2030-12-01.
+    # Woman born 07/1972: 58y4m (docs/rules.md A3 table, 1972 01-08) -> reached 11/2030, pension 2030-12-01.
     # Decisions dated before 2025-08-01 may schedule leave up to 2025-12-31 (A13).
     p60 = person(date_of_birth=date(1972, 7, 1))
     e60 = entitlement(p60, decision(leave_date=date(2025, 12, 1), decision_date=date(2025, 7, 1)))
@@ -462,6 +463,58 @@ def test_failed_rule_vocabulary_is_closed():
         "policy_category_mismatch", "unsupported_policy", "cut_off", "deferred", "not_early",
         "too_early", "pension_minimum", "resignation_needs_24_months",
     }
+
+
+def test_resignation_of_a_person_eligible_for_early_retirement_is_flagged():
+    # A10: Example 1's woman (m = 24, band B) resigns instead: computed as decided
+    # (0.8 x 60 x S + 1.5 x 26 x S + 3 x S, S = 10,705,500) and flagged.
+    resigns = entitlement(person(), decision(policy="resignation"))
+    assert resigns.eligible and resigns.total_vnd == 963_495_000
+    assert resigns.early_retirement_passed_over
+    # Born 05/1969: pension 2026-06-01, m = 10 (band A): too close to resign, still flagged.
+    near = entitlement(person(date_of_birth=date(1969, 5, 1)), decision(policy="resignation"))
+    assert near.failed_rule == "resignation_needs_24_months" and near.early_retirement_passed_over
+    # Born 1990: no band for early retirement, so a resignation is the path: not flagged.
+    young = entitlement(person(date_of_birth=date(1990, 1, 1), si_months=88),
+                        decision(policy="resignation"))
+    assert young.eligible and not young.early_retirement_passed_over
+    # An early retirement is never flagged.
+    assert not entitlement(person(), decision()).early_retirement_passed_over
+
+
+def test_part_timer_at_or_past_the_retirement_point_is_not_eligible():
+    # A11: a man born 11/1964 reaches 61y6m in 05/2026 (pension 2026-06-01).
+    pt = person(sex="M", date_of_birth=date(1964, 11, 1), staff_category="commune_part_time",
+                monthly_allowance_vnd=3_510_000, si_months=96, snapshot_date=date(2025, 7, 1))
+    leave = dict(decree="154", policy="part_time_leave", decision_date=date(2026, 4, 15))
+    at = entitlement(pt, decision(**leave, leave_date=date(2026, 6, 1)))
+    assert (at.months_early, at.failed_rule, at.total_vnd) == (0, "not_early", 0)
+    past = entitlement(pt, decision(**leave, leave_date=date(2026, 9, 1)))
+    assert past.months_early < 0 and past.failed_rule == "not_early"
+    before = entitlement(pt, decision(**leave, leave_date=date(2026, 5, 1)))
+    # 0.8 x P x 1 + 1.5 x P x 9 (106 months: 8 years 10 months) + 3 x P
+    assert (before.group, before.total_vnd) == ("G2", 60_723_000)
+
+
+def test_blank_voluntary_means_voluntary():
+    # A12: a blank `voluntary` (None) is the contract's default, true: a pregnant person's
+    # decision is not deferred; an explicit false is.
+    pregnant = person(deferral="pregnant")
+    assert entitlement(pregnant, decision(voluntary=None)).eligible
+    assert entitlement(pregnant, decision(voluntary=True)).eligible
+    assert entitlement(pregnant, decision(voluntary=False)).failed_rule == "deferred"
+    assert entitlement(person(deferral="discipline"), decision(voluntary=None)).failed_rule == "deferred"
+
+
+def test_decree_177_is_not_computed_not_ineligible():
+    # A15: a paid Decree 177 decision is not judged (not_computed), while a decision that
+    # fails a rule (cut-off: leaves 2025-10-01, decided 2025-09-15) and is paid is ineligible.
+    decree_177 = entitlement(person(), decision(decree="177"))
+    assert decision_status(decree_177, 500_000_000) == "not_computed"
+    late = entitlement(person(), decision(decision_date=date(2025, 9, 15), leave_date=date(2025, 10, 1)))
+    assert late.failed_rule == "cut_off"
+    assert decision_status(late, 500_000_000) == "ineligible"
+    assert decision_status(entitlement(person(), decision()), None) == "unpaid"
 
 
 def test_audit_status():

@@ -33,7 +33,7 @@ from dagster_project.policy.rules import (
     NOT_IN_ROSTER,
     Decision,
     Person,
-    audit_status,
+    decision_status,
     entitlement,
     whole_months_between,
 )
@@ -277,8 +277,8 @@ def test_every_component_matches_python(built):
                 current_salary_vnd=e.current_salary_vnd, allowance_1_vnd=e.allowance_1_vnd,
                 allowance_2_vnd=e.allowance_2_vnd, allowance_3_vnd=e.allowance_3_vnd,
                 total_vnd=e.total_vnd,
-                audit_status=audit_status(e.total_vnd, d["amount_paid_vnd"])
-                if e.eligible else "ineligible",
+                audit_status=decision_status(e, d["amount_paid_vnd"]),
+                is_early_retirement_passed_over=e.early_retirement_passed_over,
             )
         diff = {k: (fact[k], v) for k, v in expected.items() if fact[k] != v}
         if diff:
@@ -296,8 +296,12 @@ def test_sample_covers_every_path(built):
         "cut_off", "deferred", "not_early", "too_early", "pension_minimum",
         "resignation_needs_24_months",
     }
-    assert {r["audit_status"] for r in rows} >= {"ineligible", "unpaid", "underpaid", "overpaid"}
+    assert {r["audit_status"] for r in rows} >= {
+        "ineligible", "unpaid", "underpaid", "overpaid", "not_computed"}
     assert {r["window_multiplier"] for r in rows} == {Decimal("1.00"), Decimal("0.50")}
+    # A10: resignations of people eligible for early retirement are in the sample, and flagged
+    assert {r["is_early_retirement_passed_over"] for r in rows if r["policy"] == "resignation"} == {
+        True, False}
     assert any(r["retirement_appendix"] == "II" and r["is_eligible"] for r in rows)
 
 

@@ -183,16 +183,22 @@ def test_moved_persons_are_the_generated_transfers(built):
 def test_staffing_balance_matches_raw_tables(built):
     con = built["con"]
     latest = con.execute("select max(snapshot_date) from raw.personnel").fetchone()[0]
+    # The civil-servant balance (docs/rules.md S4): cadres and civil servants of the units
+    # whose quota is a civil-servant quota, i.e. every unit but the public service units.
     raw_headcount, raw_in_quota = con.execute(
         """
-        select count(distinct national_id),
-               count(distinct national_id) filter (where staff_category in ('cadre', 'civil_servant'))
-        from raw.personnel where snapshot_date = ?
+        select count(distinct p.national_id),
+               count(distinct p.national_id) filter (
+                   where p.staff_category in ('cadre', 'civil_servant')
+                   and u.unit_kind <> 'public_service')
+        from raw.personnel p
+        left join raw.units u on u.unit_code = p.unit_code and u.period = 'post'
+        where p.snapshot_date = ?
         """,
         [latest],
     ).fetchone()
     raw_quota = con.execute(
-        "select sum(staffing_quota) from raw.units where period = 'post'"
+        "select sum(staffing_quota) from raw.units where period = 'post' and unit_kind <> 'public_service'"
     ).fetchone()[0]
     month = latest.replace(day=1)
     national = _frame(

@@ -1,9 +1,12 @@
-"""The staffing framework seed says what POLICY.md §7.2-7.3 says, and cites it row by row.
+"""The staffing framework seed says what docs/rules.md S2-S5 says, and cites it row by row.
 
-The expected numbers are copied by hand from POLICY.md §7.2 (Dispatch 09/CV-BCĐ: 32 posts,
+The expected numbers are copied by hand from docs/rules.md S2 (Dispatch 09/CV-BCĐ: 32 posts,
 +1 per 2,000 residents above 16,000, caps 50 and 70; the one-source mountainous 1,000) and
-§7.3 (Resolution 332/NQ-CP: on average 2 deputies per department or centre).
+S5 (Resolution 332/NQ-CP: on average 2 deputies per department or centre).
 """
+
+import re
+from pathlib import Path
 
 import polars as pl
 
@@ -41,8 +44,16 @@ def test_one_source_mountainous_rule_is_kept_but_inactive():
     assert row["confidence"] == "low"
 
 
+def test_leaders_allowed_is_dated_from_resolution_332():
+    # docs/rules.md S5: Resolution 332/NQ-CP took effect on 15 October 2025.
+    assert _rows()[("leaders_per_commune_agency", None)]["valid_from"] == "2025-10-15"
+
+
 def test_every_row_cites_policy_and_a_source_url():
+    rules = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text()
     for key, row in _rows().items():
-        assert "POLICY.md §7" in row["source"], key
+        cited = re.search(r"docs/rules\.md (S\d)", row["source"])
+        assert cited, key
+        assert f"**{cited.group(1)}." in rules, key
         assert row["url"].startswith("https://"), key
         assert row["note"], key

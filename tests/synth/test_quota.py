@@ -1,4 +1,4 @@
-"""The POLICY §7.2 framework on real populations, hand-computed."""
+"""The docs/rules.md S2 framework on real populations, hand-computed."""
 
 import csv
 

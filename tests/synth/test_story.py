@@ -15,7 +15,7 @@ def _csv(path):
 
 
 def test_calibration_on_a_province_subset(generated, bench):
-    """Counts read back from the files within 10 % of POLICY §8 national figures scaled by
+    """Counts read back from the files within 10 % of docs/rules.md key figures national figures scaled by
     the number of old communes (the same check bench/bench_generate.py runs nationally)."""
     out, _ = generated
     table = bench.check_calibration(out, NEW_PROVINCES, SCALE, verbose=False)
@@ -194,7 +194,7 @@ def test_payments_match_the_rules(generated, tables, bench):
         if leave < date(2025, 7, 1):
             pre_merger += 1
             months = (leave.year - snap.year) * 12 + leave.month - snap.month - (leave.day < snap.day)
-            if d["policy"] == "early_retirement":  # POLICY A7: 240 insured months before July
+            if d["policy"] == "early_retirement":  # docs/rules.md A7: 240 insured months before July
                 assert int(num["si_months"]) + max(0, months) >= 240, no
     assert checked >= 150 and pre_merger >= 20
 

@@ -49,8 +49,10 @@ expectations as (
 ),
 
 months as (
-    select cast(unnest(generate_series(
-        date '{{ var("merger_date") }}', max(report_month), interval 1 month)) as date) as report_month
+    select
+        cast(unnest(generate_series(
+            date '{{ var("merger_date") }}', max(report_month), interval 1 month
+        )) as date) as report_month
     from selected
     where period = 'post'
 ),
@@ -83,8 +85,8 @@ usual as (
         and others.report_month <> delivered.report_month
     cross join expectations
     where others.report_month between
-            cast(delivered.report_month - to_months(expectations.window_months) as date)
-            and cast(delivered.report_month + to_months(expectations.window_months) as date)
+        cast(delivered.report_month - to_months(expectations.window_months) as date)
+        and cast(delivered.report_month + to_months(expectations.window_months) as date)
     group by delivered.report_month, delivered.province_code
 ),
 
@@ -96,8 +98,8 @@ rejected_files as (
     from ledger
     inner join file_rejections
         on file_rejections.file = ledger.file and file_rejections.rule <> 'duplicate_file'
-    cross join unnest(string_split(ledger.snapshot_dates, ',')) as snapshot(value)
-    cross join unnest(string_split(ledger.province_codes, ',')) as province(value)
+    cross join unnest(string_split(ledger.snapshot_dates, ',')) as snapshot (value)
+    cross join unnest(string_split(ledger.province_codes, ',')) as province (value)
     where ledger.status = 'rejected'
 ),
 

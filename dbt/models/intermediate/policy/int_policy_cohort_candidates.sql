@@ -1,4 +1,4 @@
-{#- Hypothetical leave decisions for the cohort still in post (POLICY.md Part A): for each
+{#- Hypothetical leave decisions for the cohort still in post (docs/rules.md): for each
     report month with a roster, each person on the month's roster (int_roster_months_selected:
     each province's latest roster in the month) who has no leave decision on or before the
     first day of the next month, one candidate per (decree, policy) their category on that
@@ -30,17 +30,17 @@ in_post as (
     select *
     from on_roster
     where not exists (
-        select 1
-        from decisions
-        where decisions.person_key = on_roster.person_key
-            and decisions.leave_date <= on_roster.next_month
-    )
+            select 1
+            from decisions
+            where decisions.person_key = on_roster.person_key
+                and decisions.leave_date <= on_roster.next_month
+        )
 ),
 
 final as (
     select
         in_post.person_key || '|' || strftime(in_post.report_month, '%Y-%m') || '|'
-            || decision_types.decree || '|' || decision_types.policy as decision_no,
+        || decision_types.decree || '|' || decision_types.policy as decision_no,
         in_post.person_key,
         decision_types.decree,
         decision_types.policy,

@@ -8,12 +8,12 @@ with new_units as (
 ),
 
 communes as (
-    select * from {{ ref('dim_commune') }}
-    where period = 'post'
+    select * from {{ ref('stg_reference__units_post') }}
+    where level = 'commune'
 ),
 
 commune_lineage as (
-    select * from {{ ref('bridge_commune_lineage') }}
+    select * from {{ ref('stg_reference__lineage_communes') }}
 ),
 
 district_votes as (
@@ -31,9 +31,10 @@ main_district as (
         new_commune_code,
         old_district_code
     from district_votes
-    qualify row_number() over (
-        partition by new_commune_code order by n_predecessors desc, old_district_code
-    ) = 1
+    qualify
+        row_number() over (
+            partition by new_commune_code order by n_predecessors desc, old_district_code
+        ) = 1
 ),
 
 final as (
@@ -44,13 +45,13 @@ final as (
         new_units.unit_kind,
         new_units.province_code,
         new_units.commune_code,
-        communes.commune_type,
+        communes.unit_type as commune_type,
         communes.population,
         communes.area_km2,
         main_district.old_district_code,
         new_units.staffing_quota
     from new_units
-    left join communes on communes.commune_code = new_units.commune_code
+    left join communes on communes.unit_code = new_units.commune_code
     left join main_district on main_district.new_commune_code = new_units.commune_code
 )
 

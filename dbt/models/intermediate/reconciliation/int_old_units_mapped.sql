@@ -10,11 +10,11 @@ with old_units as (
 ),
 
 commune_lineage as (
-    select * from {{ ref('bridge_commune_lineage') }}
+    select * from {{ ref('stg_reference__lineage_communes') }}
 ),
 
 province_lineage as (
-    select * from {{ ref('bridge_province_lineage') }}
+    select * from {{ ref('stg_reference__lineage_provinces') }}
 ),
 
 commune_successors as (

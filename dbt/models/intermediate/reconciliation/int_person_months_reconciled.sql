@@ -64,7 +64,8 @@ decisions as (
 
 -- Every month from the merger to the last roster, also one no province delivered.
 report_months as (
-    select report_month from selected where period = 'post'
+    select report_month from selected
+    where period = 'post'
     union
     select report_month from delivery
 ),
@@ -125,10 +126,11 @@ person_month_last as (
     left join province_lineage
         on province_lineage.old_province_code = units.province_code
         and roster.period = 'pre'
-    qualify row_number() over (
-        partition by roster.person_key, date_trunc('month', roster.snapshot_date)
-        order by roster.snapshot_date desc, roster.unit_code
-    ) = 1
+    qualify
+        row_number() over (
+            partition by roster.person_key, date_trunc('month', roster.snapshot_date)
+            order by roster.snapshot_date desc, roster.unit_code
+        ) = 1
 ),
 
 persons as (
@@ -154,10 +156,10 @@ absent as (
     select grid.*
     from grid
     where not exists (
-        select 1 from selected
-        where selected.report_month = grid.report_month
-            and selected.person_key = grid.person_key
-    )
+            select 1 from selected
+            where selected.report_month = grid.report_month
+                and selected.person_key = grid.person_key
+        )
 ),
 
 -- As of M, the person's last month seen (by M) and where that row placed them.
@@ -173,7 +175,7 @@ last_seen as (
     from absent
     asof left join person_month_last
         on person_month_last.person_key = absent.person_key
-        and absent.report_month >= person_month_last.report_month
+        and person_month_last.report_month <= absent.report_month
 ),
 
 departures as (
@@ -213,10 +215,10 @@ departure_months as (
         min(departure_candidates.report_month) as first_absent_month
     from departure_candidates
     where not exists (
-        select 1 from selected
-        where selected.report_month = departure_candidates.report_month
-            and selected.person_key = departure_candidates.person_key
-    )
+            select 1 from selected
+            where selected.report_month = departure_candidates.report_month
+                and selected.person_key = departure_candidates.person_key
+        )
     group by departure_candidates.person_key, departure_candidates.last_seen_month
 ),
 
@@ -250,10 +252,11 @@ explaining_decision as (
     inner join decisions
         on decisions.person_key = left_months.person_key
         and decisions.leave_date < cast(left_months.left_month + interval 1 month as date)
-    qualify row_number() over (
-        partition by left_months.report_month, left_months.person_key
-        order by decisions.leave_date desc, decisions.decision_no desc
-    ) = 1
+    qualify
+        row_number() over (
+            partition by left_months.report_month, left_months.person_key
+            order by decisions.leave_date desc, decisions.decision_no desc
+        ) = 1
 ),
 
 current_roster as (

@@ -37,7 +37,9 @@ placed as (
         roster.unit_code,
         roster.staff_category,
         roster.is_leader,
-        roster.field
+        roster.field,
+        roster.quality_rating,
+        roster.rating_year
     from roster
     left join units
         on units.unit_code = roster.unit_code
@@ -63,10 +65,11 @@ final as (
         on province_latest.report_month = placed.report_month
         and province_latest.province_code is not distinct from placed.province_code
         and province_latest.snapshot_date = placed.snapshot_date
-    qualify row_number() over (
-        partition by placed.report_month, placed.person_key
-        order by placed.snapshot_date desc, placed.unit_code
-    ) = 1
+    qualify
+        row_number() over (
+            partition by placed.report_month, placed.person_key
+            order by placed.snapshot_date desc, placed.unit_code
+        ) = 1
 )
 
 select * from final

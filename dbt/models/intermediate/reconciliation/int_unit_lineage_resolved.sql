@@ -51,8 +51,9 @@ undelivered as (
     select old_provinces.*
     from old_provinces
     where not exists (
-        select 1 from delivered_edges where delivered_edges.old_unit_code = old_provinces.old_unit_code
-    )
+            select 1 from delivered_edges
+            where delivered_edges.old_unit_code = old_provinces.old_unit_code
+        )
 ),
 
 derived_to_communes as (

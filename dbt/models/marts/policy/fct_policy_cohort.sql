@@ -1,10 +1,11 @@
 {#- Staff still in post, per report month: the path each would qualify for if they left on
-    the first day of the next month, and what it would cost (POLICY.md Part A). Early
+    the first day of the next month, and what it would cost (docs/rules.md). Early
     retirement comes before resignation (resignation is for those not eligible for early
-    retirement, Part B §4). A person who qualifies for nothing keeps a row with the rule that
+    retirement, docs/rules.md A10). A person who qualifies for nothing keeps a row with the rule that
     failed on the first path tried. -#}
 with computed as (
-    select * from {{ ref('int_policy_cohort_computed') }}
+    select * from {{ ref('int_policy_entitlements_computed') }}
+    where is_hypothetical
 ),
 
 ranked as (

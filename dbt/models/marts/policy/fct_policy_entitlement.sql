@@ -1,10 +1,13 @@
-{#- One row per leave decision: what the rules (POLICY.md Part A) say the person is owed,
+{#- One row per leave decision: what the rules (docs/rules.md) say the person is owed,
     next to what was paid (A15). Ineligible decisions keep their row with the failed rule;
     a decision whose person is in no roster, or whose policy does not fit the person's
     category, is ineligible with failed_rule person_not_in_roster / policy_category_mismatch
-    (a quarantine reason, not a silent drop). -#}
+    (a quarantine reason, not a silent drop). A decision under a policy sapnhap does not
+    compute (Decree 177, Decree 154 general streamlining: failed_rule unsupported_policy) is
+    `not_computed`, not judged ineligible (docs/rules.md A15). -#}
 with entitlements as (
     select * from {{ ref('int_policy_entitlements_computed') }}
+    where not is_hypothetical
 ),
 
 audit_rule as (
@@ -40,6 +43,7 @@ final as (
         entitlements.paid_date,
         entitlements.amount_paid_vnd - entitlements.total_vnd as difference_vnd,
         case
+            when entitlements.failed_rule = 'unsupported_policy' then 'not_computed'
             when not entitlements.is_eligible then 'ineligible'
             when entitlements.amount_paid_vnd is null then 'unpaid'
             when abs(entitlements.amount_paid_vnd - entitlements.total_vnd)
@@ -49,7 +53,8 @@ final as (
         end as audit_status,
         entitlements.is_eligible,
         entitlements.failed_rule,
-        entitlements.is_low_confidence
+        entitlements.is_low_confidence,
+        entitlements.is_early_retirement_passed_over
     from entitlements
     cross join audit_rule
 )

@@ -1,8 +1,10 @@
-{#- Decree 178/67 and 154 money by new province and month (POLICY.md A15): decisions taken,
+{#- Decree 178/67 and 154 money by new province and month (docs/rules.md A15): decisions taken,
     people who left, what the rules say is due, what was paid and how it compares, and what
     is still outstanding at the end of the month. Report months run from the first to the
     last month any decision, leave or payment date falls in (no wall-clock date). A payment
-    without a paid_date counts in its leave month. -#}
+    without a paid_date counts in its leave month. A payment on a decision sapnhap does not
+    compute (audit_status not_computed: Decree 177 and the like) has its own line
+    (n_paid_not_computed, paid_not_computed_vnd), not counted as paid to ineligible persons. -#}
 with entitlements as (
     select
         *,
@@ -23,8 +25,9 @@ bounds as (
 ),
 
 report_months as (
-    select cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date)
-        as report_month
+    select
+        cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date)
+            as report_month
     from bounds
     where first_month is not null
 ),
@@ -62,20 +65,26 @@ monthly as (
             where e.paid_month = report_months.report_month and e.audit_status = 'underpaid'
         ), 0) as underpaid_vnd,
         count(*) filter (
-            where e.paid_month = report_months.report_month and not e.is_eligible
+            where e.paid_month = report_months.report_month and e.audit_status = 'ineligible'
         ) as n_paid_ineligible,
         coalesce(sum(e.amount_paid_vnd) filter (
-            where e.paid_month = report_months.report_month and not e.is_eligible
+            where e.paid_month = report_months.report_month and e.audit_status = 'ineligible'
         ), 0) as paid_ineligible_vnd,
         count(*) filter (
+            where e.paid_month = report_months.report_month and e.audit_status = 'not_computed'
+        ) as n_paid_not_computed,
+        coalesce(sum(e.amount_paid_vnd) filter (
+            where e.paid_month = report_months.report_month and e.audit_status = 'not_computed'
+        ), 0) as paid_not_computed_vnd,
+        count(*) filter (
             where e.is_eligible
-                and e.leave_month <= report_months.report_month
-                and (e.paid_month is null or e.paid_month > report_months.report_month)
+            and e.leave_month <= report_months.report_month
+            and (e.paid_month is null or e.paid_month > report_months.report_month)
         ) as n_outstanding,
         coalesce(sum(e.total_vnd) filter (
             where e.is_eligible
-                and e.leave_month <= report_months.report_month
-                and (e.paid_month is null or e.paid_month > report_months.report_month)
+            and e.leave_month <= report_months.report_month
+            and (e.paid_month is null or e.paid_month > report_months.report_month)
         ), 0) as outstanding_vnd
     from report_months
     cross join provinces
@@ -100,6 +109,8 @@ final as (
         cast(underpaid_vnd as bigint) as underpaid_vnd,
         cast(n_paid_ineligible as integer) as n_paid_ineligible,
         cast(paid_ineligible_vnd as bigint) as paid_ineligible_vnd,
+        cast(n_paid_not_computed as integer) as n_paid_not_computed,
+        cast(paid_not_computed_vnd as bigint) as paid_not_computed_vnd,
         cast(n_outstanding as integer) as n_outstanding,
         cast(outstanding_vnd as bigint) as outstanding_vnd
     from monthly

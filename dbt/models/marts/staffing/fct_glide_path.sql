@@ -1,7 +1,7 @@
 {#- The retirement glide path (lộ trình nghỉ hưu) per new province: month by month from
     the latest report month to December of the streamlining horizon (2030, seed
-    staffing_framework), the in-quota staff (cadres and civil servants in agencies that
-    carry a quota) who would still be in post if nobody left except by natural retirement
+    staffing_framework), the in-quota staff (categories with quota_kind civil_servant in seed
+    policy_staff_categories, in agencies that carry a quota) who would still be in post if nobody left except by natural retirement
     on the Decree 135 ladder (int_persons_pension_dated), against the province's quota.
     Each province starts from its own latest roster (base_month: the last report month
     with a roster of the province; the latest report month when it has none), so a
@@ -9,7 +9,11 @@
     projected over the same months. A person leaves in the month their pension starts;
     anyone already past it on the base roster leaves the month after the base month.
     surplus_close_month is the first month with no surplus (the first projected month if
-    there is none), null if it does not close by the horizon. -#}
+    there is none), null if it does not close by the horizon.
+    Natural retirements are projected on Appendix I for everyone (docs/rules.md S6):
+    Appendix II is a right to retire earlier, not a date anyone must leave; the
+    *_if_appendix_ii columns show the option beside it (everyone with the right using it).
+    Only civil-servant quotas and their cadres and civil servants count (S4). -#}
 with months as (
     select * from {{ ref('int_roster_months_selected') }}
     where period = 'post'
@@ -31,6 +35,10 @@ provinces as (
 framework as (
     select * from {{ ref('staffing_framework') }}
     where is_active
+),
+
+staff_categories as (
+    select * from {{ ref('policy_staff_categories') }}
 ),
 
 base as (
@@ -59,10 +67,12 @@ projection_months as (
     cross join horizon
 ),
 
+-- The civil-servant quota only: a public service unit's quota counts public employees
+-- (docs/rules.md S4).
 quota as (
     select province_code, sum(staffing_quota) as staffing_quota
     from units
-    where staffing_quota is not null
+    where staffing_quota is not null and unit_kind is distinct from 'public_service'
     group by province_code
 ),
 
@@ -71,16 +81,21 @@ in_quota_staff as (
         units.province_code,
         months.person_key,
         greatest(
+            pension.pension_start_date_appendix_i, (province_base.base_month + interval 1 month)::date
+        ) as exit_month,
+        greatest(
             pension.pension_start_date, (province_base.base_month + interval 1 month)::date
-        ) as exit_month
+        ) as exit_month_appendix_ii
     from months
     inner join units on units.unit_code = months.unit_code
     inner join province_base
         on province_base.province_code = units.province_code
         and province_base.base_month = months.report_month
+    inner join staff_categories
+        on staff_categories.staff_category = months.staff_category
+        and staff_categories.quota_kind = 'civil_servant'
     left join pension on pension.person_key = months.person_key
-    where months.staff_category in ('cadre', 'civil_servant')
-        and units.staffing_quota is not null
+    where units.staffing_quota is not null and units.unit_kind is distinct from 'public_service'
 ),
 
 projected as (
@@ -89,8 +104,12 @@ projected as (
         projection_months.projection_month,
         count(in_quota_staff.person_key) filter (
             where in_quota_staff.exit_month is null
-                or in_quota_staff.exit_month > projection_months.projection_month
-        ) as projected_headcount_in_quota
+            or in_quota_staff.exit_month > projection_months.projection_month
+        ) as projected_headcount_in_quota,
+        count(in_quota_staff.person_key) filter (
+            where in_quota_staff.exit_month_appendix_ii is null
+            or in_quota_staff.exit_month_appendix_ii > projection_months.projection_month
+        ) as projected_headcount_if_appendix_ii
     from provinces
     cross join projection_months
     left join in_quota_staff on in_quota_staff.province_code = provinces.province_code
@@ -103,6 +122,8 @@ with_surplus as (
         province_base.base_month,
         coalesce(quota.staffing_quota, 0) as staffing_quota,
         projected.projected_headcount_in_quota - coalesce(quota.staffing_quota, 0) as projected_surplus,
+        projected.projected_headcount_if_appendix_ii - coalesce(quota.staffing_quota, 0)
+            as projected_surplus_if_appendix_ii,
         coalesce(
             lag(projected.projected_headcount_in_quota) over (
                 partition by projected.province_code order by projected.projection_month
@@ -124,7 +145,9 @@ final as (
         staffing_quota::bigint as staffing_quota,
         projected_surplus::bigint as projected_surplus,
         (min(projection_month) filter (where projected_surplus <= 0) over (partition by province_code))::date
-            as surplus_close_month
+            as surplus_close_month,
+        projected_headcount_if_appendix_ii::bigint as projected_headcount_if_appendix_ii,
+        projected_surplus_if_appendix_ii::bigint as projected_surplus_if_appendix_ii
     from with_surplus
 )
 

@@ -5,11 +5,17 @@
     unit nobody reports to shows as a full shortage. norm_posts carries the commune
     framework norm (int_commune_norms_computed) on the commune's government agencies,
     apportioned by their share of the commune's government quota (equally if the commune
-    has no quota); it is null for province agencies and other kinds, for which POLICY.md
+    has no quota); it is null for province agencies and other kinds, for which docs/rules.md
     sets no norm. Exact integer norms per commune are in rpt_staffing_balance_commune.
     A province whose roster of the month is not `delivered` (int_province_months_delivered:
     incomplete, rejected, not delivered) has its agencies' rows with delivery_status saying
-    so and every head count, surplus and leader figure null: unknown, never a shortage. -#}
+    so and every head count, surplus and leader figure null: unknown, never a shortage.
+    leaders_allowed (Resolution 332/NQ-CP, docs/rules.md S5) applies from the report month
+    containing the seed row's valid_from (15 Oct 2025); null before.
+    The quota is of the unit's kind (docs/rules.md S4, quota_kind): a public service unit's
+    is a number of public employees, counted against its public employees; every other
+    unit's is a civil-servant quota, counted against cadres and civil servants (categories of
+    that quota_kind in seed policy_staff_categories). -#}
 with months as (
     select * from {{ ref('int_roster_months_selected') }}
     where period = 'post'
@@ -32,8 +38,14 @@ framework as (
     where is_active
 ),
 
+staff_categories as (
+    select * from {{ ref('policy_staff_categories') }}
+),
+
 leaders_rule as (
-    select max(value) as leaders_per_commune_agency
+    select
+        max(value) as leaders_per_commune_agency,
+        cast(date_trunc('month', max(valid_from)) as date) as first_month
     from framework
     where parameter = 'leaders_per_commune_agency'
 ),
@@ -44,17 +56,32 @@ report_months as (
 
 counts as (
     select
-        report_month,
-        unit_code,
+        months.report_month,
+        months.unit_code,
         count(*) as headcount,
-        count(*) filter (where staff_category = 'cadre') as headcount_cadre,
-        count(*) filter (where staff_category = 'civil_servant') as headcount_civil_servant,
-        count(*) filter (where staff_category = 'public_employee') as headcount_public_employee,
-        count(*) filter (where staff_category = 'contract_worker') as headcount_contract_worker,
-        count(*) filter (where staff_category = 'commune_part_time') as headcount_commune_part_time,
-        count(*) filter (where is_leader) as leaders
+        count(*) filter (where months.staff_category = 'cadre') as headcount_cadre,
+        count(*) filter (where months.staff_category = 'civil_servant') as headcount_civil_servant,
+        count(*) filter (where months.staff_category = 'public_employee') as headcount_public_employee,
+        count(*) filter (where months.staff_category = 'contract_worker') as headcount_contract_worker,
+        count(*) filter (where months.staff_category = 'commune_part_time') as headcount_commune_part_time,
+        count(*) filter (where staff_categories.quota_kind = 'civil_servant') as headcount_civil_servant_kind,
+        count(*) filter (where staff_categories.quota_kind = 'public_employee') as headcount_public_employee_kind,
+        count(*) filter (where months.is_leader) as leaders
     from months
-    group by report_month, unit_code
+    left join staff_categories on staff_categories.staff_category = months.staff_category
+    group by months.report_month, months.unit_code
+),
+
+counts_of_kind as (
+    select
+        counts.report_month,
+        counts.unit_code,
+        case
+            when units.unit_kind = 'public_service' then counts.headcount_public_employee_kind
+            else counts.headcount_civil_servant_kind
+        end as headcount_in_quota
+    from counts
+    inner join units on units.unit_code = counts.unit_code
 ),
 
 government_quota as (
@@ -72,7 +99,9 @@ spine as (
         report_months.report_month,
         units.*,
         coalesce(delivery.delivery_status, 'not_delivered') as delivery_status,
-        coalesce(delivery.delivery_status = 'delivered', false) as is_known
+        coalesce(delivery.delivery_status = 'delivered', false) as is_known,
+        case when units.unit_kind = 'public_service' then 'public_employee' else 'civil_servant' end
+            as quota_kind
     from report_months
     cross join units
     left join delivery
@@ -89,33 +118,40 @@ final as (
         spine.unit_name::varchar as unit_name,
         spine.level::varchar as level,
         spine.unit_kind::varchar as unit_kind,
-        case when is_known then coalesce(counts.headcount, 0) end::bigint as headcount,
-        case when is_known then coalesce(counts.headcount_cadre, 0) end::bigint as headcount_cadre,
-        case when is_known then coalesce(counts.headcount_civil_servant, 0) end::bigint as headcount_civil_servant,
-        case when is_known then coalesce(counts.headcount_public_employee, 0) end::bigint as headcount_public_employee,
-        case when is_known then coalesce(counts.headcount_contract_worker, 0) end::bigint as headcount_contract_worker,
-        case when is_known then coalesce(counts.headcount_commune_part_time, 0) end::bigint as headcount_commune_part_time,
-        (case when is_known then coalesce(counts.headcount_cadre, 0) + coalesce(counts.headcount_civil_servant, 0) end)::bigint
+        case when spine.is_known then coalesce(counts.headcount, 0) end::bigint as headcount,
+        case when spine.is_known then coalesce(counts.headcount_cadre, 0) end::bigint as headcount_cadre,
+        case when spine.is_known then coalesce(counts.headcount_civil_servant, 0) end::bigint as headcount_civil_servant,
+        case when spine.is_known then coalesce(counts.headcount_public_employee, 0) end::bigint as headcount_public_employee,
+        case when spine.is_known then coalesce(counts.headcount_contract_worker, 0) end::bigint as headcount_contract_worker,
+        case when spine.is_known then coalesce(counts.headcount_commune_part_time, 0) end::bigint as headcount_commune_part_time,
+        spine.quota_kind::varchar as quota_kind,
+        (case when spine.is_known then coalesce(counts_of_kind.headcount_in_quota, 0) end)::bigint
             as headcount_in_quota,
         spine.staffing_quota::integer as staffing_quota,
         (case
             when spine.level = 'commune' and spine.unit_kind = 'government'
                 then round(
-                    norms.norm_posts * case
-                        when government_quota.commune_quota > 0
-                            then coalesce(spine.staffing_quota, 0)::double / government_quota.commune_quota
-                        else 1.0 / government_quota.n_government_units
-                    end, 2)
+                        norms.norm_posts * case
+                            when government_quota.commune_quota > 0
+                                then coalesce(spine.staffing_quota, 0)::double / government_quota.commune_quota
+                            else 1.0 / government_quota.n_government_units
+                        end, 2
+                    )
         end)::decimal(9, 2) as norm_posts,
-        (case when is_known then coalesce(counts.headcount_cadre, 0) + coalesce(counts.headcount_civil_servant, 0)
-            - spine.staffing_quota end)::bigint as surplus,
-        (case when is_known then coalesce(counts.leaders, 0) end)::bigint as leaders,
         (case
-            when spine.level = 'commune' and spine.unit_kind = 'government'
+            when spine.is_known then coalesce(counts_of_kind.headcount_in_quota, 0) - spine.staffing_quota
+        end)::bigint as surplus,
+        (case when spine.is_known then coalesce(counts.leaders, 0) end)::bigint as leaders,
+        (case
+            when
+                spine.level = 'commune' and spine.unit_kind = 'government'
+                and spine.report_month >= coalesce(leaders_rule.first_month, spine.report_month)
                 then leaders_rule.leaders_per_commune_agency
         end)::integer as leaders_allowed,
         (case
-            when is_known and spine.level = 'commune' and spine.unit_kind = 'government'
+            when
+                spine.is_known and spine.level = 'commune' and spine.unit_kind = 'government'
+                and spine.report_month >= coalesce(leaders_rule.first_month, spine.report_month)
                 then coalesce(counts.leaders, 0) - leaders_rule.leaders_per_commune_agency
         end)::bigint as leaders_over_allowed,
         spine.delivery_status::varchar as delivery_status
@@ -124,6 +160,9 @@ final as (
     left join counts
         on counts.report_month = spine.report_month
         and counts.unit_code = spine.unit_code
+    left join counts_of_kind
+        on counts_of_kind.report_month = spine.report_month
+        and counts_of_kind.unit_code = spine.unit_code
     left join norms on norms.commune_code = spine.commune_code
     left join government_quota on government_quota.commune_code = spine.commune_code
 )

@@ -1,8 +1,10 @@
 {#- The staffing balance per report month and new commune (the agencies of a commune
-    rolled up), against the exact framework norm of POLICY.md §7.2. surplus is the sum of
+    rolled up), against the exact framework norm of docs/rules.md S2. surplus is the sum of
     the agencies' surpluses (agencies with a quota); gross_surplus and gross_shortage keep
     what a net figure hides. surplus_vs_norm compares the in-quota staff of the
-    commune's government agencies with the framework norm. -#}
+    commune's government agencies with the framework norm. The sums are the macro piece
+    staffing_balance_sums shared with the province and national rollups; a commune's
+    quota and leaders allowed are shown even in a month its province did not deliver. -#}
 with balance as (
     select * from {{ ref('fct_staffing_balance') }}
     where level = 'commune'
@@ -17,16 +19,8 @@ rolled as (
         report_month,
         commune_code,
         province_code,
-        sum(headcount) as headcount,
-        sum(headcount_in_quota) as headcount_in_quota,
-        sum(headcount_in_quota) filter (where unit_kind = 'government') as headcount_in_quota_government,
-        sum(headcount_commune_part_time) as headcount_commune_part_time,
-        sum(staffing_quota) as staffing_quota,
-        sum(surplus) as surplus,
-        sum(greatest(surplus, 0)) as gross_surplus,
-        sum(greatest(-surplus, 0)) as gross_shortage,
-        sum(leaders) as leaders,
-        sum(leaders_allowed) as leaders_allowed
+        {{ staffing_balance_sums() }},
+        sum(headcount_in_quota) filter (where unit_kind = 'government') as headcount_in_quota_government
     from balance
     group by report_month, commune_code, province_code
 ),
@@ -42,14 +36,14 @@ final as (
         rolled.headcount_in_quota::bigint as headcount_in_quota,
         coalesce(rolled.headcount_in_quota_government, 0)::bigint as headcount_in_quota_government,
         rolled.headcount_commune_part_time::bigint as headcount_commune_part_time,
-        rolled.staffing_quota::bigint as staffing_quota,
+        rolled.staffing_quota_all::bigint as staffing_quota,
         norms.norm_posts::integer as norm_posts,
         rolled.surplus::bigint as surplus,
         rolled.gross_surplus::bigint as gross_surplus,
         rolled.gross_shortage::bigint as gross_shortage,
         (coalesce(rolled.headcount_in_quota_government, 0) - norms.norm_posts)::bigint as surplus_vs_norm,
         rolled.leaders::bigint as leaders,
-        rolled.leaders_allowed::bigint as leaders_allowed
+        rolled.leaders_allowed_all::bigint as leaders_allowed
     from rolled
     left join norms on norms.commune_code = rolled.commune_code
 )

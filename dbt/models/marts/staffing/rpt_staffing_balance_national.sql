@@ -1,2 +1,47 @@
-{#- The national staffing balance, one row per report month. -#}
-{{ staffing_balance_rollup([]) }}
+{#- The national staffing balance, one row per report month, from fct_staffing_balance
+    (the same macro pieces as rpt_staffing_balance_province): only provinces that delivered
+    the month in full are counted; n_provinces_not_delivered and provinces_not_delivered say
+    which are left out. -#}
+with balance as (
+    select * from {{ ref('fct_staffing_balance') }}
+),
+
+norms as (
+    select * from {{ ref('int_commune_norms_computed') }}
+),
+
+commune_norms as (
+    select distinct
+        balance.report_month,
+        balance.commune_code,
+        norms.norm_posts
+    from balance
+    inner join norms on norms.commune_code = balance.commune_code
+    where balance.delivery_status = 'delivered'
+),
+
+norm_totals as (
+    select
+        report_month,
+        sum(norm_posts) as norm_posts
+    from commune_norms
+    group by report_month
+),
+
+rolled as (
+    select
+        report_month,
+        {{ staffing_balance_sums() }}
+    from balance
+    group by report_month
+),
+
+final as (
+    select
+        rolled.report_month::date as report_month,
+        {{ staffing_balance_counted_columns('rolled', 'norm_totals') }}
+    from rolled
+    left join norm_totals on norm_totals.report_month = rolled.report_month
+)
+
+select * from final

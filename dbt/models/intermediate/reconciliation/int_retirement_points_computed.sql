@@ -1,0 +1,97 @@
+{#- The Decree 135/2020 retirement point (docs/rules.md A3) of every roster row, one row per
+    (person_key, snapshot_date): the one place the ladder is read. The reconciliation
+    (int_persons_pension_dated: a person's latest row), the glide path and the policy engine
+    (int_policy_decisions_joined: the row on or before the leave date) all take it from here.
+
+    The ladder the row is measured against is the policy_retirement_appendix row with the
+    highest hardship threshold it reaches (Appendix II from 15 hardship years: the Appendix I
+    ladder minus 60 months). The retirement month is birth month + age(Y) - reduction for
+    the year Y in which it falls (policy_retirement_ladder); where the ladder steps, two
+    consecutive years can both hold (a man born 01/1966 reaches 61y9m in 10/2027 and 62y0m
+    in 01/2028) and the earliest is the retirement point, as in Decree 135's tables. The
+    pension starts the month after. A row whose sex has no ladder keeps a null date. The
+    ladder is evaluated once per distinct (sex, birth month, hardship years), not per row.
+    pension_start_date_appendix_i is the same point on Appendix I (equal to
+    pension_start_date for a row on Appendix I): Appendix II is a right to retire earlier,
+    and the glide path projects natural retirements on Appendix I (docs/rules.md S6). -#}
+with roster as (
+    select * from {{ ref('int_roster_snapshots_deduplicated') }}
+),
+
+ladder as (
+    select * from {{ ref('policy_retirement_ladder') }}
+),
+
+appendices as (
+    select * from {{ ref('policy_retirement_appendix') }}
+),
+
+births as (
+    select distinct
+        sex,
+        {{ policy_month_index('date_of_birth') }} as birth_month_index,
+        coalesce(hardship_years, 0) as hardship_years
+    from roster
+),
+
+-- Every appendix the row reaches (Appendix I always): its own is the one with the highest
+-- threshold, and Appendix I is kept beside it for the glide path (docs/rules.md S6).
+with_appendix as (
+    select
+        births.*,
+        appendices.appendix,
+        appendices.min_hardship_years,
+        appendices.reduction_months
+    from births
+    left join appendices
+        on appendices.min_hardship_years <= births.hardship_years
+),
+
+with_retirement as (
+    select
+        with_appendix.*,
+        with_appendix.birth_month_index + ladder.age_months - with_appendix.reduction_months
+            as retirement_month_index
+    from with_appendix
+    left join ladder
+        on ladder.sex = with_appendix.sex
+        and (with_appendix.birth_month_index + ladder.age_months - with_appendix.reduction_months) // 12
+        between ladder.year_from and ladder.year_to
+    qualify
+        row_number() over (
+            partition by
+                with_appendix.sex, with_appendix.birth_month_index, with_appendix.hardship_years,
+                with_appendix.appendix
+            order by retirement_month_index
+        ) = 1
+),
+
+points as (
+    select
+        sex,
+        birth_month_index,
+        hardship_years,
+        arg_max(appendix, min_hardship_years) as appendix,
+        arg_max(retirement_month_index, min_hardship_years) as retirement_month_index,
+        arg_min(retirement_month_index, min_hardship_years) as retirement_month_index_appendix_i
+    from with_retirement
+    group by sex, birth_month_index, hardship_years
+),
+
+final as (
+    select
+        roster.person_key,
+        roster.snapshot_date,
+        points.appendix as retirement_appendix,
+        points.retirement_month_index,
+        {{ policy_month_start('points.retirement_month_index + 1') }} as pension_start_date,
+        {{ policy_month_start('points.retirement_month_index_appendix_i + 1') }}
+            as pension_start_date_appendix_i
+    from roster
+    inner join points
+        on points.sex is not distinct from roster.sex
+        and points.birth_month_index = {{ policy_month_index('roster.date_of_birth') }}
+        and points.hardship_years = coalesce(roster.hardship_years, 0)
+)
+
+select * from final
