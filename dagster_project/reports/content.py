@@ -485,7 +485,7 @@ def audit_sheet(con, month: date, code: str) -> Sheet:
                Col("row_label_vi", "Số quyết định", "Decision", TEXT, width=20),
                Col("person_key", "Mã người (ẩn danh)", "Person key", TEXT, width=25),
                Col("decree", "Nghị định", "Decree", TEXT, width=8),
-               Col("policy_vi", "Chế độ", "Policy", TEXT, width=16),
+               Col("policy_vi", "Chế độ", "Policy", TEXT, width=24),
                Col("leave_date", "Ngày nghỉ", "Leave date", DATE, width=11),
                Col("paid_date", "Ngày chi", "Paid on", DATE, width=11),
                Col("failed_rule_vi", "Điều kiện không đạt", "Rule failed", TEXT, width=26),

@@ -97,14 +97,23 @@ class Formats:
         return self.get(**props)
 
 
+MOTTO_WIDTH = 46  # column widths the national motto needs on one line (bold, 11 pt)
+
+
 def _split(widths: list[float]) -> int:
-    """The first column of the right-hand block (national motto) of the form header."""
+    """The first column of the right-hand block (national motto, signature of the head) of
+    the form header: from about 42% of the width, moved left when the columns to its right
+    are too narrow for the motto (a sheet of a few wide columns)."""
     total, acc = sum(widths), 0.0
+    split = max(1, len(widths) - 1)
     for i, w in enumerate(widths):
         acc += w
         if acc >= total * 0.42:
-            return max(1, min(i + 1, len(widths) - 1))
-    return max(1, len(widths) - 1)
+            split = max(1, min(i + 1, len(widths) - 1))
+            break
+    while split > 1 and sum(widths[split:]) < MOTTO_WIDTH:
+        split -= 1
+    return split
 
 
 def _merge(sheet, row: int, first: int, last: int, text: str, fmt) -> None:
@@ -114,9 +123,12 @@ def _merge(sheet, row: int, first: int, last: int, text: str, fmt) -> None:
         sheet.write_string(row, first, text, fmt)
 
 
-def _lines(text: str, width_chars: float) -> int:
-    """Lines a wrapped text takes in a cell `width_chars` wide (11 pt Times New Roman)."""
-    return max(1, math.ceil(len(text) / max(width_chars * 1.3, 4)))
+def _lines(text: str, width_chars: float, bold: bool = False) -> int:
+    """Lines a wrapped text takes in a cell `width_chars` wide (11 pt Times New Roman), on the
+    safe side: a cut line is worse than a blank one. Rows get this height set, as LibreOffice
+    does not fit a row to its wrapped text when it opens a workbook."""
+    per_line = max(width_chars * (0.95 if bold else 1.1) - 1, 3)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
 def _write_value(sheet, row: int, col: int, value, kind: str, fmt) -> None:
@@ -252,8 +264,8 @@ class SheetWriter:
             s.write_string(header_en, j, c.header_en or c.name,
                            f.get(italic=True, font_color="#666666", font_size=8, border=1, text_wrap=True,
                                  align="center", valign="top", bg_color=HEADER_FILL))
-        longest = max(_lines(c.header_vi, self._width(j)) for j, c in enumerate(table.columns))
-        s.set_row(header_vi, 15 * longest + 2)
+        longest = max(_lines(c.header_vi, self._width(j), bold=True) for j, c in enumerate(table.columns))
+        s.set_row(header_vi, 15 * longest + 3)
         longest_en = max(_lines(c.header_en or c.name, self._width(j) * 1.35) for j, c in enumerate(table.columns))
         s.set_row(header_en, 11 * longest_en + 2)
         first = header_en + 1
@@ -264,11 +276,12 @@ class SheetWriter:
                 kind = TEXT if isinstance(value, str) else c.kind  # a label in a figure column
                 fmt = f.cell(kind, row.kind, c.name in row.marked)
                 _write_value(s, first + i, j, value, kind, fmt)
-            needed = max((_lines(v, self._width(j))
-                          for j, (v, c) in enumerate(zip(row.values, table.columns, strict=True))
-                          if isinstance(v, str) and c.kind not in NUMERIC), default=1)
+            bold = row.kind != DETAIL
+            needed = max((_lines(v, self._width(j), bold)
+                          for j, v in enumerate(row.values)
+                          if isinstance(v, str)), default=1)
             if needed > 1:
-                s.set_row(first + i, 15 * needed)
+                s.set_row(first + i, 15 * needed + 1)
         last = first + max(len(table.rows), 1) - 1
         if not table.rows:
             _merge(s, first, 0, len(table.columns) - 1, "Không có số liệu.", f.get(italic=True, border=1))
