@@ -49,3 +49,14 @@ def browser():
         instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice Calc, headless, to open the workbooks as a spreadsheet application does
+    (with poppler's pdfinfo, pdftotext and pdftoppm to read what it prints)."""
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    assert path, "LibreOffice is not installed: apt-get update && apt-get install -y libreoffice-calc (make test does)"
+    for tool in ("pdfinfo", "pdftotext", "pdftoppm"):
+        assert shutil.which(tool), f"{tool} is not installed: apt-get install -y poppler-utils (make test does)"
+    return path
