@@ -25,6 +25,7 @@ from dagster_project.reports.model import (
     Sheet,
     Table,
 )
+from dagster_project.reports.model import SECTION as SECTION_ROW
 from tests.reports.workbook import head_text, read_table
 
 
@@ -178,3 +179,50 @@ def test_vietnamese_number_style():
     assert vn_number(1234567) == "1.234.567"
     assert vn_number(3.66, 2) == "3,66"
     assert vn_number(-56) == "-56"
+
+
+def _narrow_report() -> Report:
+    """A last sheet of four columns (as the quarantine reasons) with a long section title."""
+    table = Table(
+        key="reasons",
+        columns=[Col("rule", "Mã quy tắc", "Rule", TEXT, width=26), Col("rule_vi", "Lý do cách ly", "Reason", TEXT,
+                                                                        width=56),
+                 Col("n_files", "Số tệp", "Files", INTEGER, width=12), Col("n_rows", "Số dòng", "Rows", INTEGER,
+                                                                            width=14)],
+        rows=[Row(("", "B. BIẾN ĐỘNG NHÂN SỰ SO VỚI TRƯỚC SẮP XẾP (theo danh sách tháng của từng tỉnh)",
+                   None, None), SECTION_ROW),
+              Row(("out_of_range", "Giá trị ngoài khoảng cho phép", 3, 25))],
+    )
+    return Report(scope_code="37", scope_name_vi="Tỉnh Ninh Bình", month=date(2025, 9, 1),
+                  issuer_parent_vi="UBND TỈNH NINH BÌNH", issuer_vi="SỞ NỘI VỤ", place_vi="Ninh Bình",
+                  period_end=date(2025, 9, 30), cutoff_vi="", sheets=[
+                      Sheet("Lý do cách ly", "10/BC-SN", "LÝ DO", "Reasons", "Đơn vị tính: dòng", [table])])
+
+
+def _merged_width(ws, text: str) -> float:
+    """The width (in characters) of the merged cell holding `text`."""
+    from openpyxl.utils import get_column_letter
+
+    for cells in ws.merged_cells.ranges:
+        if ws.cell(cells.min_row, cells.min_col).value == text:
+            return sum(ws.column_dimensions[get_column_letter(c)].width
+                       for c in range(cells.min_col, cells.max_col + 1))
+    raise AssertionError(f"{text!r} is not in a merged cell")
+
+
+def test_a_sheet_of_few_columns_keeps_the_motto_and_the_signature_whole(tmp_path):
+    ws = openpyxl.load_workbook(write_workbook(_narrow_report(), tmp_path / "r.xlsx")).worksheets[0]
+    # The motto (35 capitals, bold) and the head's signature need about 46 column widths: a
+    # block two narrow figure columns wide cuts them on the printed page.
+    for text in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "THỦ TRƯỞNG ĐƠN VỊ", "Ninh Bình, ngày … tháng … năm …"):
+        assert _merged_width(ws, text) >= 46, text
+
+
+def test_a_wrapped_row_is_as_high_as_its_lines(tmp_path):
+    ws = openpyxl.load_workbook(write_workbook(_narrow_report(), tmp_path / "r.xlsx")).worksheets[0]
+    table = read_table(ws, "Mã quy tắc")
+    section = table.header_row + 2
+    assert ws.cell(section, 2).value.startswith("B. BIẾN ĐỘNG")
+    # 75 bold characters in a column 56 wide take two lines: LibreOffice does not fit the
+    # row when it opens the file, so its height must be set for both.
+    assert (ws.row_dimensions[section].height or 15) >= 30
