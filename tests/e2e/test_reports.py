@@ -274,6 +274,24 @@ def test_a_past_month_regenerated_later_is_as_of_that_month(past_pack, published
     assert paid_since > 0, "the data has no payment after the month: the test would prove nothing"
 
 
+@pytest.mark.parametrize("scope", ["VN", MERGED])
+def test_the_glide_path_is_the_projection_from_the_months_roster(pack_dir, published, scope):
+    """Biểu 05 of the last month: fct_glide_path (projected from the last month's rosters) of
+    the provinces that delivered the month in full."""
+    month = month_start(E2E_THROUGH)
+    expected = _query(published, f"""
+        select projection_month, sum(projected_headcount_in_quota), sum(staffing_quota), sum(projected_surplus)
+        from marts.fct_glide_path
+        where base_month = ? and {_in_scope(scope)} and province_code in (
+            select province_code from marts.fct_delivery_status where report_month = ? and is_complete)
+        group by 1 order by 1
+    """, [month, month])
+    assert expected
+    glide = read_table(_workbook(pack_dir, E2E_THROUGH, scope)["Lộ trình nghỉ hưu"], "Tháng")
+    rows = [r for r in glide.rows if not isinstance(r[0], str)]  # not the total row
+    assert [(r[0].date(), *r[1:4]) for r in rows] == expected
+
+
 def test_a_past_provisional_month_says_which_province_is_missing(past_pack):
     head = head_text(_workbook(past_pack, PAST, "VN")["Tổng hợp"])
     assert "SỐ LIỆU TẠM TÍNH" in head and "37 Tỉnh Ninh Bình" in head
