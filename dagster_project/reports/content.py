@@ -369,7 +369,7 @@ def units_sheet(con, month: date, code: str) -> Sheet:
     columns = [Col("unit_code", "Mã cơ quan", "Agency code", TEXT, width=17),
                Col("unit_name", "Tên cơ quan, đơn vị", "Agency", TEXT, width=46),
                Col("level_vi", "Cấp", "Level", TEXT, width=8),
-               Col("unit_kind_vi", "Loại", "Kind", TEXT, width=16),
+               Col("unit_kind_vi", "Loại", "Kind", TEXT, width=18),
                Col("commune_name", "Xã, phường, đặc khu", "Commune", TEXT, width=18),
                Col("headcount", "Tổng số người", "Headcount", INTEGER, width=9),
                Col("headcount_cadre", "Cán bộ", "Cadres", INTEGER, width=8),

@@ -127,7 +127,7 @@ def _lines(text: str, width_chars: float, bold: bool = False) -> int:
     """Lines a wrapped text takes in a cell `width_chars` wide (11 pt Times New Roman), on the
     safe side: a cut line is worse than a blank one. Rows get this height set, as LibreOffice
     does not fit a row to its wrapped text when it opens a workbook."""
-    per_line = max(width_chars * (0.95 if bold else 1.1) - 1, 3)
+    per_line = max(width_chars * (0.95 if bold else 1.15) - 1, 3)
     return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
