@@ -9,14 +9,15 @@ STAMP := $(VENV)/.installed
 DBT_SOURCES := $(shell find $(ROOT)/dbt -path $(ROOT)/dbt/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)
 MANIFEST := $(ROOT)/dbt/target/manifest.json
 PORT ?= 3000
-# What the test suite drives besides Python: Debian packages, installed when missing.
-TEST_TOOLS := chromium faketime
+# What the test suite drives besides Python: Debian packages, installed when missing
+# (command:package when the command is not named as its package).
+TEST_TOOLS := chromium faketime soffice:libreoffice-calc pdftoppm:poppler-utils
 
 .PHONY: help install run test faults test-tools ui lint bench manifest clean
 
 help:
 	@echo "make run    set up, generate demo data if none, build, publish, report the latest month"
-	@echo "make test   set up (Chromium and faketime included) and run the whole test suite"
+	@echo "make test   set up (Chromium, faketime, LibreOffice Calc included) and run the whole test suite"
 	@echo "make faults  kill -9 a real run at nine moments; the next run must complete (minutes)"
 	@echo "make ui     the Dagster UI on http://127.0.0.1:$(PORT)"
 	@echo "make lint   ruff (Python) and sqlfluff (dbt models)"
@@ -41,7 +42,7 @@ run: $(STAMP) $(MANIFEST)
 # Installs what is missing from Debian when it can (as root, with apt-get); otherwise stops
 # with one line saying what to install.
 test-tools:
-	@missing=""; for t in $(TEST_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	@missing=""; for t in $(TEST_TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing$$missing from Debian (needed by the tests) ..."; \

@@ -51,6 +51,17 @@ def browser():
         instance.close()
 
 
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice Calc, headless, to open the workbooks as a spreadsheet application does
+    (with poppler's pdfinfo, pdftotext and pdftoppm to read what it prints)."""
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    assert path, "LibreOffice is not installed: apt-get update && apt-get install -y libreoffice-calc (make test does)"
+    for tool in ("pdfinfo", "pdftotext", "pdftoppm"):
+        assert shutil.which(tool), f"{tool} is not installed: apt-get install -y poppler-utils (make test does)"
+    return path
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """With `-n 2 --dist loadgroup` (make test), the tests of one folder run in one worker:

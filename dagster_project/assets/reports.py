@@ -33,10 +33,13 @@ from dagster_project.resources import Warehouse
     freshness_policy=FreshnessPolicy.cron(deadline_cron="0 6 10 * *",
                                           lower_bound_delta=timedelta(days=28), timezone=TIMEZONE),
     description=(
-        "Báo cáo tháng: for the month of the partition, an Excel workbook (Vietnamese sheets, "
-        "real charts) and a self-contained HTML page for the nation and for each province, "
-        "in `marts/reports/<YYYY-MM>/`, written from the published warehouse. A month without "
-        "any roster writes nothing: the run succeeds, says why, and the partition stays missing."
+        "Báo cáo tháng: for the month of the partition, an Excel workbook (official forms "
+        "01-10/BC-SN in Vietnamese, real charts, printable) and a self-contained HTML page for "
+        "the nation and for each province, in `marts/reports/<YYYY-MM>/`, laid out from the "
+        "`marts.rpt_report_*` models of the published warehouse (every figure as of the month). "
+        "A pack already on disk for the month is compared first: a report whose figures changed "
+        "is marked Báo cáo điều chỉnh and lists what changed. A month without any roster "
+        "writes nothing: the run succeeds, says why, and the partition stays missing."
     ),
 )
 def monthly_report_pack(context: AssetExecutionContext, warehouse: Warehouse):
@@ -49,10 +52,14 @@ def monthly_report_pack(context: AssetExecutionContext, warehouse: Warehouse):
         context.log.warning(f"No report for {month:%m/%Y}: {missing}")
         return
     context.log.info(f"Wrote {len(pack.files)} files to {pack.folder}")
+    if pack.restated:
+        context.log.warning(f"Restated for {month:%m/%Y} (figures changed since the pack on disk): "
+                            f"{', '.join(pack.restated)}")
     yield MaterializeResult(metadata={
         "folder": MetadataValue.path(str(pack.folder)),
         "files": len(pack.files),
         "scopes": MetadataValue.json(pack.scopes),
+        "restated": MetadataValue.json(pack.restated),
     })
 
 

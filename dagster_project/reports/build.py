@@ -1,7 +1,9 @@
 """Write the report pack of one month from the published warehouse:
 `<reports_dir>/<YYYY-MM>/` holds one workbook and one HTML page for the nation and for each
 province with data. Files are written beside their final name and renamed into place, and
-nothing (not even the folder) is created for a month without data."""
+nothing (not even the folder) is created for a month without data. A pack already on disk
+for the month is compared with first: a report whose figures changed says it is restated,
+and what changed (restate.py)."""
 
 import os
 from dataclasses import dataclass
@@ -10,9 +12,15 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.reports.content import build_reports, latest_month, report_provinces
+from dagster_project.reports.content import (
+    build_reports,
+    changes_table,
+    latest_month,
+    report_provinces,
+)
 from dagster_project.reports.excel import write_workbook
 from dagster_project.reports.html import write_html
+from dagster_project.reports.restate import changes, read_issued
 
 
 class NoDataForMonth(ValueError):
@@ -24,6 +32,7 @@ class Pack:
     folder: Path
     files: list[Path]
     scopes: list[str]
+    restated: list[str]  # scopes whose report restates the one issued before
 
 
 def _atomic(write, path: Path) -> Path:
@@ -52,7 +61,13 @@ def write_pack(warehouse: Path, month: date, reports_dir: Path) -> Pack:
     folder = reports_dir / f"{month:%Y-%m}"
     folder.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
+    restated: list[str] = []
     for report in reports:
-        files.append(_atomic(lambda p, r=report: write_workbook(r, p), folder / f"{report.file_stem}.xlsx"))
+        workbook = folder / f"{report.file_stem}.xlsx"
+        report.changes = changes(read_issued(workbook), report.figures)
+        if report.changes:
+            report.sheets[0].tables.append(changes_table(report))
+            restated.append(report.scope_code)
+        files.append(_atomic(lambda p, r=report: write_workbook(r, p), workbook))
         files.append(_atomic(lambda p, r=report: write_html(r, p), folder / f"{report.file_stem}.html"))
-    return Pack(folder=folder, files=files, scopes=[r.scope_code for r in reports])
+    return Pack(folder=folder, files=files, scopes=[r.scope_code for r in reports], restated=restated)

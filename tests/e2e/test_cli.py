@@ -93,3 +93,25 @@ def test_a_missing_data_folder_is_one_line_and_is_not_created(tmp_path):
     assert result.stderr.strip() == (f"sapnhap: the data folder {tmp_path / 'no-such-folder'} does not "
                                      "exist: create it or set SAPNHAP_DATA_DIR to an existing folder.")
     assert not (tmp_path / "no-such-folder").exists()
+
+
+def test_the_report_jobs_partitions_in_dagster_are_the_packs_on_disk(e2e_run):
+    """`sapnhap run` and `sapnhap report` write the pack as a run of the monthly_report job in
+    the data set's Dagster instance, tagged with its month: the partitions the UI shows as
+    materialised are the months with a pack on disk, whichever commands ran before."""
+    from dagster import AssetKey, DagsterInstance, RunsFilter
+
+    from dagster_project.jobs import MONTH_TAG, REPORT_JOB
+
+    assert e2e_run.success
+    # One more month by the command line, so that `sapnhap report` itself is seen.
+    result = sapnhap(e2e_run.cwd, "report", "--month", "2025-07", today="2026-11-01 06:05:00")
+    assert result.returncode == 0, result.stderr
+    on_disk = {p.name for p in e2e_run.settings.reports_dir.iterdir() if p.is_dir()}
+    assert {"2025-07", E2E_THROUGH} <= on_disk
+    with DagsterInstance.from_config(str(e2e_run.dagster_home)) as instance:
+        materialized = instance.get_materialized_partitions(AssetKey(["reports", "monthly_report_pack"]))
+        runs = instance.get_runs(RunsFilter(job_name=REPORT_JOB))
+    assert materialized == on_disk
+    months = [r.tags.get(MONTH_TAG) for r in runs]
+    assert "2025-07" in months and all(r.tags.get("dagster/partition") == r.tags.get(MONTH_TAG) for r in runs)

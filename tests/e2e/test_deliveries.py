@@ -12,8 +12,8 @@ import pytest
 
 from dagster_project.partitions import month_start
 from dagster_project.reports.build import write_pack
-from dagster_project.reports.excel import NOTE_ROW
 from tests.e2e.conftest import REJECTED_FILE
+from tests.reports.workbook import head_text, read_table
 
 pytestmark = pytest.mark.e2e
 
@@ -84,11 +84,13 @@ def test_people_of_a_missing_month_are_not_reported_not_leavers(published):
 def test_the_report_of_a_missing_month_is_provisional_and_flags_the_province(published, tmp_path):
     pack = write_pack(published, month_start("2025-08"), tmp_path)
     book = openpyxl.load_workbook(pack.folder / "bao_cao_2025-08_VN.xlsx")
-    warning = book["Tổng hợp"].cell(row=NOTE_ROW + 1, column=1).value
-    assert warning.startswith("SỐ LIỆU TẠM TÍNH: tháng 08/2025 thiếu dữ liệu của 1 tỉnh: 37 Tỉnh Ninh Bình (bị từ chối)")
-    balance = {r[0].value: [c.value for c in r] for r in book["Cân đối biên chế"].iter_rows() if r[0].value == "37"}
-    assert balance["37"][1].endswith("(bị từ chối)") and balance["37"][2] == "Bị từ chối"
-    assert balance["37"][-1] is None  # no surplus, no shortage
+    # On every sheet, above the figures.
+    for ws in book.worksheets:
+        assert ("SỐ LIỆU TẠM TÍNH: tháng 08/2025 thiếu dữ liệu của 1 tỉnh: 37 Tỉnh Ninh Bình (bị từ chối)"
+                in head_text(ws)), ws.title
+    balance = read_table(book["Cân đối biên chế"], "Mã tỉnh").by_first_column()
+    assert balance["37"]["Số liệu tháng"] == "Bị từ chối"
+    assert balance["37"]["Dôi dư (+) / thiếu (−)"] is None  # no surplus, no shortage
     assert "37" in pack.scopes
     september = write_pack(published, month_start("2025-09"), tmp_path)
     page = (september.folder / "bao_cao_2025-09_37.html").read_text(encoding="utf-8")
