@@ -34,7 +34,7 @@ from dagster_project.resources import Warehouse
                                           lower_bound_delta=timedelta(days=28), timezone=TIMEZONE),
     description=(
         "Báo cáo tháng: for the month of the partition, an Excel workbook (official forms "
-        "01-10/BC-SN in Vietnamese, real charts, printable) and a self-contained HTML page for "
+        "01-11/BC-SN in Vietnamese, real charts, printable) and a self-contained HTML page for "
         "the nation and for each province, in `marts/reports/<YYYY-MM>/`, laid out from the "
         "`marts.rpt_report_*` models of the published warehouse (every figure as of the month). "
         "A pack already on disk for the month is compared first: a report whose figures changed "

@@ -10,7 +10,7 @@ The sheets (biểu), numbered as the form they are:
 
 01 Tổng hợp, 02 Biểu đồ, 03 Cân đối biên chế, 04 Chi tiết đơn vị (a province only),
 05 Lộ trình nghỉ hưu, 06 Thực hiện NĐ 178-67, 07 Kiểm tra chi trả, 08 Đối tượng còn công
-tác, 09 Chất lượng dữ liệu, 10 Lý do cách ly (ends with the signatures).
+tác, 09 Rà soát, phân loại, 10 Chất lượng dữ liệu, 11 Lý do cách ly (ends with the signatures).
 """
 
 from datetime import date
@@ -541,6 +541,47 @@ def cohort_sheet(con, month: date, code: str) -> Sheet:
     )
 
 
+# --- 09 Rà soát, phân loại --------------------------------------------------------------
+
+
+def review_sheet(con, month: date, code: str) -> Sheet:
+    rows = _dicts(con, """
+        select * from marts.rpt_report_review where report_month = ? and scope_code = ?
+        order by row_order
+    """, [month, code])
+    nation = code == NATION
+    columns = [Col("row_label_vi", "Tỉnh, thành phố" if nation else "Cơ quan, đơn vị dôi dư",
+                   "Province" if nation else "Agency with a surplus", TEXT, width=40),
+               *([Col("n_units", "Số cơ quan dôi dư", "Agencies", INTEGER, width=11)] if nation else []),
+               Col("staffing_quota", "Biên chế được giao", "Quota", INTEGER, width=11),
+               Col("n_in_post", "Số có mặt", "In post", INTEGER, width=10),
+               Col("surplus", "Dôi dư", "Surplus", INTEGER, width=9),
+               Col("n_excellent", "Hoàn thành xuất sắc", "Excellent", INTEGER, width=11),
+               Col("n_good", "Hoàn thành tốt", "Good", INTEGER, width=10),
+               Col("n_completed", "Hoàn thành", "Completed", INTEGER, width=10),
+               Col("n_not_completed", "Không hoàn thành", "Not completed", INTEGER, width=11),
+               Col("n_unrated", "Chưa có xếp loại", "Unrated", INTEGER, width=10),
+               *([] if nation else [Col("lowest_rating_vi", "Mức xếp loại thấp nhất", "Lowest rating",
+                                        TEXT, width=22)]),
+               Col("n_lowest_rated", "Số người xếp loại thấp nhất", "Lowest rated", INTEGER, width=12),
+               Col("n_lowest_rated_eligible", "Trong đó đủ điều kiện hưởng chính sách",
+                   "Of whom eligible", INTEGER, width=14),
+               Col("lowest_rated_cost_vnd", "Kinh phí nếu nghỉ (đồng)", "Cost if they left (VND)",
+                   MONEY, width=20)]
+    table_rows = [Row(tuple(r[c.name] for c in columns), ROW_KINDS[r["row_kind"]]) for r in rows]
+    return Sheet(
+        name="Rà soát, phân loại", form_no=form_no("09"),
+        title_vi="RÀ SOÁT, ĐÁNH GIÁ, PHÂN LOẠI CÁN BỘ, CÔNG CHỨC, VIÊN CHỨC TẠI CÁC CƠ QUAN, ĐƠN VỊ DÔI DƯ",
+        title_en="Review and classify: staff of the agencies with a surplus by their last annual rating",
+        unit_vi="Đơn vị tính: người; số tiền: đồng", tables=[Table("review", columns, table_rows)],
+        notes_vi=["Cơ quan, đơn vị có số người có mặt vượt biên chế được giao trong tháng; xếp loại chất lượng "
+                  "năm gần nhất ghi trong danh sách nhân sự. Kinh phí: chế độ theo Nghị định 178/2024/NĐ-CP "
+                  "(sửa đổi bởi Nghị định 67/2025/NĐ-CP) hoặc Nghị định 154/2025/NĐ-CP nếu những người có mức "
+                  "xếp loại thấp nhất của mỗi cơ quan nghỉ từ ngày đầu tháng sau; người chưa có xếp loại không "
+                  "được tính vào mức thấp nhất."],
+    )
+
+
 # --- 09 Chất lượng dữ liệu -------------------------------------------------------------
 
 
@@ -561,7 +602,7 @@ def quality_sheet(con, month: date, code: str) -> Sheet:
                      frozenset({"status_vi", "note_vi"}) if r["status"] == "rejected" else frozenset())
                  for r in files]
     return Sheet(
-        name="Chất lượng dữ liệu", form_no=form_no("09"),
+        name="Chất lượng dữ liệu", form_no=form_no("10"),
         title_vi="CHẤT LƯỢNG DỮ LIỆU: CÁC TỆP LÀM CĂN CỨ BÁO CÁO VÀ CÁC DÒNG BỊ CÁCH LY",
         title_en="Data quality: the files the report rests on and the rows set aside",
         unit_vi="Đơn vị tính: tệp, dòng",
@@ -572,7 +613,7 @@ def quality_sheet(con, month: date, code: str) -> Sheet:
     )
 
 
-# --- 10 Lý do cách ly ------------------------------------------------------------------
+# --- 11 Lý do cách ly ------------------------------------------------------------------
 
 
 def quarantine_sheet(con, month: date, code: str) -> Sheet:
@@ -586,11 +627,11 @@ def quarantine_sheet(con, month: date, code: str) -> Sheet:
                Col("n_rows", "Số dòng", "Rows", INTEGER, width=14)]
     rows = [Row(tuple(r[c.name] for c in columns), ROW_KINDS[r["row_kind"]]) for r in reasons]
     return Sheet(
-        name="Lý do cách ly", form_no=form_no("10"),
+        name="Lý do cách ly", form_no=form_no("11"),
         title_vi="SỐ DÒNG DỮ LIỆU BỊ CÁCH LY THEO LÝ DO",
         title_en="Rows quarantined by reason",
         unit_vi="Đơn vị tính: tệp, dòng", tables=[Table("quarantine", columns, rows)],
-        notes_vi=[f"Các tệp tại Biểu {form_no('09')}. Một tệp bị từ chối cả tệp tính là một dòng của lý do tương ứng; "
+        notes_vi=[f"Các tệp tại Biểu {form_no('10')}. Một tệp bị từ chối cả tệp tính là một dòng của lý do tương ứng; "
                   "nội dung các dòng bị cách ly (có thể có thông tin cá nhân) không đưa vào báo cáo."],
     )
 
@@ -607,7 +648,8 @@ def build_report(con, month: date, scope: dict) -> Report:
     if code != NATION:
         sheets.append(units_sheet(con, month, code))
     sheets += [glide, settlement_sheet(con, month, code), audit_sheet(con, month, code),
-               cohort_sheet(con, month, code), quality_sheet(con, month, code), quarantine_sheet(con, month, code)]
+               cohort_sheet(con, month, code), review_sheet(con, month, code),
+               quality_sheet(con, month, code), quarantine_sheet(con, month, code)]
     return Report(
         scope_code=code, scope_name_vi=scope["scope_name_vi"], month=month,
         issuer_parent_vi=scope["issuer_parent_vi"] or "", issuer_vi=scope["issuer_vi"],

@@ -25,7 +25,8 @@ from tests.reports.workbook import all_text, head_text, read_table
 pytestmark = pytest.mark.e2e
 
 SHEETS = ["Tổng hợp", "Biểu đồ", "Cân đối biên chế", "Lộ trình nghỉ hưu", "Thực hiện NĐ 178-67",
-          "Kiểm tra chi trả", "Đối tượng còn công tác", "Chất lượng dữ liệu", "Lý do cách ly"]
+          "Kiểm tra chi trả", "Đối tượng còn công tác", "Rà soát, phân loại", "Chất lượng dữ liệu",
+          "Lý do cách ly"]
 PAST = "2025-08"  # 37's roster rejected: a provisional month
 MERGED = "37"
 FINDINGS = {  # the summary's label of each kind of wrong payment
@@ -90,7 +91,7 @@ def test_every_sheet_is_an_official_form(pack_dir, scope, scope_vi):
     expected = SHEETS if scope == "VN" else SHEETS[:3] + ["Chi tiết đơn vị"] + SHEETS[3:]
     assert book.sheetnames == expected
     issuer = "BỘ NỘI VỤ" if scope == "VN" else "SỞ NỘI VỤ"
-    numbers = [n for n in range(1, 11) if scope != "VN" or n != 4]  # 04: a province's agencies
+    numbers = [n for n in range(1, 12) if scope != "VN" or n != 4]  # 04: a province's agencies
     for number, ws in zip(numbers, book.worksheets, strict=True):
         head = head_text(ws)
         for text in (issuer, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", f"Biểu số {number:02d}/BC-SN",
@@ -290,6 +291,35 @@ def test_the_glide_path_is_the_projection_from_the_months_roster(pack_dir, publi
     glide = read_table(_workbook(pack_dir, E2E_THROUGH, scope)["Lộ trình nghỉ hưu"], "Tháng")
     rows = [r for r in glide.rows if not isinstance(r[0], str)]  # not the total row
     assert [(r[0].date(), *r[1:4]) for r in rows] == expected
+
+
+@pytest.mark.parametrize("scope", ["VN", MERGED])
+def test_review_and_classify_is_the_units_with_a_surplus_by_rating(pack_dir, published, scope):
+    """Biểu 09 of the last month: the agencies with a surplus of fct_review_classification,
+    by rating, with what it would cost if those rated lowest left; a province lists its
+    agencies, the nation its provinces; the total row adds them up."""
+    month = month_start(E2E_THROUGH)
+    by = "province_code" if scope == "VN" else "unit_code"
+    expected = {code: figures for code, *figures in _query(published, f"""
+        select {by}, sum(surplus), sum(n_in_post), sum(n_excellent), sum(n_good), sum(n_completed),
+               sum(n_not_completed), sum(n_unrated), sum(n_lowest_rated), sum(lowest_rated_cost_vnd)
+        from marts.fct_review_classification where report_month = ? and {_in_scope(scope)}
+        group by 1""", [month])}
+    assert expected, "no agency with a surplus: the test would prove nothing"
+    rated = sum(sum(f[2:6]) for f in expected.values())
+    assert rated > 0, "nobody rated on the rosters: the test would prove nothing"
+    first = "Tỉnh, thành phố" if scope == "VN" else "Cơ quan, đơn vị dôi dư"
+    review = read_table(_workbook(pack_dir, E2E_THROUGH, scope)["Rà soát, phân loại"], first)
+    columns = ["Dôi dư", "Số có mặt", "Hoàn thành xuất sắc", "Hoàn thành tốt", "Hoàn thành",
+               "Không hoàn thành", "Chưa có xếp loại", "Số người xếp loại thấp nhất",
+               "Kinh phí nếu nghỉ (đồng)"]
+    records = review.records()
+    detail, total = records[:-1], records[-1]
+    assert total[first] == "Tổng cộng"
+    got = sorted(tuple(r[c] or 0 for c in columns) for r in detail)
+    assert got == sorted(tuple(v or 0 for v in f) for f in expected.values())
+    assert [total[c] or 0 for c in columns] == [sum(f[i] or 0 for f in expected.values())
+                                                for i in range(len(columns))]
 
 
 def test_a_past_provisional_month_says_which_province_is_missing(past_pack):

@@ -26,7 +26,7 @@ as_of as (
         months.report_month,
         entitlements.*,
         entitlements.amount_paid_vnd is not null
-            and coalesce(entitlements.paid_date, entitlements.leave_date) <= months.period_end_date
+        and coalesce(entitlements.paid_date, entitlements.leave_date) <= months.period_end_date
             as is_paid_by_month
     from months
     inner join entitlements on entitlements.decision_date <= months.period_end_date
@@ -36,8 +36,9 @@ classified as (
     select
         as_of.*,
         case
-            when as_of.is_paid_by_month then
-                case when as_of.audit_status = 'ineligible' then 'paid_ineligible' else as_of.audit_status end
+            when as_of.is_paid_by_month
+                then
+                    case when as_of.audit_status = 'ineligible' then 'paid_ineligible' else as_of.audit_status end
             when as_of.audit_status in ('paid_matches', 'overpaid', 'underpaid') then 'unpaid'
             when as_of.audit_status = 'ineligible' then 'ineligible_unpaid'
             else as_of.audit_status

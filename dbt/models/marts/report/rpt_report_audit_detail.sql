@@ -31,7 +31,7 @@ scoped as (
     select
         scopes.report_month,
         scopes.scope_code,
-        decisions.* exclude (report_month),
+        decisions.* exclude (report_month),  -- noqa: RF02
         coalesce(findings.sort_order, 99) as finding_order,
         coalesce(findings.label_vi, decisions.finding) as finding_vi
     from scopes
@@ -88,9 +88,12 @@ grand_total as (
 
 all_rows as (
     select * from detail
-    union all by name select * from subtotal
-    union all by name select * from province_total
-    union all by name select * from grand_total
+    union all by name
+    select * from subtotal
+    union all by name
+    select * from province_total
+    union all by name
+    select * from grand_total
 ),
 
 final as (
@@ -99,7 +102,8 @@ final as (
         all_rows.scope_code::varchar as scope_code,
         (row_number() over (
             partition by all_rows.report_month, all_rows.scope_code
-            order by all_rows.row_kind = 'total', all_rows.province_code nulls last, all_rows.finding_order, all_rows.kind_order,
+            order by
+                all_rows.row_kind = 'total', all_rows.province_code nulls last, all_rows.finding_order, all_rows.kind_order,
                 abs(all_rows.finding_amount_vnd) desc nulls last, all_rows.decision_no, all_rows.person_key
         ))::integer as row_order,
         all_rows.row_kind::varchar as row_kind,

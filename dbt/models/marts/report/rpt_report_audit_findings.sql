@@ -5,7 +5,7 @@
     on an ineligible decision is `paid_ineligible`, apart from an ineligible decision not paid
     (`ineligible_unpaid`). amount_basis says which amount the line adds up: the excess or
     shortfall against the computed total, the amount paid, or the computed total still owed.
-    A new audit status (e.g. `not_computed` for Decree 177, POLICY.md A15) is one row here;
+    A new audit status (e.g. `not_computed` for Decree 177, docs/rules.md A15) is one row here;
     `not_computed` is already listed and appears on the summary as soon as a decision has it. -#}
 with findings (finding, sort_order, label_vi, label_en, amount_basis, is_finding, is_always_shown) as (
     values
@@ -14,8 +14,24 @@ with findings (finding, sort_order, label_vi, label_en, amount_basis, is_finding
     ('underpaid', 3, 'Chi thiếu so với quy định', 'Underpaid (shortfall)', 'shortfall', true, true),
     ('paid_ineligible', 4, 'Đã chi cho trường hợp không đủ điều kiện', 'Paid although ineligible', 'paid', true, true),
     ('unpaid', 5, 'Đủ điều kiện, chưa chi trả', 'Eligible, not paid yet', 'computed', true, true),
-    ('ineligible_unpaid', 6, 'Không đủ điều kiện, chưa chi (cần rà soát quyết định)', 'Ineligible, not paid (review the decision)', 'none', true, true),
-    ('not_computed', 7, 'Chế độ chưa tính theo quy định (Nghị định 177), số đã chi', 'Policy not computed (Decree 177), amount paid', 'paid', true, false)
+    (
+        'ineligible_unpaid',
+        6,
+        'Không đủ điều kiện, chưa chi (cần rà soát quyết định)',
+        'Ineligible, not paid (review the decision)',
+        'none',
+        true,
+        true
+    ),
+    (
+        'not_computed',
+        7,
+        'Chế độ chưa tính theo quy định (Nghị định 177), số đã chi',
+        'Policy not computed (Decree 177), amount paid',
+        'paid',
+        true,
+        false
+    )
 ),
 
 final as (

@@ -52,7 +52,8 @@ final as (
         (case when findings.amount_basis = 'none' then null else coalesce(counted.amount_vnd, 0) end)::bigint
             as amount_vnd,
         (case when findings.amount_basis = 'none' then null
-              else (coalesce(counted.amount_vnd, 0)::decimal(24, 0) * 0.000001::decimal(7, 6)) end)::decimal(24, 6)
+            else (coalesce(counted.amount_vnd, 0)::decimal(24, 0) * 0.000001::decimal(7, 6))
+        end)::decimal(24, 6)
             as amount_million_vnd
     from spine
     left join findings on findings.finding = spine.finding

@@ -6,7 +6,7 @@
     rpt_staffing_balance_commune), each group row carrying its subtotal, then the province
     total. Rows of a province whose month is not delivered in full keep their label, say so,
     and have no figures (unknown, never a shortage). Leaders are compared with the allowance
-    where POLICY.md sets one (commune government agencies): leaders_over adds up the excess of
+    where docs/rules.md S5 sets one (commune government agencies): leaders_over adds up the excess of
     the agencies over it. surplus_rank and shortage_rank order the detail rows with a surplus
     (largest first) and with a shortage (largest first), for the charts, within the group (provinces; a province's agencies; its communes). -#}
 with balance as (
@@ -50,8 +50,9 @@ leaders_over as (
 ),
 
 leaders_over_province as (
-    select report_month, province_code, sum(leaders_over) as leaders_over,
-           sum(n_units_leaders_over) as n_units_leaders_over
+    select
+        report_month, province_code, sum(leaders_over) as leaders_over,
+        sum(n_units_leaders_over) as n_units_leaders_over
     from leaders_over
     group by all
 ),
@@ -257,19 +258,24 @@ ordered as (
         all_rows.*,
         row_number() over (
             partition by all_rows.report_month, all_rows.scope_code
-            order by all_rows.group_code, all_rows.row_kind <> 'group',
+            order by
+                all_rows.group_code, all_rows.row_kind <> 'group',
                 all_rows.surplus desc nulls last, all_rows.row_code
         ) as row_order,
         case when all_rows.row_kind = 'detail' and all_rows.surplus > 0 then row_number() over (
-            partition by all_rows.report_month, all_rows.scope_code, all_rows.group_code,
-                all_rows.row_kind = 'detail' and all_rows.surplus > 0
-            order by all_rows.surplus desc, all_rows.row_code
-        ) end as surplus_rank,
+                    partition by
+                        all_rows.report_month, all_rows.scope_code, all_rows.group_code,
+                        all_rows.row_kind = 'detail' and all_rows.surplus > 0
+                    order by all_rows.surplus desc, all_rows.row_code
+                )
+        end as surplus_rank,
         case when all_rows.row_kind = 'detail' and all_rows.surplus < 0 then row_number() over (
-            partition by all_rows.report_month, all_rows.scope_code, all_rows.group_code,
-                all_rows.row_kind = 'detail' and all_rows.surplus < 0
-            order by all_rows.surplus, all_rows.row_code
-        ) end as shortage_rank
+                    partition by
+                        all_rows.report_month, all_rows.scope_code, all_rows.group_code,
+                        all_rows.row_kind = 'detail' and all_rows.surplus < 0
+                    order by all_rows.surplus, all_rows.row_code
+                )
+        end as shortage_rank
     from all_rows
     inner join scopes
         on scopes.report_month = all_rows.report_month
@@ -312,9 +318,11 @@ final as (
         (case when ordered.is_counted then ordered.leaders_with_allowance end)::bigint as leaders_with_allowance,
         (case when ordered.is_counted then ordered.leaders_allowed end)::bigint as leaders_allowed,
         (case when ordered.is_counted and ordered.leaders_allowed is not null
-            then coalesce(ordered.leaders_over, 0) end)::bigint as leaders_over,
+                then coalesce(ordered.leaders_over, 0)
+        end)::bigint as leaders_over,
         (case when ordered.is_counted and ordered.leaders_allowed is not null
-            then coalesce(ordered.n_units_leaders_over, 0) end)::bigint as n_units_leaders_over,
+                then coalesce(ordered.n_units_leaders_over, 0)
+        end)::bigint as n_units_leaders_over,
         coalesce(ordered.is_counted and ordered.leaders_over > 0, false)::boolean as is_leaders_over,
         ordered.surplus_rank::integer as surplus_rank,
         ordered.shortage_rank::integer as shortage_rank

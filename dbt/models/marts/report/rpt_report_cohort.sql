@@ -41,8 +41,9 @@ detail as (
         'detail' as row_kind,
         case when scoped.is_eligible then 'I' else 'II' end as group_code,
         case
-            when scoped.is_eligible then policy_labels.label_vi
-                || coalesce(' - ' || band_labels.label_vi, '')
+            when scoped.is_eligible
+                then policy_labels.label_vi
+                    || coalesce(' - ' || band_labels.label_vi, '')
             else coalesce(rule_labels.label_vi, scoped.failed_rule, 'Chưa xác định')
         end as row_label_vi,
         coalesce(policy_labels.sort_order * 10 + coalesce(band_labels.sort_order, 0), rule_labels.sort_order, 99)
@@ -58,8 +59,8 @@ groups as (
         report_month, scope_code, is_eligible, 'group' as row_kind,
         case when is_eligible then 'I' else 'II' end as group_code,
         case when is_eligible
-            then 'I. Đủ điều kiện hưởng chính sách nếu nghỉ từ ngày '
-                || strftime(report_month + interval 1 month, '%d/%m/%Y')
+                then 'I. Đủ điều kiện hưởng chính sách nếu nghỉ từ ngày '
+                    || strftime(report_month + interval 1 month, '%d/%m/%Y')
             else 'II. Chưa đủ điều kiện'
         end as row_label_vi,
         0 as label_order,
@@ -80,8 +81,10 @@ total as (
 
 all_rows as (
     select * from detail
-    union all by name select * from groups
-    union all by name select * from total
+    union all by name
+    select * from groups
+    union all by name
+    select * from total
 ),
 
 final as (

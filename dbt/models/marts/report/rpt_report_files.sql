@@ -1,4 +1,4 @@
-{#- The files each report rests on (Biểu 09): one row per (report, delivered file), for the
+{#- The files each report rests on (Biểu 10): one row per (report, delivered file), for the
     current version of every file (stg_audit__ingest_ledger, a workbook's sheets added up):
     the roster files of the report month (a snapshot date in the month) and every file of
     the other deliveries (agency registries, lineage, decisions), which are not monthly. A
@@ -56,15 +56,18 @@ scoped as (
     from scopes
     inner join files
         on case
-            when files.table_name = 'personnel' then
-                len(list_filter(files.snapshot_dates, lambda d:
-                    try_cast(d as date) between scopes.report_month and scopes.period_end_date)) > 0
-                and (scopes.scope_code = 'VN' or list_contains(files.province_codes, scopes.scope_code))
+            when files.table_name = 'personnel'
+                then
+                    len(list_filter(
+                        files.snapshot_dates, lambda d:
+                        try_cast(d as date) between scopes.report_month and scopes.period_end_date  -- noqa: RF02
+                    )) > 0
+                    and (scopes.scope_code = 'VN' or list_contains(files.province_codes, scopes.scope_code))
             else scopes.scope_code = 'VN' or exists (
-                select 1 from lineage
-                where lineage.old_province_code = files.folder_province_code
-                    and lineage.new_province_code = scopes.scope_code
-            )
+                    select 1 from lineage
+                    where lineage.old_province_code = files.folder_province_code
+                        and lineage.new_province_code = scopes.scope_code
+                )
         end
 ),
 

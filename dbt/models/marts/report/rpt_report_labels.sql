@@ -18,14 +18,44 @@ with labels (domain, code, sort_order, label_vi, label_en) as (
     ('band', 'G2', 5, 'Nhóm 2 (còn dưới 5 năm đến tuổi nghỉ hưu)', 'Group 2 (under 5 years to retirement)'),
     ('band', 'G3', 6, 'Nhóm 3 (còn từ 5 năm trở lên đến tuổi nghỉ hưu)', 'Group 3 (5 years or more to retirement)'),
     ('failed_rule', 'person_not_in_roster', 1, 'Không có trong danh sách nhân sự', 'Not on any roster'),
-    ('failed_rule', 'policy_category_mismatch', 2, 'Chế độ không phù hợp với loại cán bộ, công chức, viên chức', 'Policy does not fit the staff category'),
-    ('failed_rule', 'unsupported_policy', 3, 'Chế độ ngoài Nghị định 178/67 và 154 (chưa tính)', 'Policy not computed (outside Decrees 178/67 and 154)'),
+    (
+        'failed_rule',
+        'policy_category_mismatch',
+        2,
+        'Chế độ không phù hợp với loại cán bộ, công chức, viên chức',
+        'Policy does not fit the staff category'
+    ),
+    (
+        'failed_rule',
+        'unsupported_policy',
+        3,
+        'Chế độ ngoài Nghị định 178/67 và 154 (chưa tính)',
+        'Policy not computed (outside Decrees 178/67 and 154)'
+    ),
     ('failed_rule', 'cut_off', 4, 'Quá thời hạn giải quyết (nghỉ sau 01/9/2025)', 'Out of time (leave after 1 Sep 2025)'),
     ('failed_rule', 'deferred', 5, 'Thuộc trường hợp chưa xem xét giải quyết', 'Deferred case (not considered yet)'),
     ('failed_rule', 'not_early', 6, 'Đã đến tuổi nghỉ hưu (không phải nghỉ trước tuổi)', 'At or past the retirement age'),
-    ('failed_rule', 'too_early', 7, 'Còn trên 10 năm đến tuổi nghỉ hưu (trên 5 năm với Phụ lục II)', 'More than 10 years to retirement (5 on Appendix II)'),
-    ('failed_rule', 'pension_minimum', 8, 'Chưa đủ thời gian đóng BHXH để hưởng lương hưu', 'Too few social-insurance months for a pension'),
-    ('failed_rule', 'resignation_needs_24_months', 9, 'Còn dưới 24 tháng đến tuổi nghỉ hưu (không giải quyết thôi việc)', 'Under 24 months to retirement (no resignation)'),
+    (
+        'failed_rule',
+        'too_early',
+        7,
+        'Còn trên 10 năm đến tuổi nghỉ hưu (trên 5 năm với Phụ lục II)',
+        'More than 10 years to retirement (5 on Appendix II)'
+    ),
+    (
+        'failed_rule',
+        'pension_minimum',
+        8,
+        'Chưa đủ thời gian đóng BHXH để hưởng lương hưu',
+        'Too few social-insurance months for a pension'
+    ),
+    (
+        'failed_rule',
+        'resignation_needs_24_months',
+        9,
+        'Còn dưới 24 tháng đến tuổi nghỉ hưu (không giải quyết thôi việc)',
+        'Under 24 months to retirement (no resignation)'
+    ),
     ('level', 'province', 1, 'Cấp tỉnh', 'Province level'),
     ('level', 'commune', 2, 'Cấp xã', 'Commune level'),
     ('unit_kind', 'government', 1, 'Cơ quan hành chính', 'Government agency'),
@@ -49,7 +79,13 @@ with labels (domain, code, sort_order, label_vi, label_en) as (
     ('quarantine_rule', 'invalid_enum', 8, 'Giá trị không thuộc danh mục', 'Value not in the list'),
     ('quarantine_rule', 'invalid_code', 9, 'Mã không hợp lệ', 'Invalid code'),
     ('quarantine_rule', 'out_of_range', 10, 'Giá trị ngoài khoảng cho phép', 'Value out of range'),
-    ('quarantine_rule', 'national_id_mismatch', 11, 'Số CCCD không khớp giới tính, năm sinh', 'National ID does not match sex or birth year'),
+    (
+        'quarantine_rule',
+        'national_id_mismatch',
+        11,
+        'Số CCCD không khớp giới tính, năm sinh',
+        'National ID does not match sex or birth year'
+    ),
     ('quarantine_rule', 'level_not_in_period', 12, 'Cấp hành chính không có trong giai đoạn', 'Level not in the period'),
     ('quarantine_rule', 'unknown_reference_code', 13, 'Mã ĐVHC không có trong danh mục', 'Unknown administrative unit code'),
     ('quarantine_rule', 'unknown_unit_code', 14, 'Mã đơn vị không có trong danh mục cơ quan', 'Unknown agency code'),

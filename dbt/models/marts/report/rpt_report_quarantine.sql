@@ -1,4 +1,4 @@
-{#- Why rows were not loaded (Biểu 09, second table): per report and quarantine rule, the
+{#- Why rows were not loaded (Biểu 11): per report and quarantine rule, the
     rows of the report's files (rpt_report_files) set aside at ingest, with the rule in
     Vietnamese, then the total. A file rejected whole counts as one row of its rule here (its
     rows are in rpt_report_files.rows_quarantined). No value or message of a row is copied:
@@ -18,22 +18,25 @@ labels as (
 ),
 
 counted as (
-    select files.report_month, files.scope_code, quarantine.rule,
-           count(*) as n_rows, count(distinct quarantine.file) as n_files
+    select
+        files.report_month, files.scope_code, quarantine.rule,
+        count(*) as n_rows, count(distinct quarantine.file) as n_files
     from files
     inner join quarantine on quarantine.file = files.file
     group by all
 ),
 
 all_rows as (
-    select counted.*, 'detail' as row_kind, coalesce(labels.sort_order, 99) as rule_order,
-           coalesce(labels.label_vi, counted.rule) as rule_vi, coalesce(labels.label_en, counted.rule) as rule_en
+    select
+        counted.*, 'detail' as row_kind, coalesce(labels.sort_order, 99) as rule_order,
+        coalesce(labels.label_vi, counted.rule) as rule_vi, coalesce(labels.label_en, counted.rule) as rule_en
     from counted
     left join labels on labels.code = counted.rule
     union all by name
-    select report_month, scope_code, cast(null as varchar) as rule, sum(n_rows) as n_rows,
-           cast(null as bigint) as n_files, 'total' as row_kind, 1000 as rule_order,
-           'Tổng cộng' as rule_vi, 'Total' as rule_en
+    select
+        report_month, scope_code, cast(null as varchar) as rule, sum(n_rows) as n_rows,
+        cast(null as bigint) as n_files, 'total' as row_kind, 1000 as rule_order,
+        'Tổng cộng' as rule_vi, 'Total' as rule_en
     from counted
     group by report_month, scope_code
 ),

@@ -28,7 +28,7 @@ counted as (
         min(snapshot_date) filter (where is_complete) as first_snapshot_date,
         max(snapshot_date) filter (where is_complete) as last_snapshot_date
     from delivery
-    where report_month in (select report_month from months_with_roster)
+    where report_month in (select report_month from months_with_roster)  -- noqa: RF02
     group by report_month, scope_code
 ),
 
@@ -54,7 +54,7 @@ final as (
         counted.first_snapshot_date::date as first_snapshot_date,
         counted.last_snapshot_date::date as last_snapshot_date
     from counted
-    left join provinces on provinces.province_code = counted.scope_code
+    left join provinces on provinces.province_code = counted.scope_code  -- noqa: AL04
 )
 
 select * from final

@@ -91,7 +91,11 @@ final as (
         (coalesce(outstanding_vnd, 0)::decimal(24, 0) * 0.000001::decimal(7, 6))::decimal(24, 6)
             as outstanding_million_vnd,
         (due_vnd::decimal(24, 0) * 0.000001::decimal(7, 6))::decimal(24, 6) as due_million_vnd
-    from (select * from monthly union all by name select * from total)
+    from (  -- noqa: AL10
+        select * from monthly
+        union all by name
+        select * from total
+    )
 )
 
 select * from final

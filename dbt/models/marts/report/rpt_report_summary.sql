@@ -61,16 +61,44 @@ catalogue (line_code, sort_order, is_section, label_vi, label_en, unit_vi) as (
     ('A', 100, true, 'A. CÂN ĐỐI BIÊN CHẾ{counted}', 'A. Staffing balance{counted_en}', null),
     ('A01', 101, false, 'Số cơ quan, đơn vị được tính', 'Agencies counted', 'cơ quan'),
     ('A02', 102, false, 'Tổng số người trong danh sách của các cơ quan, đơn vị', 'Headcount on the rosters', 'người'),
-    ('A03', 103, false, 'Cán bộ, công chức ở cơ quan được giao biên chế', 'Cadres and civil servants in agencies with a quota', 'người'),
+    (
+        'A03',
+        103,
+        false,
+        'Cán bộ, công chức ở cơ quan được giao biên chế',
+        'Cadres and civil servants in agencies with a quota',
+        'người'
+    ),
     ('A04', 104, false, 'Biên chế được giao', 'Staffing quota', 'người'),
-    ('A05', 105, false, 'Dôi dư (+) / thiếu (−) so với biên chế được giao', 'Surplus (+) / shortage (−) against the quota', 'người'),
+    (
+        'A05',
+        105,
+        false,
+        'Dôi dư (+) / thiếu (−) so với biên chế được giao',
+        'Surplus (+) / shortage (−) against the quota',
+        'người'
+    ),
     ('A06', 106, false, '— Tổng số dôi dư ở các cơ quan thừa biên chế', '— Gross surplus in agencies over quota', 'người'),
     ('A07', 107, false, '— Tổng số thiếu ở các cơ quan thiếu biên chế', '— Gross shortage in agencies under quota', 'người'),
-    ('A08', 108, false, 'Khung số lượng cán bộ, công chức cấp xã theo quy mô dân số', 'Commune staffing framework (population norm)', 'người'),
+    (
+        'A08',
+        108,
+        false,
+        'Khung số lượng cán bộ, công chức cấp xã theo quy mô dân số',
+        'Commune staffing framework (population norm)',
+        'người'
+    ),
     ('A09', 109, false, 'Lãnh đạo, quản lý ở cơ quan hành chính cấp xã', 'Leaders in commune government agencies', 'người'),
     ('A10', 110, false, 'Số lãnh đạo tối đa theo quy định', 'Leaders allowed', 'người'),
     ('A11', 111, false, 'Số lãnh đạo vượt quy định', 'Leaders over the allowance', 'người'),
-    ('B', 200, true, 'B. BIẾN ĐỘNG NHÂN SỰ SO VỚI TRƯỚC SẮP XẾP (theo danh sách tháng)', 'B. Person flows since the merger (the month''s rosters)', null),
+    (
+        'B',
+        200,
+        true,
+        'B. BIẾN ĐỘNG NHÂN SỰ SO VỚI TRƯỚC SẮP XẾP (theo danh sách tháng)',
+        'B. Person flows since the merger (the month''s rosters)',
+        null
+    ),
     ('B01', 201, false, 'Số người trước sắp xếp (có trong danh sách đến 30/6/2025)', 'Persons before the merger', 'người'),
     ('B02', 202, false, '— Ở lại cơ quan kế thừa', '— Stayed in a successor agency', 'người'),
     ('B03', 203, false, '— Chuyển sang cơ quan khác', '— Moved to another agency', 'người'),
@@ -78,25 +106,81 @@ catalogue (line_code, sort_order, is_section, label_vi, label_en, unit_vi) as (
     ('B05', 205, false, '   + theo quyết định nghỉ việc', '   + by a leave decision', 'người'),
     ('B06', 206, false, '   + nghỉ hưu đúng tuổi', '   + retired at the retirement age', 'người'),
     ('B07', 207, false, '   + không rõ lý do (chưa có quyết định)', '   + unexplained (no decision)', 'người'),
-    ('B08', 208, false, '— Chưa có số liệu tháng (tỉnh gửi thiếu hoặc chưa gửi)', '— Not reported (province month missing)', 'người'),
+    (
+        'B08',
+        208,
+        false,
+        '— Chưa có số liệu tháng (tỉnh gửi thiếu hoặc chưa gửi)',
+        '— Not reported (province month missing)',
+        'người'
+    ),
     ('B09', 209, false, 'Số người trong danh sách tháng', 'Persons on the month''s rosters', 'người'),
-    ('B10', 210, false, '— Từ các cơ quan trước sắp xếp (ở lại hoặc chuyển đến)', '— From the old agencies (stayed or moved in)', 'người'),
+    (
+        'B10',
+        210,
+        false,
+        '— Từ các cơ quan trước sắp xếp (ở lại hoặc chuyển đến)',
+        '— From the old agencies (stayed or moved in)',
+        'người'
+    ),
     ('B11', 211, false, '— Tuyển mới, tiếp nhận sau sắp xếp', '— Joined after the merger', 'người'),
     ('B12', 212, false, '— Đã có quyết định nghỉ việc (nghỉ đến ngày {next})', '— Already decided to leave (by {next})', 'người'),
     ('B13', 213, false, '— Còn công tác (chi tiết tại Biểu 08)', '— Still in post (form 08)', 'người'),
-    ('C', 300, true, 'C. THỰC HIỆN CHÍNH SÁCH NGHỈ VIỆC (lũy kế đến hết tháng)', 'C. Settlement (cumulative to the end of the month)', null),
+    (
+        'C',
+        300,
+        true,
+        'C. THỰC HIỆN CHÍNH SÁCH NGHỈ VIỆC (lũy kế đến hết tháng)',
+        'C. Settlement (cumulative to the end of the month)',
+        null
+    ),
     ('C01', 301, false, 'Số quyết định nghỉ việc đã ban hành', 'Leave decisions issued', 'người'),
-    ('C02', 302, false, 'Số người đã nghỉ theo quyết định; kinh phí theo quy định', 'Persons who left by decision; entitlement due', 'người'),
+    (
+        'C02',
+        302,
+        false,
+        'Số người đã nghỉ theo quyết định; kinh phí theo quy định',
+        'Persons who left by decision; entitlement due',
+        'người'
+    ),
     ('C03', 303, false, 'Đã chi trả', 'Paid', 'người'),
-    ('C04', 304, false, 'Còn tồn đọng cuối tháng (đã nghỉ, đủ điều kiện, chưa chi)', 'Outstanding at the end of the month', 'người'),
+    (
+        'C04',
+        304,
+        false,
+        'Còn tồn đọng cuối tháng (đã nghỉ, đủ điều kiện, chưa chi)',
+        'Outstanding at the end of the month',
+        'người'
+    ),
     ('D', 400, true, 'D. KẾT QUẢ KIỂM TRA CHI TRẢ (đến hết tháng)', 'D. Payment audit (to the end of the month)', null),
-    ('E', 500, true, 'E. ĐỐI TƯỢNG CÒN CÔNG TÁC: CHẾ ĐỘ NẾU NGHỈ TỪ NGÀY {next}', 'E. Staff in post: entitlement if they left on {next}', null),
+    (
+        'E',
+        500,
+        true,
+        'E. ĐỐI TƯỢNG CÒN CÔNG TÁC: CHẾ ĐỘ NẾU NGHỈ TỪ NGÀY {next}',
+        'E. Staff in post: entitlement if they left on {next}',
+        null
+    ),
     ('E01', 501, false, 'Số người còn công tác', 'Staff still in post', 'người'),
     ('E02', 502, false, '— Đủ điều kiện nghỉ hưu trước tuổi', '— Eligible for early retirement', 'người'),
     ('E03', 503, false, '— Đủ điều kiện thôi việc', '— Eligible for resignation', 'người'),
-    ('E04', 504, false, '— Đủ điều kiện nghỉ việc theo Nghị định 154 (không chuyên trách cấp xã)', '— Eligible under Decree 154 (commune part-time)', 'người'),
+    (
+        'E04',
+        504,
+        false,
+        '— Đủ điều kiện nghỉ việc theo Nghị định 154 (không chuyên trách cấp xã)',
+        '— Eligible under Decree 154 (commune part-time)',
+        'người'
+    ),
     ('E05', 505, false, '— Chưa đủ điều kiện (lý do tại Biểu 08)', '— Not eligible (reasons in form 08)', 'người'),
-    ('F', 600, true, 'F. LỘ TRÌNH GIẢM DÔI DƯ ĐẾN THÁNG {horizon} (chỉ tính nghỉ hưu đúng tuổi{counted_short})', 'F. Glide path to {horizon} (natural retirements only)', null),
+    (
+        'F',
+        600,
+        true,
+        'F. LỘ TRÌNH GIẢM DÔI DƯ ĐẾN THÁNG {horizon} (chỉ tính nghỉ hưu đúng tuổi{counted_short})',
+        'F. Glide path to {horizon} (natural retirements only)',
+        null
+    ),
     ('F01', 601, false, 'Dôi dư (+) / thiếu (−) đầu kỳ dự báo', 'Surplus at the start of the projection', 'người'),
     ('F02', 602, false, 'Số nghỉ hưu đúng tuổi đến tháng {horizon}', 'Natural retirements to {horizon}', 'người'),
     ('F03', 603, false, 'Dôi dư (+) / thiếu (−) dự kiến tháng {horizon}', 'Projected surplus in {horizon}', 'người'),
@@ -117,8 +201,8 @@ flows as (
     from flows_province
     union all
     select
-        report_month, 'VN', persons_before, stayed, moved, left_total, left_by_decision,
-        left_by_retirement, left_unexplained, not_reported, persons_now, stayed + moved, joined
+        report_month, 'VN' as scope_code, persons_before, stayed, moved, left_total, left_by_decision,
+        left_by_retirement, left_unexplained, not_reported, persons_now, stayed + moved as from_old, joined
     from flows_national
 ),
 
@@ -166,7 +250,8 @@ valued as (
     cross join lateral (
         values
         ('A01', b.n_units, null::bigint, case when s.is_provisional and s.scope_code = 'VN'
-            then 'Không tính ' || (s.n_provinces_expected - s.n_provinces_complete) || ' tỉnh chưa gửi đủ số liệu' end),
+                then 'Không tính ' || (s.n_provinces_expected - s.n_provinces_complete) || ' tỉnh chưa gửi đủ số liệu'
+        end),
         ('A02', b.headcount, null, null),
         ('A03', b.headcount_in_quota, null, null),
         ('A04', b.staffing_quota, null, null),
@@ -194,8 +279,10 @@ valued as (
         ('C02', m.n_left, m.due_vnd, null),
         ('C03', m.n_paid, m.paid_vnd, null),
         ('C04', m.n_outstanding, m.outstanding_vnd, null),
-        ('E01', coalesce(c.in_post, 0),
-            coalesce(c.vnd_early, 0) + coalesce(c.vnd_resign, 0) + coalesce(c.vnd_part_time, 0), null),
+        (
+            'E01', coalesce(c.in_post, 0),
+            coalesce(c.vnd_early, 0) + coalesce(c.vnd_resign, 0) + coalesce(c.vnd_part_time, 0), null
+        ),
         ('E02', coalesce(c.n_early, 0), coalesce(c.vnd_early, 0), null),
         ('E03', coalesce(c.n_resign, 0), coalesce(c.vnd_resign, 0), null),
         ('E04', coalesce(c.n_part_time, 0), coalesce(c.vnd_part_time, 0), null),
@@ -210,17 +297,19 @@ valued as (
             else 'Chưa hết dôi dư đến tháng ' || strftime(g.horizon_month, '%m/%Y')
         end),
         ('G01', s.n_provinces_complete, null, case
-            when s.scope_code <> 'VN' then d.delivery_status_vi
-                || coalesce(', danh sách ngày ' || strftime(d.snapshot_date, '%d/%m/%Y'), '')
+            when s.scope_code <> 'VN'
+                then d.delivery_status_vi
+                    || coalesce(', danh sách ngày ' || strftime(d.snapshot_date, '%d/%m/%Y'), '')
             else 'Trên ' || s.n_provinces_expected || ' tỉnh có dữ liệu'
                 || case when s.n_provinces > s.n_provinces_expected
-                    then '; ' || (s.n_provinces - s.n_provinces_expected) || ' tỉnh chưa gửi dữ liệu lần nào'
-                    else '' end
+                        then '; ' || (s.n_provinces - s.n_provinces_expected) || ' tỉnh chưa gửi dữ liệu lần nào'
+                    else ''
+                end
         end),
         ('G02', q.n_files, null, null),
         ('G03', q.n_files_rejected, null, null),
         ('G04', q.rows_quarantined, null, null)
-    ) as v(line_code, persons, amount_vnd, note_vi)
+    ) as v (line_code, persons, amount_vnd, note_vi)
 ),
 
 fixed_lines as (
@@ -274,14 +363,20 @@ final as (
             as row_order,
         lines.line_code::varchar as line_code,
         (case when lines.is_section then 'section' else 'line' end)::varchar as row_kind,
-        replace(replace(replace(replace(lines.label_vi,
-            '{next}', strftime(lines.report_month + interval 1 month, '%d/%m/%Y')),
+        replace(
+            replace(replace(replace(
+                lines.label_vi,
+                '{next}', strftime(lines.report_month + interval 1 month, '%d/%m/%Y')
+            ),
             '{horizon}', coalesce(strftime(horizon.horizon_month, '%m/%Y'), '')),
             '{counted}', case when lines.scope_code = 'VN' then ' (các tỉnh đã gửi đủ số liệu tháng)' else '' end),
             '{counted_short}', case when lines.scope_code = 'VN' then '; các tỉnh đã gửi đủ số liệu' else '' end
         )::varchar as label_vi,
-        replace(replace(replace(lines.label_en,
-            '{next}', strftime(lines.report_month + interval 1 month, '%d/%m/%Y')),
+        replace(
+            replace(replace(
+                lines.label_en,
+                '{next}', strftime(lines.report_month + interval 1 month, '%d/%m/%Y')
+            ),
             '{horizon}', coalesce(strftime(horizon.horizon_month, '%m/%Y'), '')),
             '{counted_en}', case when lines.scope_code = 'VN' then ' (provinces that delivered the month in full)' else '' end
         )::varchar as label_en,

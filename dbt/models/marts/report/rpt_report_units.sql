@@ -1,6 +1,6 @@
 {#- Every agency of a province (Biểu 04, province reports only), per report month: head
     counts by category, the cadres and civil servants against the quota, and the leaders
-    against the allowance where POLICY.md sets one (commune government agencies), with
+    against the allowance where docs/rules.md S5 sets one (commune government agencies), with
     is_leaders_over marking an agency over it. Province-level agencies first, then the
     communes' agencies commune by commune, then the province total. Figures are empty for a
     month the province has not delivered in full (fct_staffing_balance). -#}
@@ -108,7 +108,8 @@ final as (
         all_rows.leaders::bigint as leaders,
         all_rows.leaders_allowed::bigint as leaders_allowed,
         (case when all_rows.row_kind = 'total' then all_rows.leaders_over_allowed
-              else greatest(all_rows.leaders_over_allowed, 0) end)::bigint as leaders_over,
+            else greatest(all_rows.leaders_over_allowed, 0)
+        end)::bigint as leaders_over,
         coalesce(all_rows.leaders_over_allowed > 0, false)::boolean as is_leaders_over
     from all_rows
     left join labels as level_labels on level_labels.domain = 'level' and level_labels.code = all_rows.level
