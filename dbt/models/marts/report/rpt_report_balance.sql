@@ -148,14 +148,12 @@ province_groups as (
     group by report_month, scope_code, group_code
 ),
 
-province_total as (
+-- One line per province and month: the province's total in its own report, and its row
+-- in the nation's.
+province_lines as (
     select
         province_balance.report_month,
-        province_balance.province_code as scope_code,
-        'total' as row_kind,
-        'Z' as group_code,
-        province_balance.province_code as row_code,
-        'Tổng cộng' as row_label_vi,
+        province_balance.province_code,
         province_balance.delivery_status,
         province_balance.delivery_status = 'delivered' as is_counted,
         province_balance.n_units,
@@ -178,38 +176,30 @@ province_total as (
         and leaders_over_province.province_code = province_balance.province_code
 ),
 
+province_total as (
+    select
+        province_lines.* exclude (province_code),
+        province_lines.province_code as scope_code,
+        'total' as row_kind,
+        'Z' as group_code,
+        province_lines.province_code as row_code,
+        'Tổng cộng' as row_label_vi
+    from province_lines
+),
+
 -- The nation: one row per province, then the total.
 national_detail as (
     select
-        province_balance.report_month,
+        province_lines.* exclude (province_code),  -- noqa: RF02
         'VN' as scope_code,
         'detail' as row_kind,
         'I' as group_code,
-        province_balance.province_code as row_code,
-        delivery.province_name as row_label_vi,
-        province_balance.delivery_status,
-        province_balance.delivery_status = 'delivered' as is_counted,
-        province_balance.n_units,
-        province_balance.headcount,
-        province_balance.headcount_in_quota_with_quota as headcount_in_quota,
-        province_balance.staffing_quota,
-        province_balance.norm_posts,
-        province_balance.surplus,
-        province_balance.gross_surplus,
-        province_balance.gross_shortage,
-        province_balance.n_units_surplus,
-        province_balance.n_units_shortage,
-        province_balance.leaders_with_allowance,
-        province_balance.leaders_allowed,
-        leaders_over_province.leaders_over,
-        leaders_over_province.n_units_leaders_over
-    from province_balance
+        province_lines.province_code as row_code,
+        delivery.province_name as row_label_vi
+    from province_lines
     inner join delivery
-        on delivery.report_month = province_balance.report_month
-        and delivery.province_code = province_balance.province_code
-    left join leaders_over_province
-        on leaders_over_province.report_month = province_balance.report_month
-        and leaders_over_province.province_code = province_balance.province_code
+        on delivery.report_month = province_lines.report_month
+        and delivery.province_code = province_lines.province_code
 ),
 
 national_total as (
