@@ -72,3 +72,28 @@
     {%- if not loop.last %},{% endif %}
     {% endfor %}
 {%- endmacro %}
+
+{#- The exact commune norms (docs/rules.md S2) of the communes with counted agencies, summed
+    per report month and the given grouping columns, for the norm_totals of a province or
+    national rollup: from `balance` (fct_staffing_balance) and `norms`
+    (int_commune_norms_computed), the CTEs of the calling model. A commune counts once, not
+    once per agency. -#}
+{% macro staffing_counted_norm_totals(group_columns=[]) -%}
+    select
+        report_month,
+        {% for column in group_columns %}{{ column }},
+        {% endfor -%}
+        sum(norm_posts) as norm_posts
+    from (
+        select distinct
+            balance.report_month,
+            {% for column in group_columns %}balance.{{ column }},
+            {% endfor -%}
+            balance.commune_code,
+            norms.norm_posts
+        from balance
+        inner join norms on norms.commune_code = balance.commune_code
+        where balance.delivery_status = 'delivered'
+    )
+    group by all
+{%- endmacro %}

@@ -1,7 +1,9 @@
 {#- Every new (post) agency with where it sits: its new commune (type, population, area) and
     the old district it is nearest to by the lineage: the district that gave the new commune
     most of its predecessor communes (ties: the lowest district code). Province agencies have
-    no commune and no old district. -#}
+    no commune and no old district. quota_kind is the kind of staff its quota counts
+    (docs/rules.md S4): a public service unit's quota counts public employees, every other
+    agency's (and one of unknown kind) cadres and civil servants. -#}
 with new_units as (
     select * from {{ ref('stg_deliveries__units') }}
     where period = 'post'
@@ -43,6 +45,8 @@ final as (
         new_units.unit_name,
         new_units.level,
         new_units.unit_kind,
+        case when new_units.unit_kind = 'public_service' then 'public_employee' else 'civil_servant' end
+            as quota_kind,
         new_units.province_code,
         new_units.commune_code,
         communes.unit_type as commune_type,

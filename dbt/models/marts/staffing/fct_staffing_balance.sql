@@ -77,7 +77,7 @@ counts_of_kind as (
         counts.report_month,
         counts.unit_code,
         case
-            when units.unit_kind = 'public_service' then counts.headcount_public_employee_kind
+            when units.quota_kind = 'public_employee' then counts.headcount_public_employee_kind
             else counts.headcount_civil_servant_kind
         end as headcount_in_quota
     from counts
@@ -99,9 +99,7 @@ spine as (
         report_months.report_month,
         units.*,
         coalesce(delivery.delivery_status, 'not_delivered') as delivery_status,
-        coalesce(delivery.delivery_status = 'delivered', false) as is_known,
-        case when units.unit_kind = 'public_service' then 'public_employee' else 'civil_servant' end
-            as quota_kind
+        coalesce(delivery.delivery_status = 'delivered', false) as is_known
     from report_months
     cross join units
     left join delivery

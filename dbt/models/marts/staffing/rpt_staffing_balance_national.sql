@@ -10,22 +10,8 @@ norms as (
     select * from {{ ref('int_commune_norms_computed') }}
 ),
 
-commune_norms as (
-    select distinct
-        balance.report_month,
-        balance.commune_code,
-        norms.norm_posts
-    from balance
-    inner join norms on norms.commune_code = balance.commune_code
-    where balance.delivery_status = 'delivered'
-),
-
 norm_totals as (
-    select
-        report_month,
-        sum(norm_posts) as norm_posts
-    from commune_norms
-    group by report_month
+    {{ staffing_counted_norm_totals() }}
 ),
 
 rolled as (
