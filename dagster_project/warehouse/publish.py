@@ -4,9 +4,12 @@ file beside the published one, which is then renamed over it.
 - Atomic: `os.replace` on one file system. An analyst holding the published file open keeps
   reading the old version until they reopen it; a failed run never reaches this step, so
   the last good warehouse stays byte for byte as it was.
-- Private by default: only the schemas analysts read are copied (marts, intermediate,
-  rules, audit). raw.* (names, national IDs) and the staging views over it stay in the
-  working file. In audit.quarantine the offending value is masked for personal columns.
+- Private by default: only the schemas analysts read are copied (marts, rules, audit).
+  raw.* (names, national IDs), the staging views over it and the intermediate models (person
+  by person, with dates of birth) stay in the working file. In audit.quarantine the
+  offending value is masked for personal columns.
+- Small: the marts are a fifth of the working file's rows at national scale, so the copy is
+  a fifth of the time it would take to copy the intermediate models too.
 """
 
 import os
@@ -15,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-PUBLISHED_SCHEMAS = ("marts", "intermediate", "rules", "audit")
+PUBLISHED_SCHEMAS = ("marts", "rules", "audit")
 PERSONAL_COLUMNS = ("national_id", "full_name", "date_of_birth")
 
 
