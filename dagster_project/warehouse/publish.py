@@ -51,6 +51,7 @@ def write_publishable_copy(working: Path, target: Path) -> dict[str, int]:
         target.unlink()
     con = duckdb.connect(str(target))
     try:
+        con.execute("set enable_progress_bar = false")
         con.execute(f"attach '{working}' as work (read_only)")
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "

@@ -100,3 +100,28 @@ def test_lineage_share_bound_is_exclusive_at_zero(con):
     frame.loc[0, "share"] = 0.0
     result = validate_frame(frame, build_suite("lineage", "soft"))
     assert failing(result) == {("expect_column_values_to_be_between", "share")}
+
+
+def test_identity_read_from_the_warehouse_fails_on_tampered_rows(con):
+    """run_suite loads text as Arrow strings (memory at national scale): the suite must still
+    see a repeated person, a malformed ID and a lost provenance in raw.personnel."""
+    con.execute("begin transaction")
+    try:
+        con.execute("""
+            insert into raw.personnel by name
+            select * replace (source_row + 1000 as source_row) from raw.personnel limit 1
+        """)
+        con.execute("""
+            update raw.personnel set national_id = '12345', source_file = null
+            where source_row = (select max(source_row) from raw.personnel where source_row < 1000)
+        """)
+        result = run_suite(con, "personnel", "identity")
+    finally:
+        con.execute("rollback")
+    assert not result.success
+    assert {
+        ("expect_compound_columns_to_be_unique", "snapshot_date, national_id"),
+        ("expect_column_values_to_match_regex", "national_id"),
+        ("expect_column_values_to_not_be_null", "source_file"),
+    } <= failing(result)
+    assert run_suite(con, "personnel", "identity").success
