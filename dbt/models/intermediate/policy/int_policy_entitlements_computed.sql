@@ -7,7 +7,9 @@
     rules.policy_* seed. The Python reference is dagster_project/policy/rules.py, which reads
     the same seeds; tests/policy/test_sql_matches_python.py compares them. A resignation of
     a person eligible for early retirement is computed as decided and flagged
-    (is_early_retirement_passed_over, A10). -#}
+    (is_early_retirement_passed_over, A10). A view: fct_policy_entitlement computes the
+    real decisions from it and fct_policy_cohort the hypothetical ones, so its 13 million
+    rows at national scale are never written. -#}
 with decisions as (
     select * from {{ ref('int_policy_decisions_joined') }}
 ),

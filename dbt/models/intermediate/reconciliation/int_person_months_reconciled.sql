@@ -26,11 +26,13 @@
     left_reason: `decision` (the latest decision of the person with a leave date on or before
     the end of left_month), else `retirement` (Decree 135 pension start on or before it),
     else `unexplained`. -#}
-with roster as (
+-- The two rosters are read several times below: not materialized, so each reads the table
+-- (and only the columns it needs) instead of a copy of all of it held in memory.
+with roster as not materialized (
     select * from {{ ref('int_roster_snapshots_deduplicated') }}
 ),
 
-selected as (
+selected as not materialized (
     select * from {{ ref('int_roster_months_selected') }}
 ),
 
