@@ -166,10 +166,7 @@ def load_frame(con, table: str, severity: str):
     if severity == "structure":
         return con.sql(f"select * from raw.{table} limit 0").df()
     cols = ", ".join(f'"{c}"' for c in columns_needed(table, severity))
-    table_data = con.sql(f"select {cols} from raw.{table}").arrow()
-    if hasattr(table_data, "read_all"):  # a record batch reader in newer DuckDB
-        table_data = table_data.read_all()
-    return table_data.to_pandas(types_mapper=_arrow_strings)
+    return con.sql(f"select {cols} from raw.{table}").to_arrow_table().to_pandas(types_mapper=_arrow_strings)
 
 
 def run_suite(con, table: str, severity: str) -> SuiteResult:
