@@ -122,15 +122,22 @@ def _context():
 
 
 def validate_frame(frame, suite) -> SuiteResult:
-    """Validate a pandas DataFrame against `suite` as one whole-dataframe batch."""
+    """Validate a pandas DataFrame against `suite` as one whole-dataframe batch. The data
+    source is deleted afterwards: the context lives as long as the process, and its data
+    source would hold on to the frame (national scale: a 2 GB roster frame kept through the
+    rest of the run, under the next suite's)."""
     ctx = _context()
-    batch = (
-        ctx.data_sources.add_or_update_pandas("frame")
-        .add_dataframe_asset("frame")
-        .add_batch_definition_whole_dataframe("whole")
-        .get_batch(batch_parameters={"dataframe": frame})
-    )
-    result = batch.validate(suite)
+    try:
+        batch = (
+            ctx.data_sources.add_or_update_pandas("frame")
+            .add_dataframe_asset("frame")
+            .add_batch_definition_whole_dataframe("whole")
+            .get_batch(batch_parameters={"dataframe": frame})
+        )
+        result = batch.validate(suite)
+        del batch
+    finally:
+        ctx.data_sources.delete("frame")
     failures = []
     for r in result.results:
         if r.success:
