@@ -13,7 +13,7 @@ PORT ?= 3000
 # (command:package when the command is not named as its package).
 TEST_TOOLS := chromium faketime soffice:libreoffice-calc pdftoppm:poppler-utils
 
-.PHONY: help install run test faults test-tools ui lint bench manifest clean
+.PHONY: help install run test faults test-tools ui lint bench bench-all manifest clean
 
 help:
 	@echo "make run    set up, generate demo data if none, build, publish, report the latest month"
@@ -21,7 +21,8 @@ help:
 	@echo "make faults  kill -9 a real run at nine moments; the next run must complete (minutes)"
 	@echo "make ui     the Dagster UI on http://127.0.0.1:$(PORT)"
 	@echo "make lint   ruff (Python) and sqlfluff (dbt models)"
-	@echo "make bench  national-scale benchmarks (minutes; not part of the tests)"
+	@echo "make bench  the monthly run at national scale: floor, full build, added month, nothing new (about 40 min)"
+	@echo "make bench-all  every benchmark in bench/ (generator, ingest, national figures, monthly run; hours)"
 
 $(STAMP): $(ROOT)/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,6 +70,9 @@ lint: $(STAMP)
 	cd $(ROOT) && $(BIN)/sqlfluff lint dbt/models --processes 2 --disable-progress-bar
 
 bench: $(STAMP) $(MANIFEST)
+	cd $(ROOT) && $(BIN)/python bench/bench_monthly.py
+
+bench-all: $(STAMP) $(MANIFEST)
 	@cd $(ROOT) && for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
