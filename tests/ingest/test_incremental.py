@@ -331,3 +331,32 @@ def test_a_code_change_reads_everything(tmp_path, con, files_read, monkeypatch):
     files_read.clear()
     ingest_all(con, raw)
     assert files_read == []
+
+
+def test_a_new_year_reads_everything(tmp_path, con, monkeypatch):
+    """A date is accepted up to 31 December of the year after the run: a payment dated two
+    years ahead is quarantined this year and loaded next year, though no file changed."""
+    from dagster_project.contract import model
+    from tests.ingest.conftest import DECISIONS_HEADER, DECISIONS_ROWS
+
+    raw = tmp_path / "raw"
+    hand_made(raw)
+    ahead = date.today().year + 2
+    rows = [DECISIONS_ROWS[0].replace(",2025-06-15", f",{ahead}-01-15"), DECISIONS_ROWS[1]]
+    write_csv(raw / "decisions" / "d.csv", DECISIONS_HEADER, rows)
+    ingest_all(con, raw)
+    assert con.sql("select count(*) from raw.decisions").fetchall()[0][0] == 1
+    assert con.sql("select rule from audit.quarantine where file like 'decisions/%'").fetchall() \
+        == [("out_of_range",)]
+
+    class NextYear(date):
+        @classmethod
+        def today(cls):
+            return date(date.today().year + 1, 1, 2)
+
+    monkeypatch.setattr(model, "date", NextYear)
+    ingest_all(con, raw)
+    scratch = warehouse(tmp_path / "scratch.duckdb")
+    ingest_all(scratch, raw)
+    assert con.sql("select count(*) from raw.decisions").fetchall()[0][0] == 2
+    assert contents(con) == contents(scratch)

@@ -17,7 +17,8 @@ files could decide differently (`reread`):
 
 Any other check over several files (sums over groups, a duplicate key without a date), or a
 delivery whose ledger does not record dates, makes every change a full ingest of the table.
-A changed basis is a full ingest too: new code, a new library, or a table earlier in ORDER
+A changed basis is a full ingest too: new code, a new library, a new year (the latest date a
+column may hold moves with it), or a table earlier in ORDER
 (or the reference units) holding other values for the lookups (a corrected units file makes
 the rosters checked again in full). `ingest_table(..., full=True)` (SAPNHAP_FULL_INGEST=1 for
 a run) forces one.
@@ -31,6 +32,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from dagster_project.contract import Delivery
+from dagster_project.contract.model import latest_date
 from dagster_project.ingest.checks.lookups import lookup_fingerprint
 from dagster_project.ingest.checks.whole_table import duplicate_keys
 from dagster_project.ingest.engine.results import FileResult
@@ -53,8 +55,9 @@ def code_fingerprint() -> str:
 
 
 def basis(con, delivery: Delivery) -> str:
-    """What an ingest of `delivery` is checked against besides its own files."""
-    return f"code:{code_fingerprint()};{lookup_fingerprint(con, delivery)}"
+    """What an ingest of `delivery` is checked against besides its own files: the code, the
+    latest date a column may hold (it moves with the year of the run), the lookups' values."""
+    return f"code:{code_fingerprint()};latest:{latest_date()};{lookup_fingerprint(con, delivery)}"
 
 
 def stored_basis(con, table: str) -> str | None:
