@@ -2,7 +2,11 @@
 
 Thin wiring around dagster_project.ingest: open the working warehouse, ingest one table, close
 (checkpoint), report rows read / loaded / quarantined and the top quarantine reasons.
+Ingest is incremental (files unchanged since the last ingest keep their rows); with
+SAPNHAP_FULL_INGEST=1 in the environment of the run every file is read again.
 """
+
+import os
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
@@ -12,6 +16,7 @@ from dagster_project.ingest import ORDER, IngestResult, ingest_table
 from dagster_project.resources import Warehouse
 
 OWNERS = ["team:sapnhap"]
+FULL_INGEST_ENV = "SAPNHAP_FULL_INGEST"
 REFERENCE_DEPS = [AssetKey(["raw", "ref_units_pre"]), AssetKey(["raw", "ref_units_post"])]
 
 
@@ -45,6 +50,7 @@ def metadata(result: IngestResult) -> dict:
     return {
         "files": len({f.file for f in result.files}),
         "files_rejected": len({f.file for f in result.files if f.status == "rejected"}),
+        "files_read": result.files_read,
         "rows_read": result.rows_read,
         "rows_loaded": result.rows_loaded,
         "rows_quarantined": result.rows_quarantined,
@@ -67,10 +73,12 @@ def _ingest_asset(table: str, deps: list[AssetKey]):
     )
     def _ingest(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
         with explained(f"ingest of raw.{table}"), warehouse.working() as con:
-            result = ingest_table(con, warehouse.paths().raw_dir, table)
+            result = ingest_table(con, warehouse.paths().raw_dir, table,
+                                  full=os.environ.get(FULL_INGEST_ENV, "") not in ("", "0"))
         context.log.info(
             f"raw.{table}: {result.rows_read} rows read, {result.rows_loaded} loaded, "
-            f"{result.rows_quarantined} quarantined from {len(result.files)} file(s)/sheet(s)"
+            f"{result.rows_quarantined} quarantined from {len(result.files)} file(s)/sheet(s); "
+            f"{result.files_read} file(s) read this time, the others unchanged"
         )
         return MaterializeResult(metadata=metadata(result))
 

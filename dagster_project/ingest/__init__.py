@@ -2,9 +2,10 @@
 
 Pure library (no Dagster import). What a delivery holds and what is checked is described once,
 in dagster_project/contract/; here:
-- `engine/`: `ingest_table(con, raw_dir, table)` / `ingest_all(con, raw_dir)` rebuild
-  raw.<table> and its quarantine from the files under raw_dir/<table>/ and update the ledger,
-  streaming (batches, two checkers, the Gate, the Writer); it knows no delivery by name;
+- `engine/`: `ingest_table(con, raw_dir, table)` / `ingest_all(con, raw_dir)` bring
+  raw.<table> and its quarantine up to date with the files under raw_dir/<table>/ (only what
+  changed is read again; `full=True` reads every file) and update the ledger, streaming
+  (batches, two checkers, the Gate, the Writer); it knows no delivery by name;
 - `checks/`: the descriptions interpreted as polars checks, with their messages;
 - `read.py`, `layout.py`: files into all-text frames (a workbook sheet cut to its table);
 - `parse.py`: delivered text into each column kind's type;

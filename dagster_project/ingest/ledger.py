@@ -12,7 +12,8 @@ What happens each time a table is ingested:
   the outcome (e.g. units were corrected, so a roster row now finds its unit);
 - corrected file (same path, new hash): the earlier version's rows become `replaced`,
   `is_current = false`; the new version gets new rows. Its rows replace the earlier ones in
-  raw.* and audit.quarantine (ingest rebuilds both from the current files);
+  raw.* and audit.quarantine (with those of every file a check over several files links to
+  it: engine/incremental.py);
 - file gone from raw/: its rows become `removed`, `is_current = false`; its data rows are gone
   from raw.* and audit.quarantine.
 `reconcile` proves `rows_read = rows_loaded + rows_quarantined` against the tables themselves.

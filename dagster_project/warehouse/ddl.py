@@ -52,6 +52,11 @@ AUDIT_TABLES = {
 }
 
 
+# What each table's last ingest was checked against (ingest/engine/incremental.py): in the
+# working file only, never published.
+INGEST_BASIS = (("table_name", "VARCHAR"), ("basis", "VARCHAR"))
+
+
 def raw_columns(delivery: Delivery) -> list[tuple[str, str]]:
     cols = [(c.name, c.kind.duckdb_type) for c in delivery.columns]
     return cols + list(PROVENANCE_COLUMNS)
@@ -69,6 +74,7 @@ def ensure_schemas(con) -> None:
     con.execute("create schema if not exists audit")
     tables = [("raw", d.name, raw_columns(d)) for d in DELIVERIES.values()]
     tables += [("audit", name, columns) for name, columns in AUDIT_TABLES.items()]
+    tables.append(("raw", "ingest_basis", INGEST_BASIS))
     for schema, name, columns in tables:
         con.execute(create_table_sql(schema, name, columns))
         for column, kind in columns:

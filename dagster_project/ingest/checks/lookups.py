@@ -120,3 +120,34 @@ def unit_provinces(con, delivery: Delivery) -> pl.DataFrame | None:
     table, field = lookup.references
     return con.sql(f"select distinct period as __period, {field} as {column}, province_code "
                    f"from raw.{table} where {field} is not null").pl()
+
+
+def _sources(lk) -> list[tuple[str, tuple[str, ...]]]:
+    """(table, columns) of what one lookup reads from the warehouse."""
+    if isinstance(lk, InReferenceUnits):
+        return [(f"ref_units_{p}", ("code", "level")) for p in lk.periods]
+    if isinstance(lk, IdProvinceKnown):
+        return [(f"ref_units_{p}", ("code", "level")) for p in PERIODS]
+    if isinstance(lk, (InUnits, InUnitsOfSnapshotPeriod)):
+        table, field = lk.references
+        # province_code: `unit_provinces` (the ledger's provinces of a roster) reads it too
+        return [(table, (field, "period", "province_code"))]
+    if isinstance(lk, InDelivery):
+        return [(lk.delivery, (lk.target,))]
+    raise TypeError(f"no sources known for lookup {type(lk).__name__}")
+
+
+def lookup_fingerprint(con, delivery: Delivery) -> str:
+    """What the delivery's lookups would read from the warehouse now, as one string: per table
+    and columns read, the number of distinct values and an order-free hash of them. Equal
+    fingerprints: every lookup (and the ledger's provinces of a roster) decides as before."""
+    parts = []
+    for table, columns in sorted({s for lk in delivery.lookups for s in _sources(lk)}):
+        if not has_table(con, "raw", table):
+            parts.append(f"{table}:absent")
+            continue
+        cols = ", ".join(columns)
+        n, h = con.execute(f"select count(*), bit_xor(hash({cols})) from "
+                           f"(select distinct {cols} from raw.{table})").fetchone()
+        parts.append(f"{table}({cols}):{n}:{h}")
+    return ";".join(parts)

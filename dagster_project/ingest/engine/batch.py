@@ -33,14 +33,31 @@ def parse_frame(df: pl.DataFrame, delivery: Delivery) -> pl.DataFrame:
     a roster's missing snapshot date is the one its file name or form title gives."""
     df = df.with_columns(parse_columns(df, list(delivery.columns)))
     if delivery.snapshot is not None:
-        s = delivery.snapshot.column
-        df = df.with_columns(
-            pl.when(pl.col(f"__blank_{s}"))
-            .then(pl.col("__file_date").str.to_date("%Y-%m-%d"))
-            .otherwise(pl.col(s))
-            .alias(s)
-        )
+        df = df.with_columns(_snapshot(delivery))
     return df
+
+
+def _snapshot(delivery: Delivery) -> pl.Expr:
+    """The parsed snapshot date, or where it is blank the date of the file name or form title."""
+    s = delivery.snapshot.column
+    return (pl.when(pl.col(f"__blank_{s}")).then(pl.col("__file_date").str.to_date("%Y-%m-%d"))
+            .otherwise(pl.col(s)).alias(s))
+
+
+def snapshot_dates(frame: pl.DataFrame | None, rejected_facts: pl.DataFrame | None,
+                   delivery: Delivery) -> set[str]:
+    """The snapshot dates (ISO) the rows of a prepared sheet carry, parsed as the checks parse
+    them (of a rejected sheet, as its ledger facts are), before any check."""
+    s = delivery.snapshot.column
+    if frame is not None:
+        part = frame.select(f"__raw_{s}", "__file_date")
+        dates = part.with_columns(parse_columns(part, [delivery.column(s)])).select(_snapshot(delivery))
+        found = dates.to_series()
+    elif rejected_facts is not None:
+        found, _ = parse_series(rejected_facts.get_column("__snapshot"), delivery.column(s))
+    else:
+        return set()
+    return set(found.drop_nulls().unique().dt.strftime("%Y-%m-%d").to_list())
 
 
 def compact(df: pl.DataFrame) -> pl.DataFrame:

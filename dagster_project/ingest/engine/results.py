@@ -27,6 +27,7 @@ class IngestResult:
     files: list[FileResult] = field(default_factory=list)
     ledger_changes: dict[str, int] = field(default_factory=dict)  # status -> ledger rows written
     top_reasons: list[tuple[str, int]] = field(default_factory=list)  # (reason, quarantine rows)
+    files_read: int = 0  # files read this time (the others kept their rows: incremental ingest)
 
     @property
     def rows_read(self) -> int:
