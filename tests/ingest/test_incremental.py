@@ -297,9 +297,11 @@ def test_unchanged_files_are_not_read(tmp_path, con, files_read):
     write_csv(raw / P / "bo_sung_2025-03-31.csv", PERSONNEL_HEADER, PERSONNEL_ROWS[2:])
     files_read.clear()
     results = ingest_all(con, raw)
-    # February's new version, the new file, then March's roster its date links it to, each once
-    # (the changed files are read first, to learn their dates)
-    assert sorted(files_read) == [f"{P}/bo_sung_2025-03-31.csv", f"{P}/roster_2025-02-28.csv",
+    # February's new version and the new file are read first, to learn their dates, then again
+    # with March's roster that the new file's date links them to (their rows are not kept in
+    # memory in between); no other file is read
+    assert sorted(files_read) == [f"{P}/bo_sung_2025-03-31.csv", f"{P}/bo_sung_2025-03-31.csv",
+                                  f"{P}/roster_2025-02-28.csv", f"{P}/roster_2025-02-28.csv",
                                   f"{P}/roster_2025-03-31.csv"]
     assert results["personnel"].files_read == 3
     assert results["personnel"].rows_read == 3 + 2 + 3 + 3 + 1  # the ledger's counts of every file

@@ -25,7 +25,6 @@ a run) forces one.
 """
 
 import hashlib
-from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib.metadata import version
@@ -120,17 +119,3 @@ def reread(changed: set[str], dates: dict[str, set[str]], hashes: dict[str, set[
                     and (dates.get(f, set()) & d or hashes.get(f, set()) & h)}
         out |= frontier
     return out
-
-
-def merged(files: list[str], cached: dict[str, list[tuple]], read: Iterable[tuple]) -> Iterator[tuple]:
-    """The prepared sheets of `files` in their order: those already read from `cached`, the
-    others from `read` (which yields the other files' sheets, in the same order)."""
-    pending = iter(read)
-    nxt = next(pending, None)
-    for f in files:
-        if f in cached:
-            yield from cached.pop(f)
-            continue
-        while nxt is not None and nxt[0].file == f:
-            yield nxt
-            nxt = next(pending, None)
