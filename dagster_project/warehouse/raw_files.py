@@ -39,12 +39,17 @@ def raw_fingerprint(raw_dir: Path) -> str:
 @cache
 def code_fingerprint() -> str:
     """A hash of the content of every file that decides what a build produces."""
-    digest = hashlib.sha256()
     package = PROJECT_ROOT / "dagster_project"
     files = sorted([*package.rglob("*.py"),
                     *(p for p in DBT_PROJECT_DIR.rglob("*")
                       if p.is_file() and p.suffix in {".sql", ".yml", ".csv"}
                       and p.relative_to(DBT_PROJECT_DIR).parts[0] not in ("target", "logs"))])
+    return files_digest(files)
+
+
+def files_digest(files: list[Path]) -> str:
+    """A hash of the paths (relative to the checkout) and contents of `files`, in order."""
+    digest = hashlib.sha256()
     for path in files:
         digest.update(f"{path.relative_to(PROJECT_ROOT).as_posix()}\n".encode())
         digest.update(path.read_bytes())

@@ -24,7 +24,6 @@ the rosters checked again in full). `ingest_table(..., full=True)` (SAPNHAP_FULL
 a run) forces one.
 """
 
-import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib.metadata import version
@@ -37,6 +36,8 @@ from dagster_project.ingest.checks.whole_table import duplicate_keys
 from dagster_project.ingest.engine.results import FileResult
 from dagster_project.ingest.ledger import COUNTED
 from dagster_project.ingest.survey import _hash_file
+from dagster_project.settings import PROJECT_ROOT
+from dagster_project.warehouse.raw_files import files_digest
 
 LIBRARIES = ("polars", "duckdb", "fastexcel", "pyarrow")  # what reads and parses the files
 
@@ -44,13 +45,8 @@ LIBRARIES = ("polars", "duckdb", "fastexcel", "pyarrow")  # what reads and parse
 @cache
 def code_fingerprint() -> str:
     """The Python package and the versions of the libraries that read and check files."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parents[2]
-    for path in sorted(package.rglob("*.py")):
-        digest.update(f"{path.relative_to(package).as_posix()}\n".encode())
-        digest.update(path.read_bytes())
-    digest.update("|".join(f"{lib}={version(lib)}" for lib in LIBRARIES).encode())
-    return digest.hexdigest()[:16]
+    libraries = "|".join(f"{lib}={version(lib)}" for lib in LIBRARIES)
+    return f"{files_digest(sorted((PROJECT_ROOT / 'dagster_project').rglob('*.py')))}|{libraries}"
 
 
 def basis(con, delivery: Delivery) -> str:
