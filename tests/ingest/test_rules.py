@@ -180,3 +180,19 @@ def test_a_roster_row_without_any_report_date_is_quarantined(con, raw_dir):
     assert results["personnel"].rows_loaded == 1
     assert con.execute("select count(*) from raw.personnel where snapshot_date is null").fetchall() == [(0,)]
     assert reconcile(con, "personnel").get_column("ok").all()
+
+
+def test_a_roster_delivered_twice_quarantines_every_repeat(con, raw_dir):
+    # A province sends a 25,000-row roster again, with one person added, under another name.
+    # Every other row of the second file is a duplicate; 20,000 or more of them once made
+    # polars fail ("filter predicate length of 2") instead of quarantining them.
+    n = 25_000
+    rows = [set_field(PERSONNEL_ROWS[0], PERSONNEL_HEADER, "national_id", f"004070{i:06d}") for i in range(n + 1)]
+    write_csv(raw_dir / "personnel" / "roster_2025-06-30.csv", PERSONNEL_HEADER, rows[:n])
+    write_csv(raw_dir / "personnel" / "zz" / "roster_2025-06-30.csv", PERSONNEL_HEADER, rows)
+    ingest_all(con, raw_dir)
+    got = con.execute(
+        "select file, rule, count(*), min(row_number), max(row_number) from audit.quarantine "
+        "where table_name = 'personnel' group by all").fetchall()
+    assert got == [("personnel/zz/roster_2025-06-30.csv", "duplicate_person", n, 2, n + 1)]
+    assert con.execute("select count(*) from raw.personnel").fetchall()[0][0] == n + 1

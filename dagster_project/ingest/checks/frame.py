@@ -91,8 +91,13 @@ def find_errors(df: pl.DataFrame, checks: list[Check]) -> pl.DataFrame:
     window expressions)."""
     if not checks or df.height == 0:
         return pl.DataFrame(schema=ERROR_SCHEMA)
-    conds = [c.cond.fill_null(False) for c in checks]
-    flags = df.lazy().select(pl.any_horizontal(conds).alias("hit")).collect().to_series()
+    # One boolean column per check, computed beside a real column so that a condition that is
+    # a constant (a duplicate: every row given is one) is spread over every row: polars fails
+    # on a constant filter predicate over a large frame ("filter predicate length of 2").
+    hits = df.lazy().select(
+        pl.col("__rid"), *(c.cond.fill_null(False).alias(f"__hit_{i}") for i, c in enumerate(checks))
+    ).collect().drop("__rid")
+    flags = hits.select(pl.any_horizontal(pl.all()).alias("hit")).to_series()
     if not flags.any():
         return pl.DataFrame(schema=ERROR_SCHEMA)
 
@@ -100,22 +105,23 @@ def find_errors(df: pl.DataFrame, checks: list[Check]) -> pl.DataFrame:
         # The text as delivered while it is there; after the row stage, the parsed value.
         return raw(column) if f"__raw_{column}" in df.columns else pl.col(column)
 
-    # Only the columns the checks and their messages read are carried to the rows that hit.
+    # Only the columns the checks' messages read are carried to the rows that hit.
     used = {"__rid"}
     for c in checks:
-        for e in (c.cond, c.detail_vi, c.detail_en, c.value if c.value is not None else default_value(c.column)):
+        for e in (c.detail_vi, c.detail_en, c.value if c.value is not None else default_value(c.column)):
             if e is not None:
                 used.update(e.meta.root_names())
-    hit = df.select([n for n in df.columns if n in used]).filter(flags)
-    broken = hit.select(cond.any().alias(str(i)) for i, cond in enumerate(conds)).row(0)
+    hit = pl.concat([df.select([n for n in df.columns if n in used]), hits], how="horizontal").filter(flags)
+    del hits
+    broken = hit.select(pl.col(f"__hit_{i}").any() for i in range(len(checks))).row(0)
     lazy = hit.lazy()
     parts = []
 
-    for c, any_broken in zip(checks, broken, strict=True):
+    for i, (c, any_broken) in enumerate(zip(checks, broken, strict=True)):
         if not any_broken:
             continue
         detail_en = c.detail_en if c.detail_en is not None else c.detail_vi
-        parts.append(lazy.filter(c.cond.fill_null(False)).select(
+        parts.append(lazy.filter(pl.col(f"__hit_{i}")).select(
             pl.col("__rid").cast(pl.UInt32),
             pl.lit(c.column).alias("column_name"),
             (c.value if c.value is not None else default_value(c.column)).cast(pl.String).alias("value"),
