@@ -11,6 +11,7 @@ dbt call (the Dagster asset, `sapnhap check`, docs, tests) goes through it.
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,9 @@ def dbt_args(command: tuple[str, ...] | list[str], warehouse: Path | None = None
     if warehouse is not None:
         variables["warehouse_path"] = str(Path(warehouse).resolve())
     if months is not None:
+        bad = [m for m in months if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", m)]
+        if bad:
+            raise ValueError(f"months must be YYYY-MM: {bad}")
         variables["report_months"] = list(months)
     if variables:
         args += ["--vars", json.dumps(variables)]

@@ -38,7 +38,12 @@ from dagster import (
     sensor,
 )
 
-from dagster_project.partitions import TIMEZONE, full_build_tags, last_ended_month, monthly_partitions
+from dagster_project.partitions import (
+    TIMEZONE,
+    full_build_tags,
+    last_ended_month,
+    monthly_partitions,
+)
 from dagster_project.settings import get_settings
 from dagster_project.warehouse.months import months_with_data
 from dagster_project.warehouse.raw_files import build_fingerprint, last_built

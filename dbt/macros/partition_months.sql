@@ -7,20 +7,15 @@
     month's rows left as they are. -#}
 
 {% macro partition_months() -%}
+    {#- dagster_project/dbt_project.py:dbt_args passes only well-formed months. -#}
     {%- set months = var('report_months', none) -%}
-    {%- if months is none -%}{{ return(none) }}{%- endif -%}
     {%- if months is string -%}{%- set months = [months] -%}{%- endif -%}
-    {%- for month in months -%}
-        {%- if not modules.re.match('^[0-9]{4}-(0[1-9]|1[0-2])$', month | string) -%}
-            {{ exceptions.raise_compiler_error("var report_months: '" ~ month ~ "' is not a month YYYY-MM") }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{- return(months | map('string') | list) -}}
+    {{- return(months) -}}
 {%- endmacro %}
 
 {#- true when this run rewrites some months of an existing table (not a full build). -#}
 {% macro is_partition_run() -%}
-    {{- return(partition_months() is not none and is_incremental()) -}}
+    {{- return(is_incremental() and partition_months() is not none) -}}
 {%- endmacro %}
 
 {#- The first day of each month of the run, `months_later` months on, as date literals. -#}

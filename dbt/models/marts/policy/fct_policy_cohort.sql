@@ -6,7 +6,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    full_refresh=partition_months() is none,
+    full_refresh=var('report_months', none) is none,
     on_schema_change='fail',
     pre_hook="{{ delete_partition_months('report_month') }}",
     tags=['monthly'],
