@@ -52,6 +52,10 @@ translator = SapnhapTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 # models, rebuilt whole after any change of a month).
 MONTHLY = "tag:monthly"
 DOWNSTREAM = "tag:monthly+"
+# The models after them, without `--exclude tag:monthly` (which would drop the tests that read
+# a monthly mart and a rollup from the rollups' checks): the monthly marts are the only
+# incremental models.
+ROLLUPS = "tag:monthly+,config.materialized:table tag:monthly+,config.materialized:view"
 
 
 def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
@@ -107,8 +111,7 @@ def sapnhap_dbt_monthly(context: AssetExecutionContext, dbt: DbtCliResource, war
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
-    select=DOWNSTREAM,
-    exclude=MONTHLY,
+    select=ROLLUPS,
     name="sapnhap_dbt_rollups",
     pool="duckdb",
 )
