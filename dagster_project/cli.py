@@ -123,9 +123,13 @@ def _finish(started: float, line: str, ok: bool) -> None:
 @main.command()
 @click.option("--from", "first", default=None, help="First month YYYY-MM (default: 2025-07).")
 @click.option("--to", "last", default=None, help="Last month YYYY-MM (default: the latest with data).")
-def backfill(first: str | None, last: str | None) -> None:
+@click.option("--rebuild", is_flag=True,
+              help="Rebuild the monthly marts of these months (one run, one dbt call) before reporting.")
+def backfill(first: str | None, last: str | None, rebuild: bool) -> None:
     """Build and publish once, then write the report pack of every month with data, one
-    Dagster run a month, one after the other (one DuckDB writer at a time)."""
+    Dagster run a month, one after the other (one DuckDB writer at a time). With --rebuild,
+    a warehouse already built from these files has the months from --from to --to of its
+    monthly marts rebuilt (and what reads them), in one run, before the reports."""
     from dagster_project.partitions import FIRST_MONTH
 
     start = parse_month(first or FIRST_MONTH)
@@ -133,20 +137,31 @@ def backfill(first: str | None, last: str | None) -> None:
     settings = data_folder()
     started = time.perf_counter()
     with guard.exclusive(settings, "sapnhap backfill"):
-        _backfill(settings, start, end, started)
+        _backfill(settings, start, end, started, rebuild)
 
 
-def _backfill(settings, start, end, started) -> None:
-    from dagster_project.jobs import MAIN_JOB
-    from dagster_project.runner import execute_job, is_current, report_month, write_report
+def _backfill(settings, start, end, started, rebuild: bool = False) -> None:
+    from dagster_project.partitions import FIRST_MONTH, last_ended_month, month_start
+    from dagster_project.runner import build_warehouse, is_current, report_month, write_report
 
     built = "Nothing new to build"
     if not is_current(settings):
+        # A partial rebuild of changed files would leave other months as they were: build all.
         click.echo(f"Building the warehouse from {settings.raw_dir} ...")
-        build = execute_job(MAIN_JOB)
+        build = build_warehouse()
         if not build.success:
             _finish(started, f"Build failed ({build.failure}); nothing was backfilled.", ok=False)
         built = "Built and published"
+    elif rebuild:
+        first = max(start, month_start(FIRST_MONTH))
+        last = min(end or month_start(last_ended_month()), month_start(last_ended_month()))
+        if last < first:
+            raise UserError(f"no month to rebuild between {first:%m/%Y} and {last:%m/%Y}.")
+        click.echo(f"Rebuilding the months {first:%m/%Y} to {last:%m/%Y} of the monthly marts ...")
+        build = build_warehouse([f"{first:%Y-%m}", f"{last:%Y-%m}"])
+        if not build.success:
+            _finish(started, f"Rebuild failed ({build.failure}); nothing was backfilled.", ok=False)
+        built = f"Rebuilt {first:%m/%Y}-{last:%m/%Y} and published"
     available = months_with_data(settings.published_path)
     latest, why = report_month(None, available)
     if latest is None:

@@ -11,6 +11,7 @@ dbt call (the Dagster asset, `sapnhap check`, docs, tests) goes through it.
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,16 +25,30 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 # dbt unit tests check logic, not data: the test suite runs them (tests/dbt); builds don't.
-BUILD_COMMAND = ("build", "--exclude-resource-type", "unit_test")
+# The build is three dbt invocations (before, of and after the monthly marts,
+# assets/transform.py): "buildable" runs a test in the one whose models complete its parents
+# (a test on a rollup and a monthly mart runs with the rollups, not before them).
+BUILD_COMMAND = ("build", "--exclude-resource-type", "unit_test", "--indirect-selection", "buildable")
 DATA_TEST_COMMAND = ("test", "--exclude-resource-type", "unit_test")
 
 
-def dbt_args(command: tuple[str, ...] | list[str], warehouse: Path | None = None) -> list[str]:
+def dbt_args(command: tuple[str, ...] | list[str], warehouse: Path | None = None,
+             months: list[str] | None = None) -> list[str]:
     """The arguments of a dbt command on `warehouse` (an absolute path), without the
-    executable and project flags (DbtCliResource adds those)."""
+    executable and project flags (DbtCliResource adds those). `months` ("YYYY-MM"): the
+    monthly marts rewrite only those report months (var `report_months`, see
+    dbt/macros/partition_months.sql); None: every month."""
     args = list(command)
+    variables = {}
     if warehouse is not None:
-        args += ["--vars", json.dumps({"warehouse_path": str(Path(warehouse).resolve())})]
+        variables["warehouse_path"] = str(Path(warehouse).resolve())
+    if months is not None:
+        bad = [m for m in months if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", m)]
+        if bad:
+            raise ValueError(f"months must be YYYY-MM: {bad}")
+        variables["report_months"] = list(months)
+    if variables:
+        args += ["--vars", json.dumps(variables)]
     return args
 
 

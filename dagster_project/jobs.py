@@ -1,7 +1,12 @@
 """Jobs, the schedule and the sensors: what runs when, and for which month.
 
 - `monthly_build` builds the whole warehouse from every delivered file, runs the checks and
-  publishes it. It has no month: the warehouse holds every month.
+  publishes it. The monthly marts in it (fct_staffing_balance, fct_staffing_balance_field,
+  fct_policy_cohort) are partitioned by report month: a run covers a range of months, and
+  every run the schedule, the sensors and `sapnhap run` start covers every month (a full
+  build). A run over fewer months (a backfill from the UI, `sapnhap backfill --rebuild`,
+  `runner.build_warehouse(months=...)`) rewrites only those months of the monthly marts;
+  everything else in the job, upstream and downstream of them, is rebuilt whole.
 - `monthly_report` writes the report pack of one month (a partition) from the published
   warehouse. A month without any roster writes nothing and says so; its partition stays
   missing, as its pack is missing on disk.
@@ -33,7 +38,12 @@ from dagster import (
     sensor,
 )
 
-from dagster_project.partitions import TIMEZONE, last_ended_month, monthly_partitions
+from dagster_project.partitions import (
+    TIMEZONE,
+    full_build_tags,
+    last_ended_month,
+    monthly_partitions,
+)
 from dagster_project.settings import get_settings
 from dagster_project.warehouse.months import months_with_data
 from dagster_project.warehouse.raw_files import build_fingerprint, last_built
@@ -48,9 +58,12 @@ CLI_TRIGGER = "cli"
 monthly_build = define_asset_job(
     MAIN_JOB,
     selection=AssetSelection.all() - AssetSelection.groups(REPORT_GROUP),
+    partitions_def=monthly_partitions,
     description=(
         "Load the reference data and every delivery, build the marts, run the checks and "
-        "publish the warehouse (every month at once)."
+        "publish the warehouse. Launched over every month, it builds everything; over a range "
+        "of months (a backfill: one run, one dbt invocation), it rewrites only those months of "
+        "the monthly marts and rebuilds what reads them."
     ),
 )
 
@@ -79,7 +92,8 @@ monthly_report = define_asset_job(
 def monthly_schedule(context: ScheduleEvaluationContext):
     month = last_ended_month(context.scheduled_execution_time)
     return RunRequest(run_key=f"scheduled-{month}",
-                      tags={TRIGGER_TAG: "monthly_report_schedule", MONTH_TAG: month})
+                      tags={TRIGGER_TAG: "monthly_report_schedule", MONTH_TAG: month,
+                            **full_build_tags(context.scheduled_execution_time)})
 
 
 def _sensor_default() -> DefaultSensorStatus:
@@ -104,7 +118,8 @@ def raw_files_sensor(context: SensorEvaluationContext):
     context.update_cursor(fingerprint)
     if fingerprint == last_built(settings.build_dir):
         return SkipReason("The published warehouse was built from these files already.")
-    return RunRequest(run_key=f"raw-{fingerprint}", tags={TRIGGER_TAG: "raw_files_sensor"})
+    return RunRequest(run_key=f"raw-{fingerprint}",
+                      tags={TRIGGER_TAG: "raw_files_sensor", **full_build_tags()})
 
 
 def report_request(run_id: str, trigger: str | None) -> RunRequest | SkipReason:

@@ -26,3 +26,45 @@ def last_ended_month(now: datetime | None = None) -> str:
     now = (now or datetime.now(ZoneInfo(TIMEZONE))).astimezone(ZoneInfo(TIMEZONE))
     year, month = (now.year, now.month - 1) if now.month > 1 else (now.year - 1, 12)
     return f"{year:04d}-{month:02d}"
+
+
+def all_months(now: datetime | None = None) -> list[str]:
+    """Every partition key from FIRST_MONTH to the last month ended by `now` (the clock)."""
+    return list(monthly_partitions.get_partition_keys(current_time=now))
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """The month keys from `first` to `last`, both included ("2025-11", "2026-01" -> three)."""
+    start, end = month_start(first), month_start(last)
+    keys = []
+    index = start.year * 12 + start.month - 1
+    while index <= end.year * 12 + end.month - 1:
+        keys.append(f"{index // 12:04d}-{index % 12 + 1:02d}")
+        index += 1
+    return keys
+
+
+def months_to_build(key_range, every: list[str] | None = None) -> list[str] | None:
+    """The months a run of the monthly marts rewrites, from its partition key range: None (a
+    full build, every month the data hold, exactly as an unpartitioned build) when the range
+    covers every partition; otherwise the range's months."""
+    every = all_months() if every is None else every
+    if every and key_range.start <= every[0] and key_range.end >= every[-1]:
+        return None
+    return months_between(key_range.start, key_range.end)
+
+
+def range_tags(first: str, last: str) -> dict[str, str]:
+    """The run tags of a run over the partitions `first`..`last` (one run, one dbt call)."""
+    from dagster._core.storage.tags import (
+        ASSET_PARTITION_RANGE_END_TAG,
+        ASSET_PARTITION_RANGE_START_TAG,
+    )
+
+    return {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
+
+
+def full_build_tags(now: datetime | None = None) -> dict[str, str]:
+    """The run tags of a build of every month (the schedule, the sensor, `sapnhap run`)."""
+    months = all_months(now)
+    return range_tags(months[0], months[-1])

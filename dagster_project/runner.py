@@ -34,9 +34,11 @@ def _root_cause(error) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def execute_job(job_name: str, partition_key: str | None = None) -> JobOutcome:
+def execute_job(job_name: str, partition_key: str | None = None,
+                extra_tags: dict[str, str] | None = None) -> JobOutcome:
     """Run a job in process, recorded in the Dagster instance of the data set. dbt's own log
-    lines go to `<build>/last_<job>.log`, not the console."""
+    lines go to `<build>/last_<job>.log`, not the console. `extra_tags`: e.g. the partition
+    range of a build (partitions.range_tags)."""
     from dagster import DagsterEventType, DagsterInstance
 
     from dagster_project.dagster_home import ensure_dagster_home
@@ -53,6 +55,7 @@ def execute_job(job_name: str, partition_key: str | None = None) -> JobOutcome:
             guard.PID_TAG: str(os.getpid())}
     if partition_key:
         tags[MONTH_TAG] = partition_key
+    tags.update(extra_tags or {})
     log = settings.build_dir / f"last_{job_name}.log"
     private_dir(log.parent)
     with DagsterInstance.get() as instance, open(log, "w", encoding="utf-8") as out, \
@@ -80,6 +83,28 @@ def execute_job(job_name: str, partition_key: str | None = None) -> JobOutcome:
         failure += f"; details in {log}"
     materialized = sum(1 for e in result.all_events if e.is_step_materialization)
     return JobOutcome(result.success, result.run_id, materialized, failure)
+
+
+def build_warehouse(months: list[str] | None = None) -> JobOutcome:
+    """Build, check and publish the warehouse: THE place to say which months to build.
+
+    `months` None: every month (a full build; the monthly marts are rebuilt whole, as on a
+    first build). `months` given ("YYYY-MM", e.g. the months a delivery touched): one run over
+    the partition range from the first to the last of them (months in between included),
+    which rewrites only those months of the monthly marts (fct_staffing_balance,
+    fct_staffing_balance_field, fct_policy_cohort) and leaves every other month's rows as they
+    are; everything upstream and downstream of them (the rollups) is rebuilt whole. The caller
+    answers for the months: rows of another month that the change also affects stay as they
+    were. A warehouse without the monthly marts yet gets them whole either way."""
+    from dagster_project.jobs import MAIN_JOB
+    from dagster_project.partitions import FIRST_MONTH, full_build_tags, range_tags
+
+    if months is None:
+        return execute_job(MAIN_JOB, extra_tags=full_build_tags())
+    keys = sorted(f"{month_start(m):%Y-%m}" for m in months)
+    if not keys or keys[0] < FIRST_MONTH or keys[-1] > last_ended_month():
+        raise ValueError(f"months to build must be between {FIRST_MONTH} and {last_ended_month()}: {months}")
+    return execute_job(MAIN_JOB, extra_tags=range_tags(keys[0], keys[-1]))
 
 
 def report_month(requested: date | None, available: list[date],
@@ -157,15 +182,13 @@ def run_month(requested: date | None = None) -> Outcome:
 
 
 def _build_and_report(settings, requested: date | None) -> Outcome:
-    from dagster_project.jobs import MAIN_JOB
-
     ran = not is_current(settings)
     if not ran:
         built, changed = "Nothing new since the last build", False
         published = f"the published warehouse is current ({settings.published_path})"
     else:
         before = _file_state(settings.published_path)
-        build = execute_job(MAIN_JOB)
+        build = build_warehouse()
         changed = _file_state(settings.published_path) != before
         built = "Built"
         published = (f"published {settings.published_path} (replaced)" if changed

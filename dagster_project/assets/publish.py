@@ -13,7 +13,7 @@ from dagster import (
     asset,
 )
 
-from dagster_project.assets.transform import sapnhap_dbt_models
+from dagster_project.assets.transform import assets as dbt_assets
 from dagster_project.dbt_project import generate_docs
 from dagster_project.failures import explained
 from dagster_project.quality.deliveries import describe, latest_month, markdown, missing_deliveries
@@ -54,7 +54,7 @@ def delivery_check(published) -> AssetCheckResult:
 
 @asset(
     key=PUBLISHED_WAREHOUSE,
-    deps=sorted(sapnhap_dbt_models.keys, key=lambda k: k.to_user_string()),
+    deps=sorted({k for a in dbt_assets for k in a.keys}, key=lambda k: k.to_user_string()),
     group_name="publish",
     owners=["team:sapnhap"],
     kinds={"duckdb"},

@@ -1,9 +1,10 @@
-"""Transform stage: the dbt project (staging -> intermediate -> marts), tests as checks."""
+"""Transform stage: the dbt project (staging -> intermediate -> marts), tests as checks; the
+monthly marts partitioned by report month."""
 
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, Failure
+from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, Failure
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -13,6 +14,7 @@ from dagster_dbt import (
 
 from dagster_project.dbt_project import BUILD_COMMAND, dbt_args, dbt_project
 from dagster_project.failures import dbt_failure
+from dagster_project.partitions import monthly_partitions, months_to_build
 from dagster_project.resources import Warehouse
 
 OWNERS = ["team:sapnhap"]
@@ -43,15 +45,25 @@ class SapnhapTranslator(DagsterDbtTranslator):
 translator = SapnhapTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=translator,
-    pool="duckdb",
-)
-def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    invocation = dbt.cli(dbt_args(BUILD_COMMAND, warehouse.paths().working_path), context=context,
-                         raise_on_error=False)
+# The monthly marts (dbt tag `monthly`: fct_staffing_balance, fct_staffing_balance_field,
+# fct_policy_cohort) are partitioned by report month. The dbt project is split in three
+# multi-assets around them, so every step of a run is upstream or downstream of the next: the
+# models they read, the monthly marts, and the models that read them (the rollups and report
+# models, rebuilt whole after any change of a month).
+MONTHLY = "tag:monthly"
+DOWNSTREAM = "tag:monthly+"
+# The models after them, without `--exclude tag:monthly` (which would drop the tests that read
+# a monthly mart and a rollup from the rollups' checks): the monthly marts are the only
+# incremental models.
+ROLLUPS = "tag:monthly+,config.materialized:table tag:monthly+,config.materialized:view"
+
+
+def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
+          months: list[str] | None = None):
+    """`dbt build` of this multi-asset's models (with their tests), row counts as metadata;
+    `months` set: only those report months of the monthly marts are rewritten."""
+    args = dbt_args(BUILD_COMMAND, warehouse.paths().working_path, months=months)
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
     try:
         # Row counts of every model as metadata (dagster/row_count), read after the build.
         yield from invocation.stream().fetch_row_counts()
@@ -61,6 +73,52 @@ def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
         run_results = invocation.get_artifact("run_results.json") \
             if (invocation.target_path / "run_results.json").exists() else None
         raise Failure(description=dbt_failure(run_results))
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    exclude=DOWNSTREAM,
+    pool="duckdb",
+)
+def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+    """Seeds, staging, intermediate and the marts that do not read a monthly mart."""
+    yield from build(context, dbt, warehouse)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    select=MONTHLY,
+    name="sapnhap_dbt_monthly",
+    partitions_def=monthly_partitions,
+    # A backfill of any range of months is one run and one dbt invocation.
+    backfill_policy=BackfillPolicy.single_run(),
+    pool="duckdb",
+)
+def sapnhap_dbt_monthly(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+    """The monthly marts, for the months of the run's partition range: every month at once
+    when the range covers every partition (a full build), else only the months asked."""
+    months = months_to_build(context.partition_key_range)
+    if months:
+        context.log.info(f"Rewriting the months {', '.join(months)} of the monthly marts")
+    yield from build(context, dbt, warehouse, months=months)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    select=ROLLUPS,
+    name="sapnhap_dbt_rollups",
+    pool="duckdb",
+)
+def sapnhap_dbt_rollups(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+    """The models that read the monthly marts (rollups, review, report models): rebuilt whole,
+    every month, after the months were rewritten."""
+    yield from build(context, dbt, warehouse)
 
 
 def release_dbt_duckdb() -> None:
@@ -77,4 +135,4 @@ def release_dbt_duckdb() -> None:
             DuckDBConnectionManager._ENV = None
 
 
-assets = [sapnhap_dbt_models]
+assets = [sapnhap_dbt_models, sapnhap_dbt_monthly, sapnhap_dbt_rollups]

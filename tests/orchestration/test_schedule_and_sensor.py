@@ -37,7 +37,11 @@ def test_schedule_on_1_august_2026_builds_and_names_july_2026():
     requests = _requests(datetime(2026, 8, 1, 6, 0, tzinfo=VN))
     assert len(requests) == 1
     assert requests[0].tags["sapnhap/month"] == "2026-07"
-    assert requests[0].partition_key is None  # the build holds every month
+    # The build holds every month: one run over every monthly partition, July 2025 to the
+    # month just ended (not one run per month, not the month alone).
+    assert requests[0].partition_key is None
+    key_range = requests[0].partition_key_range
+    assert (key_range.start, key_range.end) == ("2025-07", "2026-07")
 
 
 def test_schedule_on_1_january_names_december_of_the_year_before():
@@ -113,6 +117,9 @@ def test_sensor_fires_once_per_change_of_raw_files(data_dir):
     with DagsterInstance.ephemeral() as instance:
         first = raw_files_sensor(build_sensor_context(instance=instance))
         assert isinstance(first, RunRequest)
+        # Every month: the files that changed may touch any of them.
+        assert first.partition_key_range.start == "2025-07"
+        assert first.partition_key_range.end == last_ended_month()
         cursor = first.run_key.removeprefix("raw-")
         again = raw_files_sensor(build_sensor_context(instance=instance, cursor=cursor))
         assert isinstance(again, SkipReason)

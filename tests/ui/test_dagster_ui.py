@@ -55,3 +55,18 @@ def test_the_schedule_and_the_sensor_are_listed(dagster_ui, browser):
     page.get_by_text("raw_files_sensor").first.wait_for(timeout=120_000)
     page.get_by_text(re.compile("06:00 AM GMT\\+7, on day 1 of the month")).first.wait_for(timeout=60_000)
     page.close()
+
+
+def test_a_monthly_mart_shows_its_months_as_partitions(dagster_ui, browser, tmp_path):
+    from dagster_project.partitions import all_months
+
+    months = all_months()
+    page = _page(browser)
+    page.goto(f"{dagster_ui}/assets/marts/fct_staffing_balance?view=partitions",
+              wait_until="networkidle", timeout=120_000)
+    # The months of the partition set, first and last, each with its status (missing on this
+    # scratch instance).
+    page.get_by_text(months[-1], exact=True).first.wait_for(timeout=120_000)
+    page.screenshot(path=str(tmp_path / "partitions.png"))
+    page.get_by_text(months[0], exact=True).first.wait_for(timeout=60_000)
+    page.close()

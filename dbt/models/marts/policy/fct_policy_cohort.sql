@@ -3,9 +3,18 @@
     retirement comes before resignation (resignation is for those not eligible for early
     retirement, docs/rules.md A10). A person who qualifies for nothing keeps a row with the rule that
     failed on the first path tried. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=var('report_months', none) is none,
+    on_schema_change='fail',
+    pre_hook="{{ delete_partition_months('report_month') }}",
+    tags=['monthly'],
+) }}
+
 with computed as (
     select * from {{ ref('int_policy_entitlements_computed') }}
-    where is_hypothetical
+    where is_hypothetical and {{ in_partition_months('leave_date', months_later=1) }}
 ),
 
 ranked as (

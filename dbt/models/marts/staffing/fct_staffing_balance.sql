@@ -16,9 +16,18 @@
     is a number of public employees, counted against its public employees; every other
     unit's is a civil-servant quota, counted against cadres and civil servants (categories of
     that quota_kind in seed policy_staff_categories). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=var('report_months', none) is none,
+    on_schema_change='fail',
+    pre_hook="{{ delete_partition_months('report_month') }}",
+    tags=['monthly'],
+) }}
+
 with months as (
     select * from {{ ref('int_roster_months_selected') }}
-    where period = 'post'
+    where period = 'post' and {{ in_partition_months('report_month') }}
 ),
 
 units as (

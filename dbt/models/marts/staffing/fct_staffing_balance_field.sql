@@ -1,7 +1,16 @@
 {#- Headcount per report month, new unit and field (chuyên môn) where the roster says it. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=var('report_months', none) is none,
+    on_schema_change='fail',
+    pre_hook="{{ delete_partition_months('report_month') }}",
+    tags=['monthly'],
+) }}
+
 with months as (
     select * from {{ ref('int_roster_months_selected') }}
-    where period = 'post'
+    where period = 'post' and {{ in_partition_months('report_month') }}
 ),
 
 units as (

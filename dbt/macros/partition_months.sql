@@ -1,0 +1,46 @@
+{#- Monthly partitions. The Dagster assets of the monthly marts (tag `monthly`:
+    fct_staffing_balance, fct_staffing_balance_field, fct_policy_cohort) are partitioned by
+    report month. A run for some months passes them as var `report_months` (a list of
+    "YYYY-MM"); a full build passes none. These models are incremental: without the var they
+    are rebuilt whole (full_refresh, exactly as a table); with it, and once the table exists,
+    the rows of those months are deleted (pre-hook) and recomputed (append), every other
+    month's rows left as they are. -#}
+
+{% macro partition_months() -%}
+    {#- dagster_project/dbt_project.py:dbt_args passes only well-formed months. -#}
+    {%- set months = var('report_months', none) -%}
+    {%- if months is string -%}{%- set months = [months] -%}{%- endif -%}
+    {{- return(months) -}}
+{%- endmacro %}
+
+{#- true when this run rewrites some months of an existing table (not a full build). -#}
+{% macro is_partition_run() -%}
+    {{- return(is_incremental() and partition_months() is not none) -}}
+{%- endmacro %}
+
+{#- The first day of each month of the run, `months_later` months on, as date literals. -#}
+{% macro partition_month_dates(months_later=0) -%}
+    {%- set dates = [] -%}
+    {%- for month in partition_months() -%}
+        {%- set index = (month[:4] | int) * 12 + (month[5:7] | int) - 1 + months_later -%}
+        {%- do dates.append("date '%04d-%02d-01'" % (index // 12, index % 12 + 1)) -%}
+    {%- endfor -%}
+    {{- return(dates | join(', ')) -}}
+{%- endmacro %}
+
+{#- A filter keeping the months of the run (`column` holds the first day of a month,
+    `months_later` months after the report month); `true` on a full build. -#}
+{% macro in_partition_months(column, months_later=0) -%}
+    {%- if is_partition_run() -%}
+        {{ column }} in ({{ partition_month_dates(months_later) }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook: remove the rows of the run's months before they are computed again. -#}
+{% macro delete_partition_months(column='report_month') -%}
+    {%- if is_partition_run() -%}
+        delete from {{ this }} where {{ column }} in ({{ partition_month_dates() }})
+    {%- endif -%}
+{%- endmacro %}

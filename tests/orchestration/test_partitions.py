@@ -1,0 +1,96 @@
+"""The monthly marts as Dagster partitions: which months a run rewrites, and how the dbt
+project is split around them (e2e: tests/e2e/test_partitions.py)."""
+
+import json
+
+import pytest
+from dagster import AssetKey, PartitionKeyRange
+from dagster._core.definitions.partitions.definition import TimeWindowPartitionsDefinition
+
+from dagster_project.dbt_project import dbt_args
+from dagster_project.partitions import months_between, months_to_build
+
+EVERY = months_between("2025-07", "2026-10")
+MONTHLY = {AssetKey(["marts", t]) for t in
+           ("fct_staffing_balance", "fct_staffing_balance_field", "fct_policy_cohort")}
+
+
+def test_months_between_crosses_the_new_year():
+    assert months_between("2025-11", "2026-02") == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    assert months_between("2025-08", "2025-08") == ["2025-08"]
+
+
+def test_a_range_over_every_partition_is_a_full_build():
+    assert months_to_build(PartitionKeyRange("2025-07", "2026-10"), EVERY) is None
+
+
+def test_a_range_short_of_every_partition_rewrites_its_months_only():
+    assert months_to_build(PartitionKeyRange("2025-08", "2025-08"), EVERY) == ["2025-08"]
+    assert months_to_build(PartitionKeyRange("2025-07", "2026-09"), EVERY) == EVERY[:-1]
+    assert months_to_build(PartitionKeyRange("2025-08", "2026-10"), EVERY) == EVERY[1:]
+
+
+def test_the_months_reach_dbt_as_a_var_and_a_full_build_passes_none(tmp_path):
+    def variables(args):
+        return json.loads(args[args.index("--vars") + 1])
+
+    assert variables(dbt_args(["build"], tmp_path / "w.duckdb", months=["2025-08"])) == {
+        "warehouse_path": str((tmp_path / "w.duckdb").resolve()), "report_months": ["2025-08"]}
+    assert "report_months" not in variables(dbt_args(["build"], tmp_path / "w.duckdb"))
+    with pytest.raises(ValueError, match="YYYY-MM"):  # they are written into SQL
+        dbt_args(["build"], months=["2025-08'); drop table marts.x; --"])
+
+
+def test_the_dbt_project_is_split_around_the_monthly_marts():
+    from dagster_project.assets.transform import (
+        sapnhap_dbt_models,
+        sapnhap_dbt_monthly,
+        sapnhap_dbt_rollups,
+    )
+    from dagster_project.definitions import defs
+
+    upstream, monthly, rollups = (set(a.keys) for a in
+                                  (sapnhap_dbt_models, sapnhap_dbt_monthly, sapnhap_dbt_rollups))
+    assert monthly == MONTHLY
+    assert not (upstream & monthly or upstream & rollups or monthly & rollups)
+    # Only the monthly marts are partitioned, by month, and a backfill of them is one run.
+    assert isinstance(sapnhap_dbt_monthly.partitions_def, TimeWindowPartitionsDefinition)
+    assert sapnhap_dbt_monthly.backfill_policy.max_partitions_per_run is None  # single run
+    assert sapnhap_dbt_models.partitions_def is None and sapnhap_dbt_rollups.partitions_def is None
+    graph = defs.resolve_asset_graph()
+
+    def ancestors(key):
+        return _ancestors(graph, key)
+
+    # Nothing before the monthly marts reads them; everything after does (directly or not).
+    for key in upstream:
+        assert not ancestors(key) & (monthly | rollups), key
+    for key in rollups:
+        assert ancestors(key) & monthly, key
+    # The rollups are rebuilt whole on a run of some months (and then published).
+    assert (upstream | monthly | rollups) <= graph.get(AssetKey(["published", "warehouse"])).parent_keys
+    # Each dbt test is a check of exactly one of them.
+    checks = [{c.key for c in a.check_specs}
+              for a in (sapnhap_dbt_models, sapnhap_dbt_monthly, sapnhap_dbt_rollups)]
+    assert sum(len(c) for c in checks) == len(set().union(*checks))
+
+
+def _ancestors(graph, key) -> set:
+    seen, todo = set(), [key]
+    while todo:
+        for parent in graph.get(todo.pop()).parent_keys:
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return seen
+
+
+def test_the_build_job_is_partitioned_by_month_and_reports_stay_apart():
+    from dagster_project.definitions import defs
+    from dagster_project.jobs import MAIN_JOB, REPORT_JOB
+
+    build = defs.resolve_job_def(MAIN_JOB)
+    assert build.partitions_def is not None
+    assert build.partitions_def.get_partition_keys()[0] == "2025-07"
+    assert AssetKey(["reports", "monthly_report_pack"]) not in build.asset_layer.executable_asset_keys
+    assert defs.resolve_job_def(REPORT_JOB).partitions_def == build.partitions_def
