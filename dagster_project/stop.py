@@ -34,6 +34,7 @@ import contextlib
 import os
 import select
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -145,6 +146,8 @@ def stop(settings: Settings, signum: int, published_before: tuple | None, consol
         state = f"the published warehouse was replaced by this run's complete build ({published})"
     what = doing.get("what", "sapnhap, outside its Dagster runs")
     _terminate_children()  # anything the worker thread started meanwhile
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()  # the dbt log of the run (runner.execute_job redirects stdout to it)
     os.write(console, f"Stopped by {name} during {what}; {state}.\n".encode())
     os._exit(128 + signum)
 
