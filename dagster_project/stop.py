@@ -10,7 +10,8 @@ SIGTERM or SIGINT it stops everything itself, within seconds:
    and keeps that lock, so the published warehouse is the old file or the new one, never a
    third thing, and the line below says which;
 3. terminates every process the command started (dbt, Dagster's log watchers): SIGTERM,
-   then SIGKILL after a short grace;
+   then SIGKILL after a short grace (they never see a SIGINT: the worker thread blocks it,
+   and the processes it starts inherit that);
 4. records the Dagster runs this process had started as canceled, naming the signal and the
    step, and frees their pool slots;
 5. removes its temporary files (`guard.remove_leftovers`);
@@ -74,18 +75,27 @@ def step_label(step_key: str) -> str:
 
 def supervise(settings: Settings, work: Callable[[], T]) -> T:
     """Run `work` in a worker thread and return what it returns (or raise what it raised);
-    on SIGTERM or SIGINT, stop as the module says (never returns)."""
+    on SIGTERM or SIGINT, stop as the module says (never returns). Off the main thread
+    (no signal handlers there) it only runs `work`."""
+    if threading.current_thread() is not threading.main_thread():
+        return work()
     received: list[int] = []
     outcome: dict[str, object] = {}
     # The kernel hands a signal to any thread; the C handler then writes to this pipe, which
     # wakes the main thread at once (the Python handler runs on the main thread only).
     wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_r, False)
     os.set_blocking(wake_w, False)
 
     def on_signal(signum, frame) -> None:
         received.append(signum)
 
     def target() -> None:
+        # SIGINT blocked here, and so in every thread and process the work starts (the mask is
+        # inherited): a Ctrl-C reaches the main thread alone, not dbt or Dagster's log
+        # watchers (Python scripts that would each print a KeyboardInterrupt traceback); the
+        # stop terminates them with SIGTERM.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             outcome["value"] = work()
         except BaseException as error:  # noqa: BLE001 -- re-raised on the main thread
