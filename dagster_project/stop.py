@@ -39,6 +39,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import TypeVar
 
@@ -94,7 +95,9 @@ def supervise(settings: Settings, work: Callable[[], T]) -> T:
         # SIGINT blocked here, and so in every thread and process the work starts (the mask is
         # inherited): a Ctrl-C reaches the main thread alone, not dbt or Dagster's log
         # watchers (Python scripts that would each print a KeyboardInterrupt traceback); the
-        # stop terminates them with SIGTERM.
+        # stop terminates them with SIGTERM. Python's multiprocessing resource tracker, which
+        # the pipeline starts, unblocks SIGINT in the thread that starts it: start it first.
+        resource_tracker.ensure_running()
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             outcome["value"] = work()
