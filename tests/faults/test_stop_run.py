@@ -28,13 +28,15 @@ pytestmark = pytest.mark.kill
 
 EXIT_WITHIN = 15.0  # seconds from the signal to the end of the command (2 busy cores)
 
-# (step whose start it waits for, seconds after, signal, to the whole group?, what the line
-# may say the run was doing: a short step can end before the signal lands)
+# (step whose start it waits for (the dbt step: its `dbt build`), seconds after, signal, to
+# the whole group?, what the line may say the run was doing: a short step can end before the
+# signal lands)
+DBT_STEP = "sapnhap_dbt_models"
 MOMENTS = [
     ("raw__personnel", 0.2, signal.SIGTERM, True, ("ingest", "the Great Expectations checks")),
-    ("sapnhap_dbt_models", 4.0, signal.SIGINT, True, ("the dbt step",)),
-    ("sapnhap_dbt_models", 4.0, signal.SIGTERM, True, ("the dbt step",)),
-    ("sapnhap_dbt_models", 4.0, signal.SIGTERM, False, ("the dbt step",)),
+    (DBT_STEP, 3.0, signal.SIGINT, True, ("the dbt step",)),
+    (DBT_STEP, 3.0, signal.SIGTERM, True, ("the dbt step",)),
+    (DBT_STEP, 3.0, signal.SIGTERM, False, ("the dbt step",)),
     ("published__warehouse", 0.0, signal.SIGINT, True, ("publish", "the dbt docs", "the report")),
 ]
 ACTIVE = ("NOT_STARTED", "QUEUED", "STARTING", "STARTED", "CANCELING")
@@ -74,11 +76,14 @@ def _lock_is_free(lock: Path) -> bool:
 
 
 def _wait_for_step(process, home: Path, step: str, launched: float) -> None:
+    """Until `step` has started; for the dbt step, until its `dbt build` process runs (the
+    step spends its first seconds asking dbt its version)."""
     deadline = time.time() + 600
     while time.time() < deadline:
         assert process.poll() is None, (
             f"the run ended (rc {process.returncode}) before {step} started:\n{process.stdout.read()}")
-        if step in _started_steps(home, launched - 1):
+        if step in _started_steps(home, launched - 1) and (
+                step != DBT_STEP or any(" build " in p for p in _group_alive(process.pid))):
             return
         time.sleep(0.1)
     raise AssertionError(f"{step} did not start within 10 minutes")
