@@ -85,9 +85,9 @@ def test_without_a_signal_the_work_returns_or_raises_as_before(tmp_path):
     from dagster_project.stop import supervise
 
     settings = Settings(tmp_path / "data")
+    before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
     assert supervise(settings, lambda: 42) == 42
     with pytest.raises(SystemExit) as exit_:
         supervise(settings, lambda: sys.exit(1))
     assert exit_.value.code == 1
-    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert {s: signal.getsignal(s) for s in before} == before  # the handlers are put back
