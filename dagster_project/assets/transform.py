@@ -2,9 +2,19 @@
 monthly marts partitioned by report month."""
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, Failure
+import duckdb
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetMaterialization,
+    BackfillPolicy,
+    Failure,
+    MetadataValue,
+    Output,
+)
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -62,11 +72,20 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
           months: list[str] | None = None):
     """`dbt build` of this multi-asset's models (with their tests), row counts as metadata;
     `months` set: only those report months of the monthly marts are rewritten."""
-    args = dbt_args(BUILD_COMMAND, warehouse.paths().working_path, months=months)
-    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    working = warehouse.paths().working_path
+    invocation = dbt.cli(dbt_args(BUILD_COMMAND, working, months=months), context=context,
+                         raise_on_error=False)
     try:
-        # Row counts of every model as metadata (dagster/row_count), read after the build.
-        yield from invocation.stream().fetch_row_counts()
+        # dbt's events as dbt prints them, held until it ends: DuckDB lets no one else open
+        # the file while dbt writes, so the row counts are read after. (dagster-dbt's
+        # fetch_row_counts waits for the end the same way, but polls in a loop meanwhile,
+        # half of one of two cores taken from DuckDB for the whole build.)
+        events = list(invocation.stream())
+        counts = table_row_counts(working, invocation.manifest, events)
+        for event in events:
+            count = counts.get(event_unique_id(event))
+            yield event if count is None else event.with_metadata(
+                {**event.metadata, "dagster/row_count": MetadataValue.int(count)})
     finally:
         release_dbt_duckdb()
     if not invocation.is_successful():
@@ -119,6 +138,29 @@ def sapnhap_dbt_rollups(context: AssetExecutionContext, dbt: DbtCliResource, war
     """The models that read the monthly marts (rollups, review, report models): rebuilt whole,
     every month, after the months were rewritten."""
     yield from build(context, dbt, warehouse)
+
+
+def event_unique_id(event) -> str | None:
+    """The dbt unique_id of a model's Output or AssetMaterialization, else None."""
+    if not isinstance(event, (Output, AssetMaterialization)):
+        return None
+    unique_id = event.metadata.get("unique_id")
+    return getattr(unique_id, "text", unique_id)
+
+
+def table_row_counts(working: Path, manifest: Mapping[str, Any], events: list) -> dict[str, int]:
+    """unique_id -> rows, for the tables (not views) the events say were built: one
+    read-only connection, one count(*) each, after dbt has closed the file."""
+    tables = {}
+    for event in events:
+        node = manifest["nodes"].get(event_unique_id(event) or "")
+        if node and node["config"]["materialized"] != "view":
+            tables[node["unique_id"]] = f'"{node["schema"]}"."{node["alias"]}"'
+    if not tables:
+        return {}
+    with duckdb.connect(str(working), read_only=True) as con:
+        return {uid: con.execute(f"select count(*) from {name}").fetchone()[0]
+                for uid, name in tables.items()}
 
 
 def release_dbt_duckdb() -> None:

@@ -142,8 +142,15 @@ def test_the_ui_metadata_carries_row_counts_and_quarantine_counts(e2e_run):
     with DagsterInstance.from_config(str(e2e_run.dagster_home)) as instance:
         communes = instance.get_latest_materialization_event(AssetKey(["marts", "dim_commune"]))
         personnel = instance.get_latest_materialization_event(AssetKey(["raw", "personnel"]))
+        cohort = instance.get_latest_materialization_event(AssetKey(["marts", "fct_policy_cohort"]))
+        balance = instance.get_latest_materialization_event(AssetKey(["marts", "rpt_staffing_balance_national"]))
     meta = communes.asset_materialization.metadata
     assert meta["dagster/row_count"].value == 10035 + 3321
+    # Counted after dbt ended, in the working file: the published copy holds the same rows.
+    published = e2e_run.settings.published_path
+    for event, table in ((cohort, "fct_policy_cohort"), (balance, "rpt_staffing_balance_national")):
+        rows = _query(published, f"select count(*) from marts.{table}")[0][0]
+        assert rows > 0 and event.asset_materialization.metadata["dagster/row_count"].value == rows
     raw_meta = personnel.asset_materialization.metadata
     read, loaded, quarantined = (raw_meta[k].value for k in ("rows_read", "rows_loaded", "rows_quarantined"))
     assert read == loaded + quarantined and quarantined > 0
