@@ -13,9 +13,11 @@
     {{- return(months) -}}
 {%- endmacro %}
 
-{#- true when this run rewrites some months of an existing table (not a full build). -#}
+{#- true when this run rewrites some months of an existing table (not a full build). The
+    months are looked at first: is_incremental() needs the table, which a dbt unit test
+    (no var) does not have. -#}
 {% macro is_partition_run() -%}
-    {{- return(is_incremental() and partition_months() is not none) -}}
+    {{- return(partition_months() is not none and is_incremental()) -}}
 {%- endmacro %}
 
 {#- The first day of each month of the run, `months_later` months on, as date literals. -#}
