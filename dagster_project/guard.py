@@ -123,3 +123,13 @@ def remove_leftovers(settings: Settings) -> list[Path]:
                 path.unlink(missing_ok=True)
                 removed.append(path)
     return removed
+
+
+def file_state(path: Path) -> tuple | None:
+    """(inode, size, modification time) of a file, None when it is absent: whether the
+    published warehouse was replaced or touched between two moments."""
+    try:
+        s = path.stat()
+    except FileNotFoundError:
+        return None
+    return (s.st_ino, s.st_size, s.st_mtime_ns)

@@ -11,7 +11,6 @@ import contextlib
 import os
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from dagster_project import guard
 from dagster_project.partitions import last_ended_month, month_start
@@ -155,13 +154,6 @@ def quarantine_lines(settings) -> list[str]:
         con.close()
 
 
-def _file_state(path: Path) -> tuple | None:
-    try:
-        s = path.stat()
-    except FileNotFoundError:
-        return None
-    return (s.st_ino, s.st_size, s.st_mtime_ns)
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -187,9 +179,9 @@ def _build_and_report(settings, requested: date | None) -> Outcome:
         built, changed = "Nothing new since the last build", False
         published = f"the published warehouse is current ({settings.published_path})"
     else:
-        before = _file_state(settings.published_path)
+        before = guard.file_state(settings.published_path)
         build = build_warehouse()
-        changed = _file_state(settings.published_path) != before
+        changed = guard.file_state(settings.published_path) != before
         built = "Built"
         published = (f"published {settings.published_path} (replaced)" if changed
                      else f"the published warehouse was left as it was ({settings.published_path})")

@@ -40,7 +40,6 @@ import threading
 import time
 from collections.abc import Callable
 from multiprocessing import resource_tracker
-from pathlib import Path
 from typing import TypeVar
 
 from dagster_project import guard
@@ -110,7 +109,7 @@ def supervise(settings: Settings, work: Callable[[], T]) -> T:
     # step (and copies them back with `tail -F`, a child process that the stop terminates).
     console = os.dup(2)
     console_ids = _console_ids()
-    published_before = _file_state(settings.published_path)
+    published_before = guard.file_state(settings.published_path)
     previous = {s: signal.signal(s, on_signal) for s in SIGNALS}
     previous_wakeup = signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
     try:
@@ -151,7 +150,7 @@ def stop(settings: Settings, signum: int, published_before: tuple | None, consol
     record.join(BOOKKEEPING_SECONDS)
     guard.remove_leftovers(settings)
     published = settings.published_path
-    after = _file_state(published)
+    after = guard.file_state(published)
     if after == published_before:
         state = (f"the published warehouse is unchanged ({published})" if after
                  else f"nothing was published ({published} does not exist)")
@@ -192,13 +191,6 @@ def _silence(console_ids: set[tuple[int, int]], keep: int) -> None:
             os.dup2(devnull, fd)
     os.close(devnull)
 
-
-def _file_state(path: Path) -> tuple | None:
-    try:
-        s = path.stat()
-    except FileNotFoundError:
-        return None
-    return (s.st_ino, s.st_size, s.st_mtime_ns)
 
 
 def _children(pid: int) -> list[int]:
