@@ -53,6 +53,13 @@ def test_the_dbt_project_is_split_around_the_monthly_marts():
                                   (sapnhap_dbt_models, sapnhap_dbt_monthly, sapnhap_dbt_rollups))
     assert monthly == MONTHLY
     assert not (upstream & monthly or upstream & rollups or monthly & rollups)
+    # ... and together they build every model and seed of the project.
+    from dagster_project.assets.transform import translator
+    from dagster_project.dbt_project import dbt_project
+
+    nodes = json.loads(dbt_project.manifest_path.read_text())["nodes"].values()
+    every = {translator.get_asset_key(n) for n in nodes if n["resource_type"] in ("model", "seed", "snapshot")}
+    assert upstream | monthly | rollups == every
     # Only the monthly marts are partitioned, by month, and a backfill of them is one run.
     assert isinstance(sapnhap_dbt_monthly.partitions_def, TimeWindowPartitionsDefinition)
     assert sapnhap_dbt_monthly.backfill_policy.max_partitions_per_run is None  # single run
