@@ -18,7 +18,7 @@ TEST_TOOLS := chromium faketime soffice:libreoffice-calc pdftoppm:poppler-utils
 help:
 	@echo "make run    set up, generate demo data if none, build, publish, report the latest month"
 	@echo "make test   set up (Chromium, faketime, LibreOffice Calc included) and run the whole test suite"
-	@echo "make faults  kill -9, SIGTERM and Ctrl-C real runs at their steps; the next run must complete (minutes)"
+	@echo "make faults  kill -9 a real run at nine moments; the next run must complete (minutes)"
 	@echo "make ui     the Dagster UI on http://127.0.0.1:$(PORT)"
 	@echo "make lint   ruff (Python) and sqlfluff (dbt models)"
 	@echo "make bench  the monthly run at national scale: floor, full build, added month, nothing new (about 40 min)"

@@ -3,9 +3,7 @@
 Every command reads SAPNHAP_DATA_DIR (default: the checkout's data/) through
 settings.get_settings(). An expected condition (a wrong month, a month without data, a missing
 folder) ends the command with one line and exit status 1, never a stack trace; `run` and
-`report` end with one line saying what was built, published and written. `run`, `backfill`
-and `report` stopped by SIGTERM or Ctrl-C end with one line too, and exit status 128 + the
-signal (dagster_project/stop.py).
+`report` end with one line saying what was built, published and written.
 """
 
 import sys
@@ -18,7 +16,6 @@ import click
 from dagster_project import guard
 from dagster_project.guard import RunInProgress
 from dagster_project.settings import DATA_DIR_ENV, SHIPPED_REFERENCE_DIR, Settings, get_settings
-from dagster_project.stop import supervise
 from dagster_project.warehouse.months import MonthError, describe, months_with_data, parse_month
 
 
@@ -91,7 +88,8 @@ def generate(provinces: str, scale: float, through: str, seed: int, out_dir: Pat
 def run(month: str | None) -> None:
     """Set up, generate demo data if none is present, build everything, publish, and write
     the report pack of the month."""
-    from dagster_project.runner import report_month
+    from dagster_project.runner import is_current, quarantine_lines, report_month, run_month
+    from dagster_project.warehouse.reference import ensure_reference
 
     requested = parse_month(month) if month else None
     settings = data_folder()
@@ -100,13 +98,6 @@ def run(month: str | None) -> None:
         _, why = report_month(requested, [requested])
         if why:  # a month that has not ended: known before building
             raise UserError(f"no report: {why}.")
-    supervise(settings, lambda: _run(settings, requested, started))
-
-
-def _run(settings, requested, started) -> None:
-    from dagster_project.runner import is_current, quarantine_lines, run_month
-    from dagster_project.warehouse.reference import ensure_reference
-
     with guard.exclusive(settings, "sapnhap run"):
         ensure_reference(settings.reference_dir, SHIPPED_REFERENCE_DIR)
         if not has_personnel(settings.raw_dir):
@@ -145,15 +136,11 @@ def backfill(first: str | None, last: str | None, rebuild: bool) -> None:
     end = parse_month(last) if last else None
     settings = data_folder()
     started = time.perf_counter()
-    supervise(settings, lambda: _backfill(settings, start, end, started, rebuild))
+    with guard.exclusive(settings, "sapnhap backfill"):
+        _backfill(settings, start, end, started, rebuild)
 
 
 def _backfill(settings, start, end, started, rebuild: bool = False) -> None:
-    with guard.exclusive(settings, "sapnhap backfill"):
-        _build_and_backfill(settings, start, end, started, rebuild)
-
-
-def _build_and_backfill(settings, start, end, started, rebuild: bool = False) -> None:
     from dagster_project.partitions import FIRST_MONTH, last_ended_month, month_start
     from dagster_project.runner import build_warehouse, is_current, report_month, write_report
 
@@ -204,7 +191,7 @@ def report(month: str | None) -> None:
     target, why = report_month(requested, months_with_data(settings.published_path))
     if target is None:
         raise UserError(f"no report: {why}.")
-    outcome = supervise(settings, lambda: write_report(target))
+    outcome = write_report(target)
     where = settings.reports_dir / f"{target:%Y-%m}"
     if not outcome.success:
         _finish(started, f"Report {target:%m/%Y} failed ({outcome.failure}).", ok=False)

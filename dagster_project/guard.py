@@ -105,15 +105,6 @@ def recover(instance, settings: Settings, current_run_id: str | None = None) -> 
     return recovered
 
 
-def runs_of_process(instance, settings: Settings, pid: int) -> list:
-    """The runs of this data folder started by process `pid` and not finished."""
-    from dagster import DagsterRunStatus, RunsFilter
-
-    statuses = [DagsterRunStatus(s) for s in ("NOT_STARTED", "QUEUED", *ACTIVE_STATUSES)]
-    return list(instance.get_runs(filters=RunsFilter(
-        statuses=statuses, tags={DATA_DIR_TAG: str(settings.data_dir), PID_TAG: str(pid)})))
-
-
 def remove_leftovers(settings: Settings) -> list[Path]:
     """Temporary files of runs that died mid-write (only call under the lock)."""
     removed = []

@@ -13,7 +13,6 @@ file beside the published one, which is then renamed over it.
 """
 
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +20,6 @@ import duckdb
 
 PUBLISHED_SCHEMAS = ("marts", "rules", "audit")
 PERSONAL_COLUMNS = ("national_id", "full_name", "date_of_birth")
-# Held around the rename of the published file; a run stopped by a signal takes it and keeps
-# it until the process exits, so what it says about the published file stays true.
-REPLACING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -87,8 +83,7 @@ def publish(working: Path, published: Path) -> Published:
             raise RuntimeError(f"The working warehouse {working} has no marts to publish")
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
-        with REPLACING:  # a run being stopped holds it (dagster_project/stop.py)
-            os.replace(tmp, published)
+        os.replace(tmp, published)
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             if leftover.exists():
