@@ -130,6 +130,33 @@ def write_report(month: date) -> JobOutcome:
     return execute_job(REPORT_JOB, partition_key=f"{month:%Y-%m}")
 
 
+def _report_record(settings, month: date):
+    return settings.build_dir / f"report_{month:%Y-%m}"
+
+
+def record_report(settings, month: date) -> None:
+    """Remember which build the month's report pack was written from (by `sapnhap run`)."""
+    from dagster_project.warehouse.raw_files import last_built
+
+    built = last_built(settings.build_dir)
+    if built:
+        _report_record(settings, month).write_text(built + "\n")
+        private_file(_report_record(settings, month))
+
+
+def report_is_current(settings, month: date) -> bool:
+    """The month's report pack was written by `sapnhap run` from the build that is published
+    now, and its national workbook and page are still there: writing it again would give the
+    same figures (at national scale the pack takes about 25 s)."""
+    from dagster_project.warehouse.raw_files import last_built
+
+    record = _report_record(settings, month)
+    pack = settings.reports_dir / f"{month:%Y-%m}"
+    national = [pack / f"bao_cao_{month:%Y-%m}_VN.{suffix}" for suffix in ("xlsx", "html")]
+    return (record.exists() and all(p.exists() for p in national)
+            and record.read_text().strip() == (last_built(settings.build_dir) or ""))
+
+
 def is_current(settings) -> bool:
     """The published warehouse was built from exactly these raw files and this code."""
     from dagster_project.warehouse.raw_files import build_fingerprint, last_built
@@ -192,9 +219,13 @@ def _build_and_report(settings, requested: date | None) -> Outcome:
     if target is None:
         return Outcome(False, f"{built}: {published}; no report: {why}.", ran, changed,
                        requested, False)
-    report = write_report(target)
     where = settings.reports_dir / f"{target:%Y-%m}"
+    if not ran and report_is_current(settings, target):
+        return Outcome(True, f"{built}: {published}; report {target:%m/%Y} is current ({where}).",
+                       ran, changed, target, False)
+    report = write_report(target)
     if report.success and where.is_dir():
+        record_report(settings, target)
         return Outcome(True, f"{built}: {published}; report {target:%m/%Y} written to {where}.",
                        ran, changed, target, True)
     return Outcome(False, f"{built}: {published}; report {target:%m/%Y} failed ({report.failure}).",

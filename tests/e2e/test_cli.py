@@ -46,13 +46,24 @@ def test_the_console_names_the_rejected_files_and_the_quarantined_rows_per_rule(
 
 def test_a_second_run_with_nothing_new_says_so_and_builds_nothing(e2e_run):
     before = e2e_run.settings.published_path.stat().st_mtime_ns
+    reports = e2e_run.settings.reports_dir / E2E_THROUGH
+    pack_before = {p.name: p.stat().st_mtime_ns for p in reports.iterdir()}
     again = sapnhap(e2e_run.cwd, "run", today="2026-11-02 07:00:00")
     assert again.returncode == 0, again.stderr
+    # The report pack of the same build is not written again (at national scale 25 s of a
+    # run that should end in seconds).
     assert again.stdout.strip().splitlines()[-1].startswith(
         f"Nothing new since the last build: the published warehouse is current "
-        f"({e2e_run.settings.published_path}); report {LAST} written to ")
+        f"({e2e_run.settings.published_path}); report {LAST} is current ({reports}). (")
     assert "Building" not in again.stdout
     assert e2e_run.settings.published_path.stat().st_mtime_ns == before
+    assert {p.name: p.stat().st_mtime_ns for p in reports.iterdir()} == pack_before
+    # Without its national workbook the pack is written again.
+    (reports / f"bao_cao_{E2E_THROUGH}_VN.xlsx").unlink()
+    third = sapnhap(e2e_run.cwd, "run", today="2026-11-02 07:05:00")
+    assert third.returncode == 0, third.stderr
+    assert f"; report {LAST} written to {reports}. (" in third.stdout.strip().splitlines()[-1]
+    assert (reports / f"bao_cao_{E2E_THROUGH}_VN.xlsx").exists()
 
 
 def test_report_picks_the_latest_ended_month_on_each_day(e2e_run):
