@@ -140,8 +140,9 @@ def record_report(settings, month: date) -> None:
 
     built = last_built(settings.build_dir)
     if built:
-        _report_record(settings, month).write_text(built + "\n")
-        private_file(_report_record(settings, month))
+        record = _report_record(settings, month)
+        record.write_text(built + "\n")
+        private_file(record)
 
 
 def report_is_current(settings, month: date) -> bool:
@@ -179,7 +180,6 @@ def quarantine_lines(settings) -> list[str]:
         return []
     finally:
         con.close()
-
 
 
 @dataclass(frozen=True)
