@@ -17,7 +17,13 @@ from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
 from dagster_project import guard
-from dagster_project.settings import Settings, get_settings, private_dir, private_file
+from dagster_project.settings import (
+    STEP_MEMORY_LIMIT,
+    Settings,
+    get_settings,
+    private_dir,
+    private_file,
+)
 
 
 class Warehouse(ConfigurableResource):
@@ -57,6 +63,7 @@ class Warehouse(ConfigurableResource):
             private_dir(path.parent)
         con = duckdb.connect(str(path), read_only=read_only)
         try:
+            con.execute(f"set memory_limit = '{STEP_MEMORY_LIMIT}'")
             if not read_only:
                 private_file(path)
             yield con

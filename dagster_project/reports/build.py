@@ -21,6 +21,7 @@ from dagster_project.reports.content import (
 from dagster_project.reports.excel import write_workbook
 from dagster_project.reports.html import write_html
 from dagster_project.reports.restate import changes, read_issued
+from dagster_project.settings import STEP_MEMORY_LIMIT
 
 
 class NoDataForMonth(ValueError):
@@ -49,6 +50,7 @@ def write_pack(warehouse: Path, month: date, reports_dir: Path) -> Pack:
     if not Path(warehouse).exists():
         raise NoDataForMonth(f"no published warehouse at {warehouse}")
     con = duckdb.connect(str(warehouse), read_only=True)
+    con.execute(f"set memory_limit = '{STEP_MEMORY_LIMIT}'")
     try:
         if not report_provinces(con, month):
             latest = latest_month(con)

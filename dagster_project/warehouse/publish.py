@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.settings import STEP_MEMORY_LIMIT
+
 PUBLISHED_SCHEMAS = ("marts", "rules", "audit")
 PERSONAL_COLUMNS = ("national_id", "full_name", "date_of_birth")
 
@@ -50,6 +52,7 @@ def write_publishable_copy(working: Path, target: Path) -> dict[str, int]:
     if target.exists():
         target.unlink()
     con = duckdb.connect(str(target))
+    con.execute(f"set memory_limit = '{STEP_MEMORY_LIMIT}'")
     try:
         con.execute("set enable_progress_bar = false")
         con.execute(f"attach '{working}' as work (read_only)")
@@ -102,6 +105,7 @@ def export_parquet(published: Path, out_dir: Path, schema: str = "marts") -> dic
     Returns rows per table. Files of tables that no longer exist are removed."""
     out_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(published), read_only=True)
+    con.execute(f"set memory_limit = '{STEP_MEMORY_LIMIT}'")
     rows: dict[str, int] = {}
     try:
         tables = [r[0] for r in con.execute(
