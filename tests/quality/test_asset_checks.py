@@ -82,3 +82,44 @@ def test_checks_fail_on_a_tampered_table_and_soft_rules_only_warn(data_dir):
     assert check_named("personnel", "gx_identity").check_specs_by_output_name
     assert [s.blocking for s in check_named("personnel", "gx_soft").check_specs] == [False]
     assert [s.blocking for s in check_named("personnel", "gx_identity").check_specs] == [True]
+
+
+
+def _evaluation(result, table: str, name: str):
+    [e] = [e for e in result.get_asset_check_evaluations()
+           if e.asset_key == AssetKey(["raw", table]) and e.check_name == name]
+    return e
+
+
+def test_suites_validate_only_the_rows_of_files_they_have_not_passed(data_dir):
+    """A month's new file is validated, not the whole table again; rows changed in a passed
+    file are validated again, and a failure stays while the rows are there."""
+    raw = data_dir / "raw"
+    deliver(raw, PERSONNEL_ROWS)
+    first = run_all()
+    assert first.success
+    for name in ("gx_identity", "gx_soft"):
+        assert _evaluation(first, "personnel", name).metadata["rows_validated"].value == 3
+
+    # July's roster arrives (the two people now in post-merger units): only its rows are read.
+    july = [PERSONNEL_ROWS[0].replace("P04-PRE", "P04-POST"),
+            PERSONNEL_ROWS[1].replace("D040-PRE", "C01273-POST")]
+    write_csv(raw / "personnel" / "roster_2025-07-31.csv", PERSONNEL_HEADER, july)
+    second = run_all()
+    assert second.success
+    for name in ("gx_identity", "gx_soft"):
+        metadata = _evaluation(second, "personnel", name).metadata
+        assert (metadata["rows_validated"].value, metadata["files_passed_before"].value) == (2, 1)
+    soft = check_named("personnel", "gx_soft")
+    assert soft(Warehouse()).metadata["rows_validated"].value == 0
+
+    # A value out of bounds written into June's rows: that file is read again, and the suite
+    # warns as long as the row is there.
+    con = duckdb.connect(str(get_settings().working_path))
+    con.execute("update raw.personnel set salary_coefficient = 12 "
+                "where snapshot_date = date '2025-06-30' and source_row = 2")
+    con.close()
+    for _ in range(2):
+        result = soft(Warehouse())
+        assert not result.passed
+        assert (result.metadata["rows_validated"].value, result.metadata["files_passed_before"].value) == (3, 1)

@@ -56,8 +56,8 @@ def basis(con, delivery: Delivery) -> str:
 
 
 def stored_basis(con, table: str) -> str | None:
-    row = con.execute("select basis from raw.ingest_basis where table_name = ?", [table]).fetchone()
-    return row[0] if row else None
+    rows = con.execute("select basis from raw.ingest_basis where table_name = ?", [table]).fetchall()
+    return rows[0][0] if rows else None
 
 
 def store_basis(con, table: str, value: str) -> None:
