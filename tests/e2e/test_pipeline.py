@@ -154,3 +154,25 @@ def test_the_ui_metadata_carries_row_counts_and_quarantine_counts(e2e_run):
     raw_meta = personnel.asset_materialization.metadata
     read, loaded, quarantined = (raw_meta[k].value for k in ("rows_read", "rows_loaded", "rows_quarantined"))
     assert read == loaded + quarantined and quarantined > 0
+
+
+def test_the_docs_page_is_written_again_only_when_the_project_or_the_tables_change(e2e_run, tmp_path):
+    """dbt docs take seconds to minutes; a month changes rows, not the project or the columns."""
+    from dagster_project.dbt_project import generate_docs
+
+    assert e2e_run.success, e2e_run.result.stdout + e2e_run.result.stderr
+    docs = tmp_path / "docs"
+    shutil.copytree(e2e_run.settings.docs_dir, docs)
+    working = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(e2e_run.settings.working_path, working)
+    page = docs / "index.html"
+    before = page.stat().st_mtime_ns, page.read_bytes()
+
+    assert generate_docs(working, docs) == (page, False)
+    assert (page.stat().st_mtime_ns, page.read_bytes()) == before
+
+    con = duckdb.connect(str(working))
+    con.execute("alter table marts.fct_staffing_balance add column review_note varchar")
+    con.close()
+    assert generate_docs(working, docs) == (page, True)
+    assert "review_note" in page.read_text(encoding="utf-8")
