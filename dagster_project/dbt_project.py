@@ -115,11 +115,12 @@ def docs_key(warehouse_path: Path) -> str:
     return hashlib.sha256(f"{files_digest(sorted(_sources()))}|{dbt_version}|{columns}".encode()).hexdigest()
 
 
-def generate_docs(warehouse_path: Path, out_dir: Path) -> tuple[Path, bool]:
-    """`dbt docs generate --static` against `warehouse_path`; the single-file site is copied
-    to `<out_dir>/index.html` (opens offline, no server needed). Skipped when the page there was
-    made from the same project and the same tables (docs_key; 18 s at national scale, where
-    a month changes rows, not columns). Returns (the page, whether it was written)."""
+def generate_docs(warehouse_path: Path, out_dir: Path, target_dir: Path | None = None) -> tuple[Path, bool]:
+    """`dbt docs generate --static` against `warehouse_path` (dbt's artifacts in `target_dir`,
+    default a temporary folder); the single-file site is copied to `<out_dir>/index.html`
+    (opens offline, no server needed). Skipped when the page there was made from the same
+    project and the same tables (docs_key; 18 s at national scale, where a month changes rows,
+    not columns). Returns (the page, whether it was written)."""
     import shutil
     import tempfile
 
@@ -127,12 +128,13 @@ def generate_docs(warehouse_path: Path, out_dir: Path) -> tuple[Path, bool]:
     key = docs_key(warehouse_path)
     if page.exists() and key_file.exists() and key_file.read_text(encoding="utf-8") == key:
         return page, False
-    with tempfile.TemporaryDirectory(prefix="sapnhap_docs_") as target:
-        run_dbt(["docs", "generate", "--static", "--quiet", "--target-path", target],
-                warehouse=warehouse_path)
+    with tempfile.TemporaryDirectory(prefix="sapnhap_docs_") as scratch:
+        target = Path(target_dir or scratch)
+        run_dbt(["docs", "generate", "--static", "--quiet", "--target-path", str(target),
+                 "--log-path", str(target)], warehouse=warehouse_path)
         out_dir.mkdir(parents=True, exist_ok=True)
         tmp = out_dir / f".index.html.{os.getpid()}.tmp"
-        shutil.copyfile(Path(target) / "static_index.html", tmp)
+        shutil.copyfile(target / "static_index.html", tmp)
         os.replace(tmp, page)
     key_file.write_text(key, encoding="utf-8")
     return page, True

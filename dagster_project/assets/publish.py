@@ -102,7 +102,7 @@ def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) ->
 def dbt_docs(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
     settings = warehouse.paths()
     with explained("dbt docs"):
-        page, written = generate_docs(settings.working_path, settings.docs_dir)
+        page, written = generate_docs(settings.working_path, settings.docs_dir, settings.dbt_target_dir)
     if not written:
         context.log.info(f"{page} is current: same dbt project, same tables")
     record_built(settings.build_dir)  # the last step: a run killed before it builds again

@@ -73,9 +73,10 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
           months: list[str] | None = None):
     """`dbt build` of this multi-asset's models (with their tests), row counts as metadata;
     `months` set: only those report months of the monthly marts are rewritten."""
-    working = warehouse.paths().working_path
+    settings = warehouse.paths()
+    working = settings.working_path
     invocation = dbt.cli(dbt_args(BUILD_COMMAND, working, months=months), context=context,
-                         raise_on_error=False)
+                         raise_on_error=False, target_path=settings.dbt_target_dir)
     try:
         # dbt's events as dbt prints them, held until it ends: DuckDB lets no one else open
         # the file while dbt writes, so the row counts are read after. (dagster-dbt's

@@ -176,3 +176,18 @@ def test_the_docs_page_is_written_again_only_when_the_project_or_the_tables_chan
     con.close()
     assert generate_docs(working, docs) == (page, True)
     assert "review_note" in page.read_text(encoding="utf-8")
+
+
+def test_dbt_parses_the_project_once_for_the_calls_of_a_run(e2e_run):
+    """The run's dbt calls (models, monthly marts, rollups, docs) share the data folder's target
+    folder: only the first parses the project whole (each did, about 7 s a call)."""
+    assert e2e_run.success, e2e_run.result.stdout + e2e_run.result.stderr
+    logs = sorted(e2e_run.settings.dbt_target_dir.glob("dbt.log*"),  # dbt.log.2, dbt.log.1, dbt.log
+                  key=lambda p: -int(p.suffix[1:]) if p.suffix[1:].isdigit() else 0)
+    full_parse: list[bool] = []
+    for line in "\n".join(p.read_text(encoding="utf-8") for p in logs).splitlines():
+        if "Running with dbt=" in line:
+            full_parse.append(False)
+        elif "Unable to do partial parsing" in line and full_parse:
+            full_parse[-1] = True
+    assert full_parse[:4] == [True, False, False, False], full_parse
