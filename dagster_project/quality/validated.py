@@ -6,8 +6,9 @@ Per table and suite, a small JSON file in the build folder holds the content has
 files whose rows passed, each with a fingerprint of its rows as the suite reads them (their
 number and the sum of their hashes: a file whose rows changed since, by a new ingest or by
 hand, is validated again), and the ingest basis they passed under (raw.ingest_basis: the code,
-the checks' lookups, the latest allowed date). A new basis validates everything again. Only a
-suite that passed records anything, so a failure stays until the file is replaced or removed.
+the checks' lookups, the latest allowed date) with the Great Expectations version. A new basis
+validates everything again. Only a suite that passed records anything, so a failure stays
+until the file is replaced or removed.
 
 What this leaves to the checks that run on every build: a key repeated across two files, one
 already passed and one new, is not seen by the identity suite; ingest quarantines such a
@@ -18,6 +19,7 @@ models (unique_combination) test the whole table in every build.
 import hashlib
 import json
 import os
+from importlib.metadata import version
 from pathlib import Path
 
 
@@ -26,7 +28,8 @@ def state_path(build_dir: Path, table: str, severity: str) -> Path:
 
 
 def _digest(basis: str) -> str:
-    return hashlib.sha256(basis.encode()).hexdigest()
+    """The basis with the Great Expectations version (a new version validates everything again)."""
+    return hashlib.sha256(f"{basis}|great_expectations={version('great_expectations')}".encode()).hexdigest()
 
 
 def passed_files(build_dir: Path, table: str, severity: str, basis: str | None,
