@@ -17,13 +17,8 @@ from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
 from dagster_project import guard
-from dagster_project.settings import (
-    STEP_MEMORY_LIMIT,
-    Settings,
-    get_settings,
-    private_dir,
-    private_file,
-)
+from dagster_project.settings import Settings, get_settings, private_dir, private_file
+from dagster_project.warehouse.connect import connect
 
 
 class Warehouse(ConfigurableResource):
@@ -61,9 +56,8 @@ class Warehouse(ConfigurableResource):
         path = self.paths().working_path
         if not read_only:
             private_dir(path.parent)
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = connect(path, read_only=read_only)
         try:
-            con.execute(f"set memory_limit = '{STEP_MEMORY_LIMIT}'")
             if not read_only:
                 private_file(path)
             yield con

@@ -23,7 +23,7 @@ DATA_DIR_ENV = "SAPNHAP_DATA_DIR"
 WAREHOUSE_FILE = "warehouse.duckdb"
 
 # DuckDB's share of a Python step's memory, set on every connection a step opens to a warehouse
-# (resources.Warehouse.working, publish, the report pack). DuckDB's default is 80 % of the
+# (dagster_project/warehouse/connect.py: the working file, publish, the report pack). DuckDB's default is 80 % of the
 # machine; the steps also hold polars and Arrow frames, so DuckDB is held to 1 GB there and
 # spills beyond it (the national added-month ingest: 3.98 GB at the peak without a limit,
 # 2.16 GB with it, and faster). dbt has its own limit (dbt/profiles.yml).

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
-
 from dagster_project.reports.content import (
     build_reports,
     changes_table,
@@ -21,7 +19,7 @@ from dagster_project.reports.content import (
 from dagster_project.reports.excel import write_workbook
 from dagster_project.reports.html import write_html
 from dagster_project.reports.restate import changes, read_issued
-from dagster_project.settings import STEP_MEMORY_LIMIT
+from dagster_project.warehouse.connect import connect
 
 
 class NoDataForMonth(ValueError):
@@ -49,8 +47,7 @@ def _atomic(write, path: Path) -> Path:
 def write_pack(warehouse: Path, month: date, reports_dir: Path) -> Pack:
     if not Path(warehouse).exists():
         raise NoDataForMonth(f"no published warehouse at {warehouse}")
-    con = duckdb.connect(str(warehouse), read_only=True)
-    con.execute(f"set memory_limit = '{STEP_MEMORY_LIMIT}'")
+    con = connect(warehouse, read_only=True)
     try:
         if not report_provinces(con, month):
             latest = latest_month(con)

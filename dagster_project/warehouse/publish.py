@@ -16,9 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
-from dagster_project.settings import STEP_MEMORY_LIMIT
+from dagster_project.warehouse.connect import connect
 
 PUBLISHED_SCHEMAS = ("marts", "rules", "audit")
 PERSONAL_COLUMNS = ("national_id", "full_name", "date_of_birth")
@@ -51,8 +49,7 @@ def write_publishable_copy(working: Path, target: Path) -> dict[str, int]:
     """Write a new DuckDB file at `target` holding the publishable tables of `working`."""
     if target.exists():
         target.unlink()
-    con = duckdb.connect(str(target))
-    con.execute(f"set memory_limit = '{STEP_MEMORY_LIMIT}'")
+    con = connect(target)
     try:
         con.execute("set enable_progress_bar = false")
         con.execute(f"attach '{working}' as work (read_only)")
@@ -104,8 +101,7 @@ def export_parquet(published: Path, out_dir: Path, schema: str = "marts") -> dic
     (each file written beside and renamed over, so readers never see a half file).
     Returns rows per table. Files of tables that no longer exist are removed."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(published), read_only=True)
-    con.execute(f"set memory_limit = '{STEP_MEMORY_LIMIT}'")
+    con = connect(published, read_only=True)
     rows: dict[str, int] = {}
     try:
         tables = [r[0] for r in con.execute(
