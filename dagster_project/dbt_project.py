@@ -53,9 +53,9 @@ def dbt_args(command: tuple[str, ...] | list[str], warehouse: Path | None = None
 
 
 def run_dbt(command: tuple[str, ...] | list[str], warehouse: Path | None = None,
-            check: bool = True, **kwargs) -> subprocess.CompletedProcess:
+            check: bool = True, months: list[str] | None = None, **kwargs) -> subprocess.CompletedProcess:
     """Run dbt as a subprocess on this project (for what is not a Dagster asset)."""
-    argv = [str(DBT_EXECUTABLE), *dbt_args(command, warehouse),
+    argv = [str(DBT_EXECUTABLE), *dbt_args(command, warehouse, months=months),
             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     return subprocess.run(argv, check=check, cwd=DBT_PROJECT_DIR, **kwargs)
 

@@ -18,6 +18,7 @@ from dagster_project.dbt_project import generate_docs
 from dagster_project.failures import explained
 from dagster_project.quality.deliveries import describe, latest_month, markdown, missing_deliveries
 from dagster_project.resources import Warehouse
+from dagster_project.warehouse import changed_months
 from dagster_project.warehouse.publish import export_parquet, publish
 from dagster_project.warehouse.raw_files import build_fingerprint, record_built, record_published
 
@@ -106,6 +107,7 @@ def dbt_docs(context: AssetExecutionContext, warehouse: Warehouse) -> Materializ
     if not written:
         context.log.info(f"{page} is current: same dbt project, same tables")
     record_built(settings.build_dir)  # the last step: a run killed before it builds again
+    changed_months.record(settings.build_dir, context.run.run_id)
     return MaterializeResult(metadata={"path": MetadataValue.path(str(page)),
                                        "size_bytes": page.stat().st_size,
                                        "written": written})

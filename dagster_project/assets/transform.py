@@ -26,6 +26,8 @@ from dagster_project.dbt_project import BUILD_COMMAND, dbt_args, dbt_project
 from dagster_project.failures import dbt_failure
 from dagster_project.partitions import monthly_partitions, months_to_build
 from dagster_project.resources import Warehouse
+from dagster_project.warehouse import changed_months
+from dagster_project.warehouse.connect import connect
 
 OWNERS = ["team:sapnhap"]
 
@@ -104,8 +106,14 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
     pool="duckdb",
 )
 def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """Seeds, staging, intermediate and the marts that do not read a monthly mart."""
-    yield from build(context, dbt, warehouse)
+    """Seeds, staging, intermediate and the marts that do not read a monthly mart. Plans the
+    months the run rewrites (warehouse/changed_months.py): int_person_months_reconciled here,
+    the monthly marts next."""
+    settings = warehouse.paths()
+    with connect(settings.working_path, read_only=True) as con:
+        months = changed_months.plan(con, settings.build_dir, context.run.run_id)
+    context.log.info(describe_plan(months))
+    yield from build(context, dbt, warehouse, months=months)
 
 
 @dbt_assets(
@@ -120,11 +128,16 @@ def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     pool="duckdb",
 )
 def sapnhap_dbt_monthly(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """The monthly marts, for the months of the run's partition range: every month at once
-    when the range covers every partition (a full build), else only the months asked."""
-    months = months_to_build(context.partition_key_range)
-    if months:
-        context.log.info(f"Rewriting the months {', '.join(months)} of the monthly marts")
+    """The monthly marts, for the months of the run's partition range and the months the run's
+    plan rewrites (a range over every partition asks for none more): every month at once on
+    a full build."""
+    asked = months_to_build(context.partition_key_range)
+    has_plan, months = changed_months.planned(warehouse.paths().build_dir, context.run.run_id)
+    if not has_plan:
+        months = asked
+    elif months is not None and asked is not None:
+        months = sorted(set(months) | set(asked))
+    context.log.info(describe_plan(months))
     yield from build(context, dbt, warehouse, months=months)
 
 
@@ -138,8 +151,18 @@ def sapnhap_dbt_monthly(context: AssetExecutionContext, dbt: DbtCliResource, war
 )
 def sapnhap_dbt_rollups(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     """The models that read the monthly marts (rollups, review, report models): rebuilt whole,
-    every month, after the months were rewritten."""
-    yield from build(context, dbt, warehouse)
+    every month, after the months were rewritten. (The run's months are passed on only so the
+    three dbt calls share one parse of the project.)"""
+    _, months = changed_months.planned(warehouse.paths().build_dir, context.run.run_id)
+    yield from build(context, dbt, warehouse, months=months)
+
+
+def describe_plan(months: list[str] | None) -> str:
+    if months is None:
+        return "Every month is computed (a full build)"
+    if not months:
+        return "No month's inputs changed: no month is computed again"
+    return f"Computing again the months {months[0]} to {months[-1]} ({len(months)})"
 
 
 def event_unique_id(event) -> str | None:

@@ -1,10 +1,11 @@
 {#- Monthly partitions. The Dagster assets of the monthly marts (tag `monthly`:
     fct_staffing_balance, fct_staffing_balance_field, fct_policy_cohort) are partitioned by
-    report month. A run for some months passes them as var `report_months` (a list of
-    "YYYY-MM"); a full build passes none. These models are incremental: without the var they
-    are rebuilt whole (full_refresh, exactly as a table); with it, and once the table exists,
-    the rows of those months are deleted (pre-hook) and recomputed (append), every other
-    month's rows left as they are. -#}
+    report month, and int_person_months_reconciled is rewritten by month the same way. A run
+    for some months passes them as var `report_months` (a list of "YYYY-MM", possibly empty:
+    no month changed); a full build passes none. These models are incremental: without the var
+    they are rebuilt whole (full_refresh, exactly as a table); with it, and once the table
+    exists, the rows of those months are deleted (pre-hook) and recomputed (append), every
+    other month's rows left as they are. -#}
 
 {% macro partition_months() -%}
     {#- dagster_project/dbt_project.py:dbt_args passes only well-formed months. -#}
@@ -33,7 +34,9 @@
 {#- A filter keeping the months of the run (`column` holds the first day of a month,
     `months_later` months after the report month); `true` on a full build. -#}
 {% macro in_partition_months(column, months_later=0) -%}
-    {%- if is_partition_run() -%}
+    {%- if is_partition_run() and not partition_months() -%}
+        false
+    {%- elif is_partition_run() -%}
         {{ column }} in ({{ partition_month_dates(months_later) }})
     {%- else -%}
         true
@@ -42,7 +45,7 @@
 
 {#- Pre-hook: remove the rows of the run's months before they are computed again. -#}
 {% macro delete_partition_months(column='report_month') -%}
-    {%- if is_partition_run() -%}
+    {%- if is_partition_run() and partition_months() -%}
         delete from {{ this }} where {{ column }} in ({{ partition_month_dates() }})
     {%- endif -%}
 {%- endmacro %}

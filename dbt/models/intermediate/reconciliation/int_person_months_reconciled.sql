@@ -24,8 +24,22 @@
     province after); when the province delivered nothing since, M itself. A province missing
     from M therefore shows as its people missing; the delivery status says why.
     left_reason: `decision` (the latest decision of the person with a leave date on or before
-    the end of left_month), else `retirement` (Decree 135 pension start on or before it),
-    else `unexplained`. -#}
+    the end of left_month), else `retirement` (the Decree 135 pension start of the person's
+    last roster row by M, int_retirement_points_computed, on or before it), else `unexplained`.
+
+    Partitioned by report month (dbt/macros/partition_months.sql): a run given months rewrites
+    only their rows. A row of month M reads nothing delivered after M except the delivery status
+    of M and the months before it (which looks reference_window_months ahead): the runner
+    rewrites every month from that far before the first month whose inputs changed
+    (dagster_project/warehouse/changed_months.py). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=var('report_months', none) is none,
+    on_schema_change='fail',
+    pre_hook="{{ delete_partition_months('report_month') }}",
+) }}
+
 -- The two rosters are read several times below: not materialized, so each reads the table
 -- (and only the columns it needs) instead of a copy of all of it held in memory.
 with roster as not materialized (
@@ -52,8 +66,9 @@ territory as (
     select * from {{ ref('int_old_units_mapped') }}
 ),
 
-pension as (
-    select * from {{ ref('int_persons_pension_dated') }}
+points as (
+    select person_key, snapshot_date, pension_start_date
+    from {{ ref('int_retirement_points_computed') }}
 ),
 
 delivery as (
@@ -136,7 +151,7 @@ person_month_last as (
 ),
 
 -- Each person once, with what does not change from month to month (the last pre-merger
--- row, the first post-merger one, the origin province, the pension date), so the 9 million
+-- row, the first post-merger one, the origin province), so the 9 million
 -- person-months below carry it instead of looking it up row by row (at national scale
 -- four joins of the person-months on person_key took 100 of 117 s).
 persons as (
@@ -149,12 +164,10 @@ persons as (
         last_pre.snapshot_date as last_pre_snapshot_date,
         last_pre.unit_code as last_pre_unit_code,
         last_pre.staff_category as last_pre_staff_category,
-        origin.new_province_code as origin_province_code,
-        pension.pension_start_date
+        origin.new_province_code as origin_province_code
     from last_pre
     full outer join first_post on first_post.person_key = last_pre.person_key
     left join origin on origin.old_unit_code = last_pre.unit_code
-    left join pension on pension.person_key = coalesce(last_pre.person_key, first_post.person_key)
 ),
 
 grid as (
@@ -164,6 +177,7 @@ grid as (
     from report_months
     inner join persons
         on persons.is_seen_before or persons.first_post_month <= report_months.report_month
+    where {{ in_partition_months('report_months.report_month') }}
 ),
 
 absent as (
@@ -242,6 +256,7 @@ left_months as (
         last_seen.person_key,
         last_seen.last_seen_snapshot_date,
         last_seen.last_seen_new_province_code,
+        points.pension_start_date,
         coalesce(departure_months.first_absent_month < last_seen.report_month, false)
             as has_left_before_month,
         least(
@@ -252,6 +267,9 @@ left_months as (
     left join departure_months
         on departure_months.person_key = last_seen.person_key
         and departure_months.last_seen_month = last_seen.last_seen_month
+    left join points
+        on points.person_key = last_seen.person_key
+        and points.snapshot_date = last_seen.last_seen_snapshot_date
 ),
 
 explaining_decision as (
@@ -323,7 +341,7 @@ joined as (
         left_months.left_month,
         coalesce(delivery.delivery_status <> 'delivered' and not left_months.has_left_before_month, false)
             as is_province_missing,
-        grid.pension_start_date,
+        left_months.pension_start_date,
         explaining_decision.decision_no,
         explaining_decision.decree as decision_decree,
         explaining_decision.policy as decision_policy,

@@ -1,6 +1,7 @@
 {#- The Decree 135/2020 retirement point (docs/rules.md A3) of every roster row, one row per
     (person_key, snapshot_date): the one place the ladder is read. The reconciliation
-    (int_persons_pension_dated: a person's latest row), the glide path and the policy engine
+    (a leaver's last row by the month), the glide path (int_persons_pension_dated: a person's
+    latest row) and the policy engine
     (int_policy_decisions_joined: the row on or before the leave date) all take it from here.
 
     The ladder the row is measured against is the policy_retirement_appendix row with the

@@ -1,0 +1,155 @@
+"""Which report months a build computes again: the months whose inputs changed since the last
+build that finished, and the months that read them.
+
+After ingest, the inputs of the build are summed up as fingerprints (`input_fingerprints`):
+one per month of the rosters (the rows loaded with a snapshot date in that month, every column
+but where the row came from, and the roster files of that month that were not loaded: a
+rejected file makes its province's month `rejected`), and one, `*`, for everything else a
+build reads (units, lineage, decisions, the reference data, the code, dbt and DuckDB). A file
+that is only renamed or rewritten with the same rows changes nothing; a yearly Parquet file
+replaced by one with one more month changes that month only.
+
+The months to rewrite (`months_to_rewrite`) start `margin()` months before the first month
+whose fingerprint changed (pre-merger months included: the cohort has them) and run to the
+last month with data, before or after: a month's
+delivery status compares its headcount with reference_window_months either side (seed
+delivery_expectations), the person months of a month read the statuses of the months before
+it, and the cohort of a month looks one month ahead. Everything changes (None: a full build)
+when `*` changed, a pre-merger month changed (every later month reads the last pre-merger
+roster), or no build has finished on this folder yet.
+
+The main dbt step plans the months and keeps the plan for its run (`plan`); the monthly marts
+and the rollups of the same run read it (`planned`); the last step of a successful run makes
+its inputs the ones the next run compares with (`record`).
+"""
+
+import csv
+import json
+import os
+from importlib.metadata import version
+from pathlib import Path
+
+from dagster_project.partitions import FIRST_MONTH, months_between
+from dagster_project.settings import DBT_PROJECT_DIR, private_file
+
+STATE_FILE = "month_inputs.json"
+PLAN_FILE = "month_inputs_plan.json"
+EVERYTHING_ELSE = "*"
+PROVENANCE = ("source_file", "source_sheet", "source_row", "source_hash")
+WINDOW_SEED = DBT_PROJECT_DIR / "seeds" / "delivery_expectations.csv"
+
+
+def margin() -> int:
+    """How many months before the first changed month are rewritten too."""
+    with open(WINDOW_SEED, newline="", encoding="utf-8") as f:
+        window = next(int(float(row["value"])) for row in csv.DictReader(f)
+                      if row["parameter"] == "reference_window_months")
+    return max(window, 1)
+
+
+def _rows_hash(con, table: str, where: str = "true", group: str | None = None) -> list[tuple]:
+    """(group, rows, sum of row hashes) of a raw table, without its provenance columns."""
+    columns = [c for (c,) in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'raw' "
+        "and table_name = ? order by ordinal_position", [table]).fetchall() if c not in PROVENANCE]
+    listed = ", ".join(f'"{c}"' for c in columns)
+    key = group or "''"
+    return con.execute(
+        f"select {key} as g, count(*), coalesce(sum(hash(row({listed}))::hugeint), 0)::varchar "
+        f"from raw.\"{table}\" where {where} group by all order by 1").fetchall()
+
+
+def input_fingerprints(con) -> dict[str, str]:
+    """'YYYY-MM' -> the fingerprint of the month's roster inputs; '*' -> everything else."""
+    from dagster_project.warehouse.raw_files import code_fingerprint
+
+    months: dict[str, list[str]] = {}
+    for month, rows, total in _rows_hash(con, "personnel", group="strftime(snapshot_date, '%Y-%m')"):
+        months.setdefault(month or EVERYTHING_ELSE, []).append(f"rows:{rows}:{total}")
+    not_loaded = con.execute(
+        "select file, status, coalesce(snapshot_dates, ''), coalesce(province_codes, ''), "
+        "coalesce(message, '') from audit.ingest_ledger "
+        "where table_name = 'personnel' and is_current and status <> 'loaded' order by all").fetchall()
+    for file, status, dates, provinces, message in not_loaded:
+        entry = f"file:{file}:{status}:{provinces}:{message}"
+        keys = {d.strip()[:7] for d in dates.replace(";", ",").split(",") if d.strip()}
+        for key in keys or {EVERYTHING_ELSE}:
+            months.setdefault(key, []).append(entry)
+    other = [t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'raw' "
+        "and table_name not in ('personnel', 'ingest_basis') order by 1").fetchall()]
+    everything_else = months.setdefault(EVERYTHING_ELSE, [])
+    everything_else += [f"{t}:{_rows_hash(con, t)}" for t in other]
+    everything_else.append(f"code:{code_fingerprint()};dbt:{version('dbt-core')};duckdb:{version('duckdb')}")
+    return {key: "|".join(sorted(values)) for key, values in sorted(months.items())}
+
+
+def _shift(month: str, by: int) -> str:
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + by
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def months_to_rewrite(before: dict[str, str] | None, now: dict[str, str],
+                      months_before: int) -> list[str] | None:
+    """The report months to compute again, oldest first ([] when nothing changed), or None
+    for a full build."""
+    if before is None or before.get(EVERYTHING_ELSE) != now.get(EVERYTHING_ELSE):
+        return None
+    months = sorted((set(before) | set(now)) - {EVERYTHING_ELSE})
+    changed = [m for m in months if before.get(m) != now.get(m)]
+    if not changed:
+        return []
+    if changed[0] < FIRST_MONTH:
+        return None
+    # Before the merger too: the cohort of June 2025 looks at July.
+    return months_between(_shift(changed[0], -months_before), months[-1])
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write(path: Path, content: dict) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(content, indent=1) + "\n", encoding="utf-8")
+    private_file(tmp)
+    os.replace(tmp, path)
+
+
+def plan(con, build_dir: Path, run_id: str) -> list[str] | None:
+    """The months this run rewrites (see months_to_rewrite), kept for the run's later steps."""
+    import duckdb
+
+    try:
+        now = input_fingerprints(con)
+    except duckdb.CatalogException:  # a table not ingested: nothing to compare, build it all
+        (build_dir / STATE_FILE).unlink(missing_ok=True)
+        _write(build_dir / PLAN_FILE, {"run_id": run_id, "months": None, "inputs": None})
+        return None
+    state = _read(build_dir / STATE_FILE)
+    before = state.get("inputs") if isinstance(state, dict) else None
+    months = months_to_rewrite(before, now, margin())
+    _write(build_dir / PLAN_FILE, {"run_id": run_id, "months": months, "inputs": now})
+    return months
+
+
+def planned(build_dir: Path, run_id: str) -> tuple[bool, list[str] | None]:
+    """(whether this run planned its months, the months): a run without the main dbt step
+    (a backfill of the monthly marts alone) has no plan."""
+    content = _read(build_dir / PLAN_FILE)
+    if not isinstance(content, dict) or content.get("run_id") != run_id:
+        return False, None
+    return True, content.get("months")
+
+
+def record(build_dir: Path, run_id: str) -> bool:
+    """The run finished every step: its inputs are what the next run compares with."""
+    content = _read(build_dir / PLAN_FILE)
+    if not isinstance(content, dict) or content.get("run_id") != run_id or not content.get("inputs"):
+        return False
+    _write(build_dir / STATE_FILE, {"inputs": content["inputs"]})
+    (build_dir / PLAN_FILE).unlink(missing_ok=True)
+    return True

@@ -1,0 +1,123 @@
+"""A build computes again only the months whose inputs changed (the month, and the months
+that read it), and ends with the warehouse a full build makes from the same files.
+
+Both start from a copy of the e2e run (a full `sapnhap run` on 04 and the merged 37, July to
+October 2025) whose rows of some months are made wrong, as an earlier build would have left
+them: the build must find those months from its inputs and set them right.
+"""
+
+import json
+import os
+import shutil
+
+import duckdb
+import pytest
+from dagster import DagsterInstance
+
+from dagster_project.dbt_project import run_dbt
+from dagster_project.warehouse.changed_months import STATE_FILE
+
+pytestmark = pytest.mark.e2e
+
+# The tables rewritten month by month, with a column to mark and no test on the mark.
+BY_MONTH = {
+    "intermediate.int_person_months_reconciled": "last_pre_unit_code = coalesce(last_pre_unit_code, '') || '#stamp'",
+    "marts.fct_staffing_balance": "unit_name = unit_name || ' #stamp'",
+    "marts.fct_policy_cohort": "unit_code = coalesce(unit_code, '') || '#stamp'",
+}
+
+
+def _copy(e2e_run, tmp_path, monkeypatch):
+    assert e2e_run.success, e2e_run.result.stdout + e2e_run.result.stderr
+    data_dir = tmp_path / "data"
+    shutil.copytree(e2e_run.settings.data_dir, data_dir)
+    monkeypatch.setenv("SAPNHAP_DATA_DIR", str(data_dir))
+    from dagster_project.settings import get_settings
+
+    return get_settings()
+
+
+def _spoil(working, month: str, since: str = "2025-01") -> dict[str, int]:
+    """Mark every row from `since` on in the tables rewritten by month and drop a third of
+    `month`'s; returns the rows marked in the other months."""
+    con = duckdb.connect(str(working))
+    try:
+        for table, stamp in BY_MONTH.items():
+            con.execute(f"update {table} set {stamp} where report_month >= date '{since}-01'")
+            con.execute(f"delete from {table} where report_month = date '{month}-01' and hash(rowid) % 3 = 0")
+        return {t: con.execute(f"select count(*) from {t} where report_month <> date '{month}-01'").fetchone()[0]
+                for t in BY_MONTH}
+    finally:
+        con.close()
+
+
+def _differences(a, b) -> dict[str, tuple[int, int, int]]:
+    """table -> (rows in b, rows only in a, rows only in b), every table of marts and
+    intermediate, as multisets over every column."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{a}' as a (read_only)")
+        con.execute(f"attach '{b}' as b (read_only)")
+        tables = {f"{s}.{t}" for s, t in con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'b' "
+            "and schema_name in ('marts', 'intermediate')").fetchall()}
+        assert tables == {f"{s}.{t}" for s, t in con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'a' "
+            "and schema_name in ('marts', 'intermediate')").fetchall()}
+        return {t: (con.execute(f"select count(*) from b.{t}").fetchone()[0],
+                    con.execute(f"select count(*) from (from a.{t} except all from b.{t})").fetchone()[0],
+                    con.execute(f"select count(*) from (from b.{t} except all from a.{t})").fetchone()[0])
+                for t in sorted(tables)}
+    finally:
+        con.close()
+
+
+def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build(e2e_run, tmp_path, monkeypatch):
+    from dagster_project.runner import build_warehouse
+
+    settings = _copy(e2e_run, tmp_path, monkeypatch)
+    # As if October's rosters had been different when the warehouse was last built: the
+    # inputs it was built from say so, and the rows of every month from July (3 months, the
+    # delivery window, before October) are marked, October's partly gone.
+    state_file = settings.build_dir / STATE_FILE
+    state = json.loads(state_file.read_text())
+    assert "2025-10" in state["inputs"]
+    state["inputs"]["2025-10"] = "an earlier October"
+    state_file.write_text(json.dumps(state))
+    _spoil(settings.working_path, "2025-10", since="2025-07")
+    roster = next((settings.raw_dir / "personnel").rglob("*2025-10-*.csv"))
+    os.utime(roster)  # a new copy of the same file: the build is no longer current
+
+    outcome = build_warehouse()
+    assert outcome.success, outcome.failure
+    with DagsterInstance.get() as instance:
+        said = [e.user_message for e in instance.all_logs(outcome.run_id)]
+    # A change of October reaches back the delivery window (3 months): all four months here.
+    assert said.count("Computing again the months 2025-07 to 2025-10 (4)") == 2, said
+    differences = _differences(settings.working_path, e2e_run.settings.working_path)
+    assert all(differences[t][0] > 0 for t in BY_MONTH)
+    assert {t: d[1:] for t, d in differences.items()} == {t: (0, 0) for t in differences}
+    # Its inputs are what the next build compares with.
+    assert json.loads(state_file.read_text())["inputs"]["2025-10"] != "an earlier October"
+
+
+def test_the_person_months_of_a_month_are_computed_again_and_no_other(e2e_run, tmp_path, monkeypatch):
+    settings = _copy(e2e_run, tmp_path, monkeypatch)
+    table = "intermediate.int_person_months_reconciled"
+    stamped = _spoil(settings.working_path, "2025-08")[table]
+    run_dbt(["run", "--select", "int_person_months_reconciled"], warehouse=settings.working_path,
+            months=["2025-08"], capture_output=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{settings.working_path}' as partial (read_only)")
+        con.execute(f"attach '{e2e_run.settings.working_path}' as full_build (read_only)")
+        august = "report_month = date '2025-08-01'"
+        kept = con.execute(f"select count(*) from partial.{table} where not ({august}) "
+                           "and last_pre_unit_code like '%#stamp'").fetchone()[0]
+        assert kept == stamped > 0
+        assert con.execute(f"select count(*) from partial.{table} where {august}").fetchone()[0] > 0
+        for a, b in (("partial", "full_build"), ("full_build", "partial")):
+            assert con.execute(f"select count(*) from (from {a}.{table} where {august} "
+                               f"except all from {b}.{table} where {august})").fetchone()[0] == 0
+    finally:
+        con.close()

@@ -1,0 +1,153 @@
+"""Which months a build computes again (dagster_project/warehouse/changed_months.py): the
+fingerprints of a build's inputs, the months they make a run rewrite, and the plan a run
+keeps for its later steps."""
+
+import json
+
+import duckdb
+import pytest
+
+from dagster_project.warehouse import changed_months
+from dagster_project.warehouse.changed_months import (
+    EVERYTHING_ELSE,
+    input_fingerprints,
+    months_to_rewrite,
+)
+
+BEFORE = {EVERYTHING_ELSE: "units:a", "2025-06": "pre", "2025-07": "a", "2025-08": "b",
+          "2025-09": "c", "2025-10": "d", "2025-11": "e", "2025-12": "f"}
+
+
+def test_nothing_changed_rewrites_no_month():
+    assert months_to_rewrite(BEFORE, dict(BEFORE), 3) == []
+
+
+def test_an_added_month_rewrites_it_and_the_months_that_read_it():
+    now = {**BEFORE, "2026-01": "g"}
+    assert months_to_rewrite(BEFORE, now, 3) == ["2025-10", "2025-11", "2025-12", "2026-01"]
+    assert months_to_rewrite(BEFORE, now, 1) == ["2025-12", "2026-01"]
+
+
+def test_a_corrected_old_month_rewrites_every_month_after_it():
+    now = {**BEFORE, "2025-09": "c2"}
+    assert months_to_rewrite(BEFORE, now, 1) == ["2025-08", "2025-09", "2025-10", "2025-11", "2025-12"]
+    # Back before the merger: the policy cohort has pre-merger months, and June's reads July.
+    now = {**BEFORE, "2025-07": "a2"}
+    assert months_to_rewrite(BEFORE, now, 1)[:2] == ["2025-06", "2025-07"]
+
+
+def test_a_month_gone_is_rewritten_too():
+    now = {k: v for k, v in BEFORE.items() if k != "2025-12"}
+    assert months_to_rewrite(BEFORE, now, 1) == ["2025-11", "2025-12"]
+
+
+@pytest.mark.parametrize("now", [
+    {**BEFORE, EVERYTHING_ELSE: "units:b"},  # units, lineage, decisions, code
+    {**BEFORE, "2025-06": "pre2"},  # a pre-merger roster: every later month reads it
+])
+def test_a_change_outside_the_monthly_rosters_is_a_full_build(now):
+    assert months_to_rewrite(BEFORE, now, 3) is None
+
+
+def test_without_a_finished_build_everything_is_built():
+    assert months_to_rewrite(None, BEFORE, 3) is None
+
+
+def test_the_margin_is_the_delivery_window_of_the_seed(tmp_path, monkeypatch):
+    seed = tmp_path / "delivery_expectations.csv"
+    seed.write_text("parameter,value,source,note\nincomplete_below_share,0.8,x,y\n"
+                    "reference_window_months,5,x,y\n", encoding="utf-8")
+    monkeypatch.setattr(changed_months, "WINDOW_SEED", seed)
+    assert changed_months.margin() == 5
+    seed.write_text("parameter,value,source,note\nreference_window_months,0,x,y\n", encoding="utf-8")
+    assert changed_months.margin() == 1  # the cohort looks one month ahead
+
+
+ROSTER = [  # snapshot, national id, salary, source file, source row
+    ("2025-08-31", "001", 2.34, "personnel/37/roster_2025.parquet", 1),
+    ("2025-08-31", "002", 3.00, "personnel/37/roster_2025.parquet", 2),
+    ("2025-09-30", "001", 2.34, "personnel/37/roster_2025.parquet", 3),
+    ("2025-09-30", "002", 3.00, "personnel/37/roster_2025.parquet", 4),
+]
+
+
+def _warehouse(path, roster, ledger=(), units=(("U1", "01"),)):
+    con = duckdb.connect(str(path))
+    con.execute("create schema raw; create schema audit")
+    con.execute("create table raw.personnel (snapshot_date date, national_id varchar, "
+                "salary_coefficient double, source_file varchar, source_sheet varchar, "
+                "source_row bigint, source_hash varchar)")
+    con.executemany("insert into raw.personnel values (?, ?, ?, ?, null, ?, ?)",
+                    [(*row, f"hash of {row[3]}") for row in roster])
+    con.execute("create table raw.units (unit_code varchar, province_code varchar, source_file varchar)")
+    con.executemany("insert into raw.units values (?, ?, 'units/u.csv')", list(units))
+    con.execute("create table raw.ingest_basis (table_name varchar, basis varchar)")
+    con.execute("create table audit.ingest_ledger (table_name varchar, file varchar, status varchar, "
+                "snapshot_dates varchar, province_codes varchar, message varchar, is_current boolean)")
+    if ledger:
+        con.executemany("insert into audit.ingest_ledger values ('personnel', ?, ?, ?, ?, ?, true)", list(ledger))
+    return con
+
+
+def _fingerprints(tmp_path, name, roster, **kwargs):
+    con = _warehouse(tmp_path / f"{name}.duckdb", roster, **kwargs)
+    try:
+        return input_fingerprints(con)
+    finally:
+        con.close()
+
+
+def test_rows_moved_to_another_file_change_no_month(tmp_path):
+    before = _fingerprints(tmp_path, "a", ROSTER)
+    moved = [(d, i, s, "personnel/37/roster_2025 (ban moi).parquet", n + 10) for d, i, s, _, n in ROSTER]
+    assert _fingerprints(tmp_path, "b", moved) == before
+    assert sorted(before) == [EVERYTHING_ELSE, "2025-08", "2025-09"]
+
+
+def test_a_changed_row_changes_its_month_only(tmp_path):
+    before = _fingerprints(tmp_path, "a", ROSTER)
+    corrected = [ROSTER[0], (ROSTER[1][0], "002", 3.33, *ROSTER[1][3:]), *ROSTER[2:]]
+    now = _fingerprints(tmp_path, "b", corrected)
+    assert {k for k in before if before[k] != now[k]} == {"2025-08"}
+    added = [*ROSTER, ("2025-10-31", "001", 2.34, "personnel/37/roster_2025.parquet", 5)]
+    now = _fingerprints(tmp_path, "c", added)
+    assert {k for k in now if before.get(k) != now[k]} == {"2025-10"}
+
+
+def test_a_rejected_roster_file_changes_its_month_and_an_undated_one_everything(tmp_path):
+    before = _fingerprints(tmp_path, "a", ROSTER)
+    rejected = [("personnel/36/roster_2025-09-28.csv", "rejected", "2025-09-28", "36", "missing column")]
+    now = _fingerprints(tmp_path, "b", ROSTER, ledger=rejected)
+    assert {k for k in before if before[k] != now[k]} == {"2025-09"}
+    undated = [("personnel/36/notes.xlsx", "skipped", None, None, "no header")]
+    now = _fingerprints(tmp_path, "c", ROSTER, ledger=undated)
+    assert {k for k in before if before[k] != now[k]} == {EVERYTHING_ELSE}
+
+
+def test_another_table_changes_everything(tmp_path):
+    before = _fingerprints(tmp_path, "a", ROSTER)
+    now = _fingerprints(tmp_path, "b", ROSTER, units=(("U1", "02"),))
+    assert {k for k in before if before[k] != now[k]} == {EVERYTHING_ELSE}
+
+
+def test_a_plan_belongs_to_its_run_and_is_recorded_by_it_only(tmp_path):
+    build = tmp_path / "build"
+    build.mkdir()
+    con = _warehouse(tmp_path / "w.duckdb", ROSTER)
+    try:
+        assert changed_months.plan(con, build, "run-1") is None  # nothing built yet
+        assert changed_months.planned(build, "run-1") == (True, None)
+        assert changed_months.planned(build, "run-2") == (False, None)
+        assert not changed_months.record(build, "run-2")
+        assert not (build / changed_months.STATE_FILE).exists()
+        assert changed_months.record(build, "run-1")
+        assert changed_months.plan(con, build, "run-3") == []  # the same inputs
+        con.execute("insert into raw.personnel values "
+                    "('2025-10-31', '001', 2.34, 'personnel/37/roster_2025.parquet', null, 5, 'h')")
+        assert changed_months.plan(con, build, "run-4") == ["2025-07", "2025-08", "2025-09", "2025-10"]
+        # A run that failed records nothing: the next one compares with the last finished.
+        assert changed_months.plan(con, build, "run-5") == ["2025-07", "2025-08", "2025-09", "2025-10"]
+        state = json.loads((build / changed_months.STATE_FILE).read_text())
+        assert "2025-10" not in state["inputs"]
+    finally:
+        con.close()
