@@ -33,20 +33,23 @@ DATA_TEST_COMMAND = ("test", "--exclude-resource-type", "unit_test")
 
 
 def dbt_args(command: tuple[str, ...] | list[str], warehouse: Path | None = None,
-             months: list[str] | None = None) -> list[str]:
+             months: list[str] | None = None, input_months: list[str] | None = None) -> list[str]:
     """The arguments of a dbt command on `warehouse` (an absolute path), without the
     executable and project flags (DbtCliResource adds those). `months` ("YYYY-MM"): the
-    monthly marts rewrite only those report months (var `report_months`, see
-    dbt/macros/partition_months.sql); None: every month."""
+    monthly models rewrite only those report months (var `report_months`, see
+    dbt/macros/partition_months.sql); `input_months`: the roster-row models rewrite only those
+    snapshot months (var `input_months`); None: every month."""
     args = list(command)
     variables = {}
     if warehouse is not None:
         variables["warehouse_path"] = str(Path(warehouse).resolve())
-    if months is not None:
-        bad = [m for m in months if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", m)]
+    for name, value in (("report_months", months), ("input_months", input_months)):
+        if value is None:
+            continue
+        bad = [m for m in value if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", m)]
         if bad:
             raise ValueError(f"months must be YYYY-MM: {bad}")
-        variables["report_months"] = list(months)
+        variables[name] = list(value)
     if variables:
         args += ["--vars", json.dumps(variables)]
     return args

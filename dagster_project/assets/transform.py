@@ -72,12 +72,14 @@ ROLLUPS = "tag:monthly+,config.materialized:table"
 
 
 def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
-          months: list[str] | None = None):
+          months: list[str] | None = None, input_months: list[str] | None = None):
     """`dbt build` of this multi-asset's models (with their tests), row counts as metadata;
-    `months` set: only those report months of the monthly marts are rewritten."""
+    `months` set: only those report months of the monthly models are rewritten;
+    `input_months` set: only those snapshot months of the roster-row models."""
     settings = warehouse.paths()
     working = settings.working_path
-    invocation = dbt.cli(dbt_args(BUILD_COMMAND, working, months=months), context=context,
+    args = dbt_args(BUILD_COMMAND, working, months=months, input_months=input_months)
+    invocation = dbt.cli(args, context=context,
                          raise_on_error=False, target_path=settings.dbt_target_dir)
     try:
         # dbt's events as dbt prints them, held until it ends: DuckDB lets no one else open
@@ -111,9 +113,9 @@ def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     the monthly marts next."""
     settings = warehouse.paths()
     with connect(settings.working_path, read_only=True) as con:
-        months = changed_months.plan(con, settings.build_dir, context.run.run_id)
-    context.log.info(describe_plan(months))
-    yield from build(context, dbt, warehouse, months=months)
+        plan = changed_months.plan(con, settings.build_dir, context.run.run_id)
+    context.log.info(describe_plan(plan.report_months))
+    yield from build(context, dbt, warehouse, months=plan.report_months, input_months=plan.input_months)
 
 
 @dbt_assets(
@@ -132,13 +134,13 @@ def sapnhap_dbt_monthly(context: AssetExecutionContext, dbt: DbtCliResource, war
     plan rewrites (a range over every partition asks for none more): every month at once on
     a full build."""
     asked = months_to_build(context.partition_key_range)
-    has_plan, months = changed_months.planned(warehouse.paths().build_dir, context.run.run_id)
-    if not has_plan:
-        months = asked
-    elif months is not None and asked is not None:
+    plan = changed_months.planned(warehouse.paths().build_dir, context.run.run_id)
+    months = asked if plan is None else plan.report_months
+    if plan is not None and months is not None and asked is not None:
         months = sorted(set(months) | set(asked))
     context.log.info(describe_plan(months))
-    yield from build(context, dbt, warehouse, months=months)
+    yield from build(context, dbt, warehouse, months=months,
+                     input_months=plan.input_months if plan else None)
 
 
 @dbt_assets(
@@ -153,8 +155,8 @@ def sapnhap_dbt_rollups(context: AssetExecutionContext, dbt: DbtCliResource, war
     """The models that read the monthly marts (rollups, review, report models): rebuilt whole,
     every month, after the months were rewritten. (The run's months are passed on only so the
     three dbt calls share one parse of the project.)"""
-    _, months = changed_months.planned(warehouse.paths().build_dir, context.run.run_id)
-    yield from build(context, dbt, warehouse, months=months)
+    plan = changed_months.planned(warehouse.paths().build_dir, context.run.run_id) or changed_months.FULL
+    yield from build(context, dbt, warehouse, months=plan.report_months, input_months=plan.input_months)
 
 
 def describe_plan(months: list[str] | None) -> str:

@@ -18,6 +18,9 @@ it, and the cohort of a month looks one month ahead. Everything changes (None: a
 when `*` changed, a pre-merger month changed (every later month reads the last pre-merger
 roster), or no build has finished on this folder yet.
 
+The models of roster rows (deduplicated rows, retirement points, each month's roster) read
+nothing of another month: they are rewritten for the changed months only (`changed`).
+
 The main dbt step plans the months and keeps the plan for its run (`plan`); the monthly marts
 and the rollups of the same run read it (`planned`); the last step of a successful run makes
 its inputs the ones the next run compares with (`record`).
@@ -26,6 +29,7 @@ its inputs the ones the next run compares with (`record`).
 import csv
 import json
 import os
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -89,20 +93,35 @@ def _shift(month: str, by: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def changed(before: dict[str, str] | None, now: dict[str, str]) -> list[str] | None:
+    """The months whose inputs changed, oldest first, or None for a full build."""
+    if before is None or before.get(EVERYTHING_ELSE) != now.get(EVERYTHING_ELSE):
+        return None
+    months = sorted((set(before) | set(now)) - {EVERYTHING_ELSE})
+    changes = [m for m in months if before.get(m) != now.get(m)]
+    return None if changes and changes[0] < FIRST_MONTH else changes
+
+
 def months_to_rewrite(before: dict[str, str] | None, now: dict[str, str],
                       months_before: int) -> list[str] | None:
     """The report months to compute again, oldest first ([] when nothing changed), or None
     for a full build."""
-    if before is None or before.get(EVERYTHING_ELSE) != now.get(EVERYTHING_ELSE):
-        return None
-    months = sorted((set(before) | set(now)) - {EVERYTHING_ELSE})
-    changed = [m for m in months if before.get(m) != now.get(m)]
-    if not changed:
-        return []
-    if changed[0] < FIRST_MONTH:
-        return None
+    changes = changed(before, now)
+    if not changes:
+        return changes
+    last = max((set(before) | set(now)) - {EVERYTHING_ELSE})
     # Before the merger too: the cohort of June 2025 looks at July.
-    return months_between(_shift(changed[0], -months_before), months[-1])
+    return months_between(_shift(changes[0], -months_before), last)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run computes again: None, everything (a full build)."""
+    report_months: list[str] | None  # the months of the monthly models (with the margin)
+    input_months: list[str] | None  # the months of the roster-row models (exactly those changed)
+
+
+FULL = Plan(None, None)
 
 
 def _read(path: Path) -> dict | None:
@@ -119,30 +138,32 @@ def _write(path: Path, content: dict) -> None:
     os.replace(tmp, path)
 
 
-def plan(con, build_dir: Path, run_id: str) -> list[str] | None:
-    """The months this run rewrites (see months_to_rewrite), kept for the run's later steps."""
+def plan(con, build_dir: Path, run_id: str) -> Plan:
+    """What this run computes again, kept for the run's later steps."""
     import duckdb
 
     try:
         now = input_fingerprints(con)
     except duckdb.CatalogException:  # a table not ingested: nothing to compare, build it all
         (build_dir / STATE_FILE).unlink(missing_ok=True)
-        _write(build_dir / PLAN_FILE, {"run_id": run_id, "months": None, "inputs": None})
-        return None
+        _write(build_dir / PLAN_FILE, {"run_id": run_id, "months": None, "input_months": None,
+                                       "inputs": None})
+        return FULL
     state = _read(build_dir / STATE_FILE)
     before = state.get("inputs") if isinstance(state, dict) else None
-    months = months_to_rewrite(before, now, margin())
-    _write(build_dir / PLAN_FILE, {"run_id": run_id, "months": months, "inputs": now})
-    return months
+    result = Plan(months_to_rewrite(before, now, margin()), changed(before, now))
+    _write(build_dir / PLAN_FILE, {"run_id": run_id, "months": result.report_months,
+                                   "input_months": result.input_months, "inputs": now})
+    return result
 
 
-def planned(build_dir: Path, run_id: str) -> tuple[bool, list[str] | None]:
-    """(whether this run planned its months, the months): a run without the main dbt step
-    (a backfill of the monthly marts alone) has no plan."""
+def planned(build_dir: Path, run_id: str) -> Plan | None:
+    """The plan of this run; None for a run without the main dbt step (a backfill of the
+    monthly marts alone)."""
     content = _read(build_dir / PLAN_FILE)
     if not isinstance(content, dict) or content.get("run_id") != run_id:
-        return False, None
-    return True, content.get("months")
+        return None
+    return Plan(content.get("months"), content.get("input_months"))
 
 
 def record(build_dir: Path, run_id: str) -> bool:

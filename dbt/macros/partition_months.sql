@@ -5,11 +5,16 @@
     no month changed); a full build passes none. These models are incremental: without the var
     they are rebuilt whole (full_refresh, exactly as a table); with it, and once the table
     exists, the rows of those months are deleted (pre-hook) and recomputed (append), every
-    other month's rows left as they are. -#}
+    other month's rows left as they are.
 
-{% macro partition_months() -%}
+    The models of roster rows (int_roster_snapshots_deduplicated, int_retirement_points_computed,
+    int_roster_months_selected) read nothing of another month: they are rewritten for the
+    months whose inputs changed, var `input_months` (name='input_months' below), without the
+    margin the report months take (dagster_project/warehouse/changed_months.py). -#}
+
+{% macro partition_months(name='report_months') -%}
     {#- dagster_project/dbt_project.py:dbt_args passes only well-formed months. -#}
-    {%- set months = var('report_months', none) -%}
+    {%- set months = var(name, none) -%}
     {%- if months is string -%}{%- set months = [months] -%}{%- endif -%}
     {{- return(months) -}}
 {%- endmacro %}
@@ -17,14 +22,14 @@
 {#- true when this run rewrites some months of an existing table (not a full build). The
     months are looked at first: is_incremental() needs the table, which a dbt unit test
     (no var) does not have. -#}
-{% macro is_partition_run() -%}
-    {{- return(partition_months() is not none and is_incremental()) -}}
+{% macro is_partition_run(name='report_months') -%}
+    {{- return(partition_months(name) is not none and is_incremental()) -}}
 {%- endmacro %}
 
 {#- The first day of each month of the run, `months_later` months on, as date literals. -#}
-{% macro partition_month_dates(months_later=0) -%}
+{% macro partition_month_dates(months_later=0, name='report_months') -%}
     {%- set dates = [] -%}
-    {%- for month in partition_months() -%}
+    {%- for month in partition_months(name) -%}
         {%- set index = (month[:4] | int) * 12 + (month[5:7] | int) - 1 + months_later -%}
         {%- do dates.append("date '%04d-%02d-01'" % (index // 12, index % 12 + 1)) -%}
     {%- endfor -%}
@@ -33,19 +38,29 @@
 
 {#- A filter keeping the months of the run (`column` holds the first day of a month,
     `months_later` months after the report month); `true` on a full build. -#}
-{% macro in_partition_months(column, months_later=0) -%}
-    {%- if is_partition_run() and not partition_months() -%}
+{% macro in_partition_months(column, months_later=0, name='report_months') -%}
+    {%- if is_partition_run(name) and not partition_months(name) -%}
         false
-    {%- elif is_partition_run() -%}
-        {{ column }} in ({{ partition_month_dates(months_later) }})
+    {%- elif is_partition_run(name) -%}
+        {{ column }} in ({{ partition_month_dates(months_later, name) }})
     {%- else -%}
         true
     {%- endif -%}
 {%- endmacro %}
 
 {#- Pre-hook: remove the rows of the run's months before they are computed again. -#}
-{% macro delete_partition_months(column='report_month') -%}
-    {%- if is_partition_run() and partition_months() -%}
-        delete from {{ this }} where {{ column }} in ({{ partition_month_dates() }})
+{% macro delete_partition_months(column='report_month', name='report_months') -%}
+    {%- if is_partition_run(name) and partition_months(name) -%}
+        delete from {{ this }} where {{ column }} in ({{ partition_month_dates(0, name) }})
     {%- endif -%}
+{%- endmacro %}
+
+{#- The roster-row models: the snapshot's month, and the pre-hook removing the rows of the
+    months whose inputs changed. -#}
+{% macro snapshot_month() -%}
+    date_trunc('month', snapshot_date)
+{%- endmacro %}
+
+{% macro delete_snapshot_months() -%}
+    {{- delete_partition_months(snapshot_month(), 'input_months') -}}
 {%- endmacro %}

@@ -20,6 +20,14 @@ BEFORE = {EVERYTHING_ELSE: "units:a", "2025-06": "pre", "2025-07": "a", "2025-08
 
 def test_nothing_changed_rewrites_no_month():
     assert months_to_rewrite(BEFORE, dict(BEFORE), 3) == []
+    assert changed_months.changed(BEFORE, dict(BEFORE)) == []
+
+
+def test_the_roster_rows_are_rewritten_for_the_changed_months_only():
+    now = {**BEFORE, "2025-09": "c2", "2026-01": "g"}
+    assert changed_months.changed(BEFORE, now) == ["2025-09", "2026-01"]
+    assert changed_months.changed(None, now) is None
+    assert changed_months.changed(BEFORE, {**now, "2025-06": "pre2"}) is None
 
 
 def test_an_added_month_rewrites_it_and_the_months_that_read_it():
@@ -135,18 +143,19 @@ def test_a_plan_belongs_to_its_run_and_is_recorded_by_it_only(tmp_path):
     build.mkdir()
     con = _warehouse(tmp_path / "w.duckdb", ROSTER)
     try:
-        assert changed_months.plan(con, build, "run-1") is None  # nothing built yet
-        assert changed_months.planned(build, "run-1") == (True, None)
-        assert changed_months.planned(build, "run-2") == (False, None)
+        assert changed_months.plan(con, build, "run-1") == changed_months.FULL  # nothing built yet
+        assert changed_months.planned(build, "run-1") == changed_months.FULL
+        assert changed_months.planned(build, "run-2") is None
         assert not changed_months.record(build, "run-2")
         assert not (build / changed_months.STATE_FILE).exists()
         assert changed_months.record(build, "run-1")
-        assert changed_months.plan(con, build, "run-3") == []  # the same inputs
+        assert changed_months.plan(con, build, "run-3") == changed_months.Plan([], [])  # the same inputs
         con.execute("insert into raw.personnel values "
                     "('2025-10-31', '001', 2.34, 'personnel/37/roster_2025.parquet', null, 5, 'h')")
-        assert changed_months.plan(con, build, "run-4") == ["2025-07", "2025-08", "2025-09", "2025-10"]
+        expected = changed_months.Plan(["2025-07", "2025-08", "2025-09", "2025-10"], ["2025-10"])
+        assert changed_months.plan(con, build, "run-4") == expected
         # A run that failed records nothing: the next one compares with the last finished.
-        assert changed_months.plan(con, build, "run-5") == ["2025-07", "2025-08", "2025-09", "2025-10"]
+        assert changed_months.plan(con, build, "run-5") == expected
         state = json.loads((build / changed_months.STATE_FILE).read_text())
         assert "2025-10" not in state["inputs"]
     finally:

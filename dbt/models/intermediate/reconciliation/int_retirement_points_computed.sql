@@ -15,8 +15,17 @@
     pension_start_date_appendix_i is the same point on Appendix I (equal to
     pension_start_date for a row on Appendix I): Appendix II is a right to retire earlier,
     and the glide path projects natural retirements on Appendix I (docs/rules.md S6). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=var('input_months', none) is none,
+    on_schema_change='fail',
+    pre_hook="{{ delete_snapshot_months() }}",
+) }}
+
 with roster as (
     select * from {{ ref('int_roster_snapshots_deduplicated') }}
+    where {{ in_partition_months(snapshot_month(), name='input_months') }}
 ),
 
 ladder as (

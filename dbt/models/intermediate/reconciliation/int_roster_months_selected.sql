@@ -11,8 +11,17 @@
     report 2025-07-01). new_province_code is the new province (via the province lineage for
     a pre-merger row; the province itself for a post-merger row). A province that delivered
     nothing in a month has no rows in it: its people are missing from that month. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=var('input_months', none) is none,
+    on_schema_change='fail',
+    pre_hook="{{ delete_partition_months('report_month', 'input_months') }}",
+) }}
+
 with roster as (
     select * from {{ ref('int_roster_snapshots_deduplicated') }}
+    where {{ in_partition_months(snapshot_month(), name='input_months') }}
 ),
 
 units as (

@@ -5,9 +5,19 @@
     stg_deliveries__personnel stops the build before this model if one got through, so no
     window is needed to pick one row (it cost 10 of 14 s at national scale). Materialised so
     the keyed hash of the staging view is computed once per run rather than once per
-    model. -#}
+    model. Rewritten for the months whose inputs changed (var input_months,
+    dbt/macros/partition_months.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=var('input_months', none) is none,
+    on_schema_change='fail',
+    pre_hook="{{ delete_snapshot_months() }}",
+) }}
+
 with roster as (
     select * from {{ ref('stg_deliveries__personnel') }}
+    where {{ in_partition_months(snapshot_month(), name='input_months') }}
 ),
 
 final as (
