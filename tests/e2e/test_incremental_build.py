@@ -72,15 +72,15 @@ def _differences(a, b) -> dict[str, tuple[int, int, int]]:
 
 
 def _build_in_process() -> tuple[bool, list[str]]:
-    """The dbt steps of a run of every month, and its last step (which records the inputs):
-    ingest, the suites and publish have nothing to do here. (success, the run's log)"""
-    from dagster_project.assets.publish import dbt_docs
+    """The dbt steps of a run of every month, publish and the last step (which records the
+    inputs): ingest and the suites have nothing to do here. (success, the run's log)"""
+    from dagster_project.assets.publish import dbt_docs, published_warehouse
     from dagster_project.assets.transform import assets as dbt_assets
     from dagster_project.definitions import defs
     from dagster_project.jobs import MAIN_JOB
     from dagster_project.partitions import full_build_tags
 
-    keys = {k for a in dbt_assets for k in a.keys} | set(dbt_docs.keys)
+    keys = {k for a in dbt_assets for k in a.keys} | set(published_warehouse.keys) | set(dbt_docs.keys)
     with DagsterInstance.ephemeral() as instance:
         result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
             instance=instance, asset_selection=sorted(keys), tags=full_build_tags(),
