@@ -2,12 +2,13 @@
 build that finished, and the months that read them.
 
 After ingest, the inputs of the build are summed up as fingerprints (`input_fingerprints`):
-one per month of the rosters (the rows loaded with a snapshot date in that month, every column
-but where the row came from, and the roster files of that month that were not loaded: a
-rejected file makes its province's month `rejected`), and one, `*`, for everything else a
-build reads (units, lineage, decisions, the reference data, the code, dbt and DuckDB). A file
-that is only renamed or rewritten with the same rows changes nothing; a yearly Parquet file
-replaced by one with one more month changes that month only.
+one per month (the roster rows loaded with a snapshot date in that month, every column but
+where the row came from; the decisions with a leave date in it; the roster files of that month
+that were rejected, which make its province's month `rejected`), and one, `*`, for everything
+else a build reads (units, lineage, the reference data, a decision without a leave date, the
+code, dbt and DuckDB). A file that is only renamed or sent again with the same rows changes
+nothing; a yearly Parquet file replaced by one with one more month changes that month only; a
+workbook's instructions sheet, skipped, changes nothing.
 
 The months to rewrite (`months_to_rewrite`) start `margin()` months before the first month
 whose fingerprint changed (pre-merger months included: the cohort has them) and run to the
@@ -64,27 +65,35 @@ def _rows_hash(con, table: str, where: str = "true", group: str | None = None) -
 
 
 def input_fingerprints(con) -> dict[str, str]:
-    """'YYYY-MM' -> the fingerprint of the month's roster inputs; '*' -> everything else."""
+    """'YYYY-MM' -> the fingerprint of the month's inputs; '*' -> everything else."""
     from dagster_project.warehouse.raw_files import code_fingerprint
 
     months: dict[str, list[str]] = {}
+
+    def add(key: str | None, entry: str) -> None:
+        months.setdefault(key or EVERYTHING_ELSE, []).append(entry)
+
     for month, rows, total in _rows_hash(con, "personnel", group="strftime(snapshot_date, '%Y-%m')"):
-        months.setdefault(month or EVERYTHING_ELSE, []).append(f"rows:{rows}:{total}")
-    not_loaded = con.execute(
-        "select file, status, coalesce(snapshot_dates, ''), coalesce(province_codes, ''), "
+        add(month, f"rows:{rows}:{total}")
+    # A decision counts from its leave month: the leavers of that month on, the cohorts of the
+    # month before it on.
+    for month, rows, total in _rows_hash(con, "decisions", group="strftime(leave_date, '%Y-%m')"):
+        add(month, f"decisions:{rows}:{total}")
+    # Of the roster files not loaded, only a rejected file says something about its months
+    # (int_province_months_delivered); a skipped instructions sheet, a replaced file do not.
+    rejected = con.execute(
+        "select file, coalesce(snapshot_dates, ''), coalesce(province_codes, ''), "
         "coalesce(message, '') from audit.ingest_ledger "
-        "where table_name = 'personnel' and is_current and status <> 'loaded' order by all").fetchall()
-    for file, status, dates, provinces, message in not_loaded:
-        entry = f"file:{file}:{status}:{provinces}:{message}"
-        keys = {d.strip()[:7] for d in dates.replace(";", ",").split(",") if d.strip()}
-        for key in keys or {EVERYTHING_ELSE}:
-            months.setdefault(key, []).append(entry)
+        "where table_name = 'personnel' and is_current and status = 'rejected' order by all").fetchall()
+    for file, dates, provinces, message in rejected:
+        for key in {d.strip()[:7] for d in dates.split(",") if d.strip()}:
+            add(key, f"rejected:{file}:{provinces}:{message}")
     other = [t for (t,) in con.execute(
         "select table_name from duckdb_tables() where schema_name = 'raw' "
-        "and table_name not in ('personnel', 'ingest_basis') order by 1").fetchall()]
-    everything_else = months.setdefault(EVERYTHING_ELSE, [])
-    everything_else += [f"{t}:{_rows_hash(con, t)}" for t in other]
-    everything_else.append(f"code:{code_fingerprint()};dbt:{version('dbt-core')};duckdb:{version('duckdb')}")
+        "and table_name not in ('personnel', 'decisions', 'ingest_basis') order by 1").fetchall()]
+    for table in other:
+        add(None, f"{table}:{_rows_hash(con, table)}")
+    add(None, f"code:{code_fingerprint()};dbt:{version('dbt-core')};duckdb:{version('duckdb')}")
     return {key: "|".join(sorted(values)) for key, values in sorted(months.items())}
 
 

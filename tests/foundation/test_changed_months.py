@@ -79,7 +79,7 @@ ROSTER = [  # snapshot, national id, salary, source file, source row
 ]
 
 
-def _warehouse(path, roster, ledger=(), units=(("U1", "01"),)):
+def _warehouse(path, roster, ledger=(), units=(("U1", "01"),), decisions=()):
     con = duckdb.connect(str(path))
     con.execute("create schema raw; create schema audit")
     con.execute("create table raw.personnel (snapshot_date date, national_id varchar, "
@@ -89,6 +89,9 @@ def _warehouse(path, roster, ledger=(), units=(("U1", "01"),)):
                     [(*row, f"hash of {row[3]}") for row in roster])
     con.execute("create table raw.units (unit_code varchar, province_code varchar, source_file varchar)")
     con.executemany("insert into raw.units values (?, ?, 'units/u.csv')", list(units))
+    con.execute("create table raw.decisions (national_id varchar, leave_date date, source_file varchar)")
+    for national_id, leave_date in decisions:
+        con.execute("insert into raw.decisions values (?, ?, 'decisions/d.csv')", [national_id, leave_date])
     con.execute("create table raw.ingest_basis (table_name varchar, basis varchar)")
     con.execute("create table audit.ingest_ledger (table_name varchar, file varchar, status varchar, "
                 "snapshot_dates varchar, province_codes varchar, message varchar, is_current boolean)")
@@ -122,14 +125,23 @@ def test_a_changed_row_changes_its_month_only(tmp_path):
     assert {k for k in now if before.get(k) != now[k]} == {"2025-10"}
 
 
-def test_a_rejected_roster_file_changes_its_month_and_an_undated_one_everything(tmp_path):
+def test_a_rejected_roster_file_changes_its_month_and_a_skipped_sheet_nothing(tmp_path):
     before = _fingerprints(tmp_path, "a", ROSTER)
     rejected = [("personnel/36/roster_2025-09-28.csv", "rejected", "2025-09-28", "36", "missing column")]
     now = _fingerprints(tmp_path, "b", ROSTER, ledger=rejected)
     assert {k for k in before if before[k] != now[k]} == {"2025-09"}
-    undated = [("personnel/36/notes.xlsx", "skipped", None, None, "no header")]
-    now = _fingerprints(tmp_path, "c", ROSTER, ledger=undated)
-    assert {k for k in before if before[k] != now[k]} == {EVERYTHING_ELSE}
+    # A workbook's instructions sheet, skipped, says nothing about any month.
+    skipped = [("personnel/36/roster_2025_Q4.xlsx", "skipped", None, None, "no recognised header")]
+    assert _fingerprints(tmp_path, "c", ROSTER, ledger=skipped) == before
+
+
+def test_a_decision_changes_its_leave_month(tmp_path):
+    before = _fingerprints(tmp_path, "a", ROSTER)
+    now = _fingerprints(tmp_path, "b", ROSTER, decisions=[("001", "2025-10-01")])
+    assert {k for k in now if before.get(k) != now[k]} == {"2025-10"}
+    assert months_to_rewrite(before, now, 1) == ["2025-09", "2025-10"]
+    undated = _fingerprints(tmp_path, "c", ROSTER, decisions=[("001", None)])
+    assert {k for k in undated if before.get(k) != undated[k]} == {EVERYTHING_ELSE}
 
 
 def test_another_table_changes_everything(tmp_path):
