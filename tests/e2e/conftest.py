@@ -81,6 +81,18 @@ def e2e_run(tmp_path_factory) -> PipelineRun:
 
 
 @pytest.fixture
+def run_copy(e2e_run, tmp_path, monkeypatch) -> Settings:
+    """A copy of the e2e run's data folder, made the data folder of this test."""
+    assert e2e_run.success, e2e_run.result.stdout + e2e_run.result.stderr
+    data_dir = tmp_path / "data"
+    shutil.copytree(e2e_run.settings.data_dir, data_dir)
+    monkeypatch.setenv("SAPNHAP_DATA_DIR", str(data_dir))
+    from dagster_project.settings import get_settings
+
+    return get_settings()
+
+
+@pytest.fixture
 def published(e2e_run) -> Path:
     assert e2e_run.success, e2e_run.result.stdout + e2e_run.result.stderr
     return e2e_run.settings.published_path

@@ -7,7 +7,6 @@ them: the build must find those months from its inputs and set them right.
 """
 
 import json
-import shutil
 
 import duckdb
 import pytest
@@ -24,16 +23,6 @@ BY_MONTH = {
     "marts.fct_staffing_balance": "unit_name = unit_name || ' #stamp'",
     "marts.fct_policy_cohort": "unit_code = coalesce(unit_code, '') || '#stamp'",
 }
-
-
-def _copy(e2e_run, tmp_path, monkeypatch):
-    assert e2e_run.success, e2e_run.result.stdout + e2e_run.result.stderr
-    data_dir = tmp_path / "data"
-    shutil.copytree(e2e_run.settings.data_dir, data_dir)
-    monkeypatch.setenv("SAPNHAP_DATA_DIR", str(data_dir))
-    from dagster_project.settings import get_settings
-
-    return get_settings()
 
 
 def _spoil(working, month: str, since: str = "2025-01") -> dict[str, int]:
@@ -89,8 +78,8 @@ def _build_in_process() -> tuple[bool, list[str]]:
     return result.success, said
 
 
-def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build(e2e_run, tmp_path, monkeypatch):
-    settings = _copy(e2e_run, tmp_path, monkeypatch)
+def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build(e2e_run, run_copy):
+    settings = run_copy
     # As if October's rosters had been different when the warehouse was last built: the
     # inputs it was built from say so, and the rows of every month from July (3 months, the
     # delivery window, before October) are marked, October's partly gone.
@@ -115,8 +104,8 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
     assert json.loads(state_file.read_text())["inputs"]["2025-10"] != "an earlier October"
 
 
-def test_the_person_months_of_a_month_are_computed_again_and_no_other(e2e_run, tmp_path, monkeypatch):
-    settings = _copy(e2e_run, tmp_path, monkeypatch)
+def test_the_person_months_of_a_month_are_computed_again_and_no_other(e2e_run, run_copy):
+    settings = run_copy
     table = "intermediate.int_person_months_reconciled"
     stamped = _spoil(settings.working_path, "2025-08")[table]
     run_dbt(["run", "--select", "int_person_months_reconciled"], warehouse=settings.working_path,

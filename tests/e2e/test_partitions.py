@@ -8,8 +8,6 @@ That months computed again leave every table, rollups included, as a full build 
 tests/e2e/test_incremental_build.py.
 """
 
-import shutil
-
 import duckdb
 import pytest
 from dagster import AssetKey, DagsterInstance
@@ -27,16 +25,6 @@ STAMPS = {  # a mark that no build writes, on a column without a test
     "fct_staffing_balance_field": "unit_code = unit_code || '#stamp'",
     "fct_policy_cohort": "unit_code = coalesce(unit_code, '') || '#stamp'",
 }
-
-
-def _copy(e2e_run, tmp_path, monkeypatch):
-    assert e2e_run.success, e2e_run.result.stdout + e2e_run.result.stderr
-    data_dir = tmp_path / "data"
-    shutil.copytree(e2e_run.settings.data_dir, data_dir)
-    monkeypatch.setenv("SAPNHAP_DATA_DIR", str(data_dir))
-    from dagster_project.settings import get_settings
-
-    return get_settings()
 
 
 def _build_months(first: str, last: str) -> None:
@@ -73,8 +61,8 @@ def test_every_month_is_a_partition_recorded_by_the_full_build(e2e_run):
     assert MONTH in with_data and E2E_THROUGH in with_data and with_data <= every
 
 
-def test_a_month_run_leaves_the_other_months_rows_alone(e2e_run, tmp_path, monkeypatch):
-    settings = _copy(e2e_run, tmp_path, monkeypatch)
+def test_a_month_run_leaves_the_other_months_rows_alone(e2e_run, run_copy):
+    settings = run_copy
     con = duckdb.connect(str(settings.working_path))
     try:
         for table, stamp in STAMPS.items():
