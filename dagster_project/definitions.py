@@ -1,12 +1,11 @@
 """The one Definitions object: gather what each stage defines; apply executor and jobs once."""
 
 from dagster import Definitions, in_process_executor
-from dagster_dbt import DbtCliResource
 
 from dagster_project.assets import ingest, publish, quality, reference, reports, transform
 from dagster_project.dbt_project import DBT_EXECUTABLE, dbt_project
 from dagster_project.jobs import jobs, schedules, sensors
-from dagster_project.resources import Warehouse
+from dagster_project.resources import DbtCli, Warehouse
 
 defs = Definitions(
     assets=[
@@ -23,7 +22,7 @@ defs = Definitions(
     executor=in_process_executor,
     resources={
         # The dbt of this environment, found without relying on PATH.
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE)),
+        "dbt": DbtCli(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE)),
         "warehouse": Warehouse(),
     },
 )

@@ -14,6 +14,7 @@ from dagster import (
 )
 
 from dagster_project.assets.transform import assets as dbt_assets
+from dagster_project.assets.transform import sapnhap_dbt_monthly
 from dagster_project.dbt_project import generate_docs
 from dagster_project.failures import explained
 from dagster_project.quality.deliveries import describe, latest_month, markdown, missing_deliveries
@@ -23,6 +24,8 @@ from dagster_project.warehouse.publish import export_parquet, publish
 from dagster_project.warehouse.raw_files import build_fingerprint, record_built, record_published
 
 PUBLISHED_WAREHOUSE = AssetKey(["published", "warehouse"])
+# (schema, table) of the monthly marts: rewritten by report month.
+MONTHLY_TABLES = frozenset(tuple(key.path) for key in sapnhap_dbt_monthly.keys)
 DELIVERY_CHECK = "every_province_delivered"
 
 
@@ -74,8 +77,15 @@ def delivery_check(published) -> AssetCheckResult:
 def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
     settings = warehouse.paths()
     fingerprint = build_fingerprint(settings.raw_dir)
+    # The months this run's monthly marts rewrote: only their rows are copied again (None, or a
+    # run without the main dbt step: everything).
+    plan = changed_months.planned(settings.build_dir, context.run.run_id) or changed_months.FULL
     with explained("publish"):
-        result = publish(settings.working_path, settings.published_path)
+        result = publish(settings.working_path, settings.published_path, months=plan.report_months,
+                         partitioned=MONTHLY_TABLES)
+    context.log.info("Published every table" if plan.report_months is None else
+                     f"Published the rows of {len(plan.report_months)} month(s) of "
+                     f"{len(MONTHLY_TABLES)} monthly tables, every other table whole")
     record_published(settings.build_dir, fingerprint)
     context.log.info(f"Published {result.path} ({result.size_bytes:,} bytes)")
     exported = export_parquet(result.path, settings.exports_dir)

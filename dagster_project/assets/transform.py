@@ -81,19 +81,16 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
     args = dbt_args(BUILD_COMMAND, working, months=months, input_months=input_months)
     invocation = dbt.cli(args, context=context,
                          raise_on_error=False, target_path=settings.dbt_target_dir)
-    try:
-        # dbt's events as dbt prints them, held until it ends: DuckDB lets no one else open
-        # the file while dbt writes, so the row counts are read after. (dagster-dbt's
-        # fetch_row_counts waits for the end the same way, but polls in a loop meanwhile,
-        # half of one of two cores taken from DuckDB for the whole build.)
-        events = list(invocation.stream())
-        counts = table_row_counts(working, invocation.manifest, events)
-        for event in events:
-            count = counts.get(event_unique_id(event))
-            yield event if count is None else event.with_metadata(
-                {**event.metadata, "dagster/row_count": MetadataValue.int(count)})
-    finally:
-        release_dbt_duckdb()
+    # dbt's events as dbt prints them, held until it ends: DuckDB lets no one else open
+    # the file while dbt writes, so the row counts are read after. (dagster-dbt's
+    # fetch_row_counts waits for the end the same way, but polls in a loop meanwhile,
+    # half of one of two cores taken from DuckDB for the whole build.)
+    events = list(invocation.stream())
+    counts = table_row_counts(working, invocation.manifest, events)
+    for event in events:
+        count = counts.get(event_unique_id(event))
+        yield event if count is None else event.with_metadata(
+            {**event.metadata, "dagster/row_count": MetadataValue.int(count)})
     if not invocation.is_successful():
         run_results = invocation.get_artifact("run_results.json") \
             if (invocation.target_path / "run_results.json").exists() else None
@@ -138,6 +135,7 @@ def sapnhap_dbt_monthly(context: AssetExecutionContext, dbt: DbtCliResource, war
     months = asked if plan is None else plan.report_months
     if plan is not None and months is not None and asked is not None:
         months = sorted(set(months) | set(asked))
+        changed_months.widen(warehouse.paths().build_dir, context.run.run_id, months)
     context.log.info(describe_plan(months))
     yield from build(context, dbt, warehouse, months=months,
                      input_months=plan.input_months if plan else None)
@@ -188,20 +186,6 @@ def table_row_counts(working: Path, manifest: Mapping[str, Any], events: list) -
     with duckdb.connect(str(working), read_only=True) as con:
         return {uid: con.execute(f"select count(*) from {name}").fetchone()[0]
                 for uid, name in tables.items()}
-
-
-def release_dbt_duckdb() -> None:
-    """Close the DuckDB database that dbt-duckdb opened in this process to count rows.
-
-    dbt-duckdb keeps it open for the life of the process (a class-level "environment"); every
-    later connection to the working file in the same process (the next steps, a test) would
-    fail with "Can't open a connection to same database file with a different configuration"."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    with DuckDBConnectionManager._LOCK:
-        if DuckDBConnectionManager._ENV is not None:
-            DuckDBConnectionManager._ENV.close()
-            DuckDBConnectionManager._ENV = None
 
 
 assets = [sapnhap_dbt_models, sapnhap_dbt_monthly, sapnhap_dbt_rollups]

@@ -23,8 +23,9 @@ The models of roster rows (deduplicated rows, retirement points, each month's ro
 nothing of another month: they are rewritten for the changed months only (`changed`).
 
 The main dbt step plans the months and keeps the plan for its run (`plan`); the monthly marts
-and the rollups of the same run read it (`planned`); the last step of a successful run makes
-its inputs the ones the next run compares with (`record`).
+of the same run read it (`planned`) and, when the run also asked for other months, widen it
+(`widen`); the rollups and publish read what was rewritten; the last step of a successful run
+makes its inputs the ones the next run compares with (`record`).
 """
 
 import csv
@@ -173,6 +174,14 @@ def planned(build_dir: Path, run_id: str) -> Plan | None:
     if not isinstance(content, dict) or content.get("run_id") != run_id:
         return None
     return Plan(content.get("months"), content.get("input_months"))
+
+
+def widen(build_dir: Path, run_id: str, months: list[str] | None) -> None:
+    """The monthly marts of this run were rewritten for `months` (the plan's and the months the
+    run asked for): what the later steps (publish) take as changed."""
+    content = _read(build_dir / PLAN_FILE)
+    if isinstance(content, dict) and content.get("run_id") == run_id and content.get("months") != months:
+        _write(build_dir / PLAN_FILE, {**content, "months": months})
 
 
 def record(build_dir: Path, run_id: str) -> bool:

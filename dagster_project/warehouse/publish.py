@@ -10,9 +10,15 @@ file beside the published one, which is then renamed over it.
   offending value is masked for personal columns.
 - Small: the marts are a fifth of the working file's rows at national scale, so the copy is
   a fifth of the time it would take to copy the intermediate models too.
+- Incremental: a run that computed some report months again (`months`) starts the new file
+  from a byte copy of the published one and, in the tables partitioned by report month
+  (`partitioned`), replaces the rows of those months only; every other table is copied whole
+  (they are small). A table whose columns changed is copied whole too. The result holds the
+  same rows as a copy of everything (tests/foundation/test_publish.py).
 """
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,10 +51,28 @@ def _select_sql(schema: str, table: str) -> str:
     return f'select * from work."{schema}"."{table}"'
 
 
-def write_publishable_copy(working: Path, target: Path) -> dict[str, int]:
-    """Write a new DuckDB file at `target` holding the publishable tables of `working`."""
+def _month_list(months: list[str]) -> str:
+    return ", ".join(f"date '{m}-01'" for m in months)
+
+
+def _columns(con, catalog: str, schema: str, table: str) -> list[tuple]:
+    return con.execute(
+        "select column_name, data_type from information_schema.columns where table_catalog = ? "
+        "and table_schema = ? and table_name = ? order by ordinal_position",
+        [catalog, schema, table]).fetchall()
+
+
+def write_publishable_copy(working: Path, target: Path, base: Path | None = None,
+                           months: list[str] | None = None,
+                           partitioned: frozenset[tuple[str, str]] = frozenset()) -> dict[str, int]:
+    """Write a DuckDB file at `target` holding the publishable tables of `working`: a new file,
+    or (`base` and `months` given) a copy of `base` whose `partitioned` tables get the rows of
+    `months` from `working` and whose other tables are copied whole."""
     if target.exists():
         target.unlink()
+    incremental = base is not None and base.exists() and months is not None
+    if incremental:
+        shutil.copyfile(base, target)
     con = connect(target)
     try:
         con.execute("set enable_progress_bar = false")
@@ -59,10 +83,25 @@ def write_publishable_copy(working: Path, target: Path) -> dict[str, int]:
             f"and table_schema in ({', '.join(repr(s) for s in PUBLISHED_SCHEMAS)}) "
             "order by table_schema, table_name"
         ).fetchall()
+        target_catalog = con.execute("select current_database()").fetchone()[0]
+        if incremental:
+            for schema, table in con.execute(
+                    "select table_schema, table_name from information_schema.tables "
+                    "where table_catalog = current_database() and table_type = 'BASE TABLE'").fetchall():
+                if (schema, table) not in tables:
+                    con.execute(f'drop table "{schema}"."{table}"')
         counts: dict[str, int] = {}
         for schema, table in tables:
             con.execute(f'create schema if not exists "{schema}"')
-            con.execute(f'create table "{schema}"."{table}" as {_select_sql(schema, table)}')
+            name = f'"{schema}"."{table}"'
+            if (incremental and (schema, table) in partitioned
+                    and _columns(con, "work", schema, table) == _columns(con, target_catalog, schema, table)):
+                if months:
+                    con.execute(f"delete from {name} where report_month in ({_month_list(months)})")
+                    con.execute(f"insert into {name} {_select_sql(schema, table)} "
+                                f"where report_month in ({_month_list(months)})")
+            else:
+                con.execute(f"create or replace table {name} as {_select_sql(schema, table)}")
             counts[schema] = counts.get(schema, 0) + 1
         con.execute("detach work")
         con.execute("checkpoint")
@@ -71,14 +110,17 @@ def write_publishable_copy(working: Path, target: Path) -> dict[str, int]:
     return counts
 
 
-def publish(working: Path, published: Path) -> Published:
-    """Copy the publishable part of `working` beside `published`, then rename it over."""
+def publish(working: Path, published: Path, months: list[str] | None = None,
+            partitioned: frozenset[tuple[str, str]] = frozenset()) -> Published:
+    """Copy the publishable part of `working` beside `published`, then rename it over.
+    `months` ("YYYY-MM"): only those report months of the `partitioned` (schema, table)s
+    changed since `published` was written; None: copy everything."""
     if not working.exists():
         raise FileNotFoundError(f"No working warehouse to publish at {working}")
     published.parent.mkdir(parents=True, exist_ok=True)
     tmp = published.with_name(f".{published.name}.{os.getpid()}.tmp")
     try:
-        counts = write_publishable_copy(working, tmp)
+        counts = write_publishable_copy(working, tmp, published, months, partitioned)
         if not counts.get("marts"):
             raise RuntimeError(f"The working warehouse {working} has no marts to publish")
         with open(tmp, "rb") as handle:

@@ -172,3 +172,20 @@ def test_a_plan_belongs_to_its_run_and_is_recorded_by_it_only(tmp_path):
         assert "2025-10" not in state["inputs"]
     finally:
         con.close()
+
+
+def test_months_a_run_also_asked_for_widen_its_plan_for_the_later_steps(tmp_path):
+    build = tmp_path / "build"
+    build.mkdir()
+    con = _warehouse(tmp_path / "w.duckdb", ROSTER)
+    try:
+        changed_months.plan(con, build, "run-1")
+        changed_months.record(build, "run-1")
+        assert changed_months.plan(con, build, "run-2") == changed_months.Plan([], [])
+        changed_months.widen(build, "run-3", ["2025-09"])  # another run's plan is left alone
+        assert changed_months.planned(build, "run-2") == changed_months.Plan([], [])
+        changed_months.widen(build, "run-2", ["2025-09"])
+        assert changed_months.planned(build, "run-2") == changed_months.Plan(["2025-09"], [])
+        assert changed_months.record(build, "run-2")  # the inputs are still recorded
+    finally:
+        con.close()

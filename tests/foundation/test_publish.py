@@ -1,5 +1,7 @@
 """Atomic, private publish of the working warehouse."""
 
+from datetime import date
+
 import duckdb
 import pytest
 
@@ -80,3 +82,73 @@ def test_parquet_exports_hold_the_marts_rows(tmp_path):
     assert rows == {"fact": 1}
     assert pl.read_parquet(out / "fact.parquet")["marker"].to_list() == ["v1"]
     assert not (out / "gone.parquet").exists()
+
+
+def _monthly(path, rows: list[tuple[str, int]], other: str, extra_column: bool = False):
+    """A working file with one table by report month, one small table, one private table."""
+    con = duckdb.connect(str(path))
+    con.execute("create schema if not exists marts; create schema if not exists raw")
+    values = ", ".join(f"(date '{m}-01', {v})" for m, v in rows)
+    extra = ", 'x' as note" if extra_column else ""
+    con.execute(f"create or replace table marts.by_month as select *{extra} from (values {values}) t(report_month, value)")
+    con.execute(f"create or replace table marts.other as select '{other}' as marker")
+    con.execute("create or replace table raw.personnel as select 'Nguyễn Văn A' as full_name")
+    con.close()
+
+
+def _tables(path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables order by 1").fetchall()]
+        return {n: sorted(con.execute(f"select * from {n}").fetchall(), key=str) for n in names}
+    finally:
+        con.close()
+
+
+MONTHLY = frozenset({("marts", "by_month")})
+
+
+def test_publishing_some_months_copies_their_rows_and_every_other_table(tmp_path):
+    working, published, fresh = tmp_path / "work.duckdb", tmp_path / "warehouse.duckdb", tmp_path / "fresh.duckdb"
+    _monthly(working, [("2026-01", 1), ("2026-02", 2), ("2026-03", 3)], "v1")
+    publish(working, published)
+    # March corrected, April added, the small table changed; a table gone, a table new.
+    working.unlink()
+    _monthly(working, [("2026-01", 1), ("2026-02", 2), ("2026-03", 30), ("2026-04", 4)], "v2")
+    con = duckdb.connect(str(published))
+    con.execute("create table marts.gone as select 1 as x")
+    con.close()
+    con = duckdb.connect(str(working))
+    con.execute("create table marts.new as select 2 as y")
+    con.close()
+    publish(working, published, months=["2026-03", "2026-04"], partitioned=MONTHLY)
+    publish(working, fresh)
+    assert _tables(published) == _tables(fresh)
+    assert _tables(published)["marts.by_month"] == sorted(
+        [(date(2026, 1, 1), 1), (date(2026, 2, 1), 2), (date(2026, 3, 1), 30), (date(2026, 4, 1), 4)], key=str)
+    assert "raw.personnel" not in _tables(published)
+
+
+def test_publishing_some_months_leaves_the_other_months_rows_as_published(tmp_path):
+    working, published = tmp_path / "work.duckdb", tmp_path / "warehouse.duckdb"
+    _monthly(working, [("2026-01", 1), ("2026-02", 2)], "v1")
+    publish(working, published)
+    working.unlink()
+    _monthly(working, [("2026-01", 10), ("2026-02", 20)], "v2")
+    publish(working, published, months=["2026-02"], partitioned=MONTHLY)
+    assert _tables(published)["marts.by_month"] == [(date(2026, 1, 1), 1), (date(2026, 2, 1), 20)]
+    assert _tables(published)["marts.other"] == [("v2",)]
+    # No month: the monthly table stays as it was.
+    publish(working, published, months=[], partitioned=MONTHLY)
+    assert _tables(published)["marts.by_month"] == [(date(2026, 1, 1), 1), (date(2026, 2, 1), 20)]
+
+
+def test_a_monthly_table_whose_columns_changed_is_copied_whole(tmp_path):
+    working, published = tmp_path / "work.duckdb", tmp_path / "warehouse.duckdb"
+    _monthly(working, [("2026-01", 1), ("2026-02", 2)], "v1")
+    publish(working, published)
+    working.unlink()
+    _monthly(working, [("2026-01", 10), ("2026-02", 20)], "v1", extra_column=True)
+    publish(working, published, months=["2026-02"], partitioned=MONTHLY)
+    assert _tables(published)["marts.by_month"] == [(date(2026, 1, 1), 10, "x"), (date(2026, 2, 1), 20, "x")]
