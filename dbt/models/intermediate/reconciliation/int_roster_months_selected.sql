@@ -16,6 +16,7 @@
     incremental_strategy='append',
     full_refresh=var('input_months', none) is none,
     on_schema_change='fail',
+    meta={'month_partition': {'column': 'report_month', 'months': 'input_months'}},
     pre_hook="{{ delete_partition_months('report_month', 'input_months') }}",
 ) }}
 

@@ -12,6 +12,7 @@
     incremental_strategy='append',
     full_refresh=var('input_months', none) is none,
     on_schema_change='fail',
+    meta={'month_partition': {'column': 'snapshot_date', 'months': 'input_months'}},
     pre_hook="{{ delete_snapshot_months() }}",
 ) }}
 

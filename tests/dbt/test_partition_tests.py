@@ -1,0 +1,51 @@
+"""On a run that rewrites some months, the data tests of a table rewritten by month read the
+rows of those months only (dbt/macros/partition_months.sql, default__get_where_subquery);
+on a full build, and for a test that reads another model too, every row."""
+
+import json
+import subprocess
+
+import pytest
+
+from dagster_project.dbt_project import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_args, prepare_manifest
+
+UNIQUE_POINTS = "unique_combination_int_retirement_points_computed_person_key__snapshot_date"
+COHORT_VALUES = "accepted_values_fct_policy_cohort_policy__early_retirement__resignation__part_time_leave"
+TWO_MODELS = "staffing_moves_within_capacity_fct_redeployment_suggestion_ref_fct_staffing_balance_"
+UNITS = "not_null_stg_deliveries__units_unit_code"
+
+
+def compiled(tmp_path, months=None, input_months=None) -> dict[str, str]:
+    """test name -> its compiled SQL."""
+    target = tmp_path / "target"
+    args = dbt_args(["compile", "--quiet", "--select", UNIQUE_POINTS, COHORT_VALUES, TWO_MODELS, UNITS,
+                     "--target-path", str(target), "--log-path", str(target)],
+                    tmp_path / "w.duckdb", months=months, input_months=input_months)
+    subprocess.run([str(DBT_EXECUTABLE), *args, "--project-dir", str(DBT_PROJECT_DIR),
+                    "--profiles-dir", str(DBT_PROJECT_DIR)], check=True, cwd=DBT_PROJECT_DIR,
+                   capture_output=True)
+    manifest = json.loads((target / "manifest.json").read_text())
+    return {n["name"]: n["compiled_code"] for n in manifest["nodes"].values()
+            if n["resource_type"] == "test" and n.get("compiled_code")}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def manifest():
+    prepare_manifest()
+
+
+def test_a_run_of_some_months_tests_their_rows_only(tmp_path):
+    sql = compiled(tmp_path, months=["2026-09", "2026-10"], input_months=[])
+    assert ("where date_trunc('month', report_month) in (date '2026-09-01', date '2026-10-01')) dbt_subquery"
+            in sql[COHORT_VALUES])
+    # No roster month changed: no row of the roster-row tables is tested again.
+    assert "where false) dbt_subquery" in sql[UNIQUE_POINTS]
+    # A test that reads another model, and a table not rewritten by month: every row.
+    assert "dbt_subquery" not in sql[TWO_MODELS]
+    assert "dbt_subquery" not in sql[UNITS]
+
+
+def test_a_full_build_tests_every_row(tmp_path):
+    sql = compiled(tmp_path)
+    assert {UNIQUE_POINTS, COHORT_VALUES, TWO_MODELS, UNITS} <= set(sql)
+    assert not [name for name, code in sql.items() if "dbt_subquery" in code]
