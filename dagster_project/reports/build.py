@@ -71,7 +71,7 @@ def write_pack(warehouse: Path, month: date, reports_dir: Path) -> Pack:
         written = list(map(write_report, reports, folders))
     return Pack(folder=folder, files=[f for files, _ in written for f in files],
                 scopes=[r.scope_code for r in reports],
-                restated=[r.scope_code for r, (_, restates) in zip(reports, written) if restates])
+                restated=[r.scope_code for r, (_, restates) in zip(reports, written, strict=True) if restates])
 
 
 MAX_WORKERS = 4
