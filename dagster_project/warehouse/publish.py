@@ -90,6 +90,11 @@ def write_publishable_copy(working: Path, target: Path, base: Path | None = None
                     "where table_catalog = current_database() and table_type = 'BASE TABLE'").fetchall():
                 if (schema, table) not in tables:
                     con.execute(f'drop table "{schema}"."{table}"')
+            for (schema,) in con.execute(
+                    "select schema_name from information_schema.schemata where catalog_name = "
+                    "current_database() and schema_name not in ('main', 'information_schema', "
+                    f"'pg_catalog', {', '.join(repr(s) for s in PUBLISHED_SCHEMAS)})").fetchall():
+                con.execute(f'drop schema "{schema}" cascade')  # published by an earlier version
         counts: dict[str, int] = {}
         for schema, table in tables:
             con.execute(f'create schema if not exists "{schema}"')

@@ -118,6 +118,8 @@ def test_publishing_some_months_copies_their_rows_and_every_other_table(tmp_path
     _monthly(working, [("2026-01", 1), ("2026-02", 2), ("2026-03", 30), ("2026-04", 4)], "v2")
     con = duckdb.connect(str(published))
     con.execute("create table marts.gone as select 1 as x")
+    # An earlier version published another schema.
+    con.execute("create schema intermediate; create table intermediate.persons as select 1 as x")
     con.close()
     con = duckdb.connect(str(working))
     con.execute("create table marts.new as select 2 as y")
@@ -128,6 +130,10 @@ def test_publishing_some_months_copies_their_rows_and_every_other_table(tmp_path
     assert _tables(published)["marts.by_month"] == sorted(
         [(date(2026, 1, 1), 1), (date(2026, 2, 1), 2), (date(2026, 3, 1), 30), (date(2026, 4, 1), 4)], key=str)
     assert "raw.personnel" not in _tables(published)
+    con = duckdb.connect(str(published), read_only=True)
+    assert "intermediate" not in {r[0] for r in con.execute(
+        "select schema_name from information_schema.schemata").fetchall()}
+    con.close()
 
 
 def test_publishing_some_months_leaves_the_other_months_rows_as_published(tmp_path):
