@@ -61,29 +61,30 @@ def write_pack(warehouse: Path, month: date, reports_dir: Path) -> Pack:
         con.close()
     folder = reports_dir / f"{month:%Y-%m}"
     folder.mkdir(parents=True, exist_ok=True)
+    restated: list[str] = []
+    for report in reports:
+        report.changes = changes(read_issued(folder / f"{report.file_stem}.xlsx"), report.figures)
+        if report.changes:
+            report.sheets[0].tables.append(changes_table(report))
+            restated.append(report.scope_code)
+    # Laying out the workbooks is most of the time, in pure Python: one process a core. The
+    # processes are forked and only lay out (xlsxwriter, html): nothing in them uses a thread
+    # pool of the parent (DuckDB, polars, the workbook reader above), which a fork would not copy.
     folders = [folder] * len(reports)
-    # Laying out the workbooks is most of the time (pure Python): one process a core.
     workers = min(os.cpu_count() or 1, len(reports), MAX_WORKERS)
     if workers > 1:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             written = list(pool.map(write_report, reports, folders))
     else:
         written = list(map(write_report, reports, folders))
-    return Pack(folder=folder, files=[f for files, _ in written for f in files],
-                scopes=[r.scope_code for r in reports],
-                restated=[r.scope_code for r, (_, restates) in zip(reports, written, strict=True) if restates])
+    return Pack(folder=folder, files=[f for files in written for f in files],
+                scopes=[r.scope_code for r in reports], restated=restated)
 
 
 MAX_WORKERS = 4
 
 
-def write_report(report, folder: Path) -> tuple[list[Path], bool]:
-    """One scope's workbook and page, restated if its figures changed since the workbook on
-    disk: (the files, whether it restates)."""
-    workbook = folder / f"{report.file_stem}.xlsx"
-    report.changes = changes(read_issued(workbook), report.figures)
-    if report.changes:
-        report.sheets[0].tables.append(changes_table(report))
-    files = [_atomic(lambda p: write_workbook(report, p), workbook),
-             _atomic(lambda p: write_html(report, p), folder / f"{report.file_stem}.html")]
-    return files, bool(report.changes)
+def write_report(report, folder: Path) -> list[Path]:
+    """One scope's workbook and page."""
+    return [_atomic(lambda p: write_workbook(report, p), folder / f"{report.file_stem}.xlsx"),
+            _atomic(lambda p: write_html(report, p), folder / f"{report.file_stem}.html")]
