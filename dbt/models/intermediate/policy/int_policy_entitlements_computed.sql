@@ -43,15 +43,17 @@ service_allowance as (
 
 -- Rounded SI years are whole or half years (A5); each variant's range [ysi_min, ysi_below)
 -- is spelled out in half years up to 100 years (a working life is far shorter).
+half_years as (
+    select cast(half / 2 as decimal(6, 1)) as si_years_rounded
+    from generate_series(0, 200) as t (half)
+),
+
 service_allowance_by_year as (
     select
         service_allowance.*,
         half_years.si_years_rounded
     from service_allowance
-    inner join (
-        select cast(half / 2 as decimal(6, 1)) as si_years_rounded
-        from generate_series(0, 200) as t (half)
-    ) as half_years
+    inner join half_years
         on half_years.si_years_rounded >= service_allowance.ysi_min
         and half_years.si_years_rounded < service_allowance.ysi_below
 ),
