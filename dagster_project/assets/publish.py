@@ -20,7 +20,7 @@ from dagster_project.failures import explained
 from dagster_project.quality.deliveries import describe, latest_month, markdown, missing_deliveries
 from dagster_project.resources import Warehouse
 from dagster_project.warehouse import changed_months
-from dagster_project.warehouse.publish import export_parquet, publish
+from dagster_project.warehouse.publish import as_published, export_parquet, publish, remember
 from dagster_project.warehouse.raw_files import build_fingerprint, record_built, record_published
 
 PUBLISHED_WAREHOUSE = AssetKey(["published", "warehouse"])
@@ -77,14 +77,17 @@ def delivery_check(published) -> AssetCheckResult:
 def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
     settings = warehouse.paths()
     fingerprint = build_fingerprint(settings.raw_dir)
-    # The months this run's monthly marts rewrote: only their rows are copied again (None, or a
-    # run without the main dbt step: everything).
+    # The months this run's monthly marts rewrote: only their rows are copied again into the
+    # file published last (None, a run without the main dbt step, or a published file that is
+    # not the one written last: everything).
     plan = changed_months.planned(settings.build_dir, context.run.run_id) or changed_months.FULL
+    months = plan.report_months if as_published(settings.build_dir, settings.published_path) else None
     with explained("publish"):
-        result = publish(settings.working_path, settings.published_path, months=plan.report_months,
+        result = publish(settings.working_path, settings.published_path, months=months,
                          partitioned=MONTHLY_TABLES)
-    context.log.info("Published every table" if plan.report_months is None else
-                     f"Published the rows of {len(plan.report_months)} month(s) of "
+    remember(settings.build_dir, result.path)
+    context.log.info("Published every table" if months is None else
+                     f"Published the rows of {len(months)} month(s) of "
                      f"{len(MONTHLY_TABLES)} monthly tables, every other table whole")
     record_published(settings.build_dir, fingerprint)
     context.log.info(f"Published {result.path} ({result.size_bytes:,} bytes)")

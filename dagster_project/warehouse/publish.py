@@ -14,7 +14,9 @@ file beside the published one, which is then renamed over it.
   from a byte copy of the published one and, in the tables partitioned by report month
   (`partitioned`), replaces the rows of those months only; every other table is copied whole
   (they are small). A table whose columns changed is copied whole too. The result holds the
-  same rows as a copy of everything (tests/foundation/test_publish.py).
+  same rows as a copy of everything (tests/foundation/test_publish.py). Only when the
+  published file is the one the last publish wrote (`as_published`: same size and time; a file
+  put back from a backup or copied over by hand is not): otherwise everything is copied.
 """
 
 import os
@@ -22,9 +24,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from dagster_project.settings import private_dir, private_file
 from dagster_project.warehouse.connect import connect
 
 PUBLISHED_SCHEMAS = ("marts", "rules", "audit")
+STAMP_FILE = "published_stamp"  # in the build folder: the size and time of the file published last
 PERSONAL_COLUMNS = ("national_id", "full_name", "date_of_birth")
 
 
@@ -141,6 +145,30 @@ def publish(working: Path, published: Path, months: list[str] | None = None,
     finally:
         os.close(dir_fd)
     return Published(path=published, size_bytes=published.stat().st_size, tables=counts)
+
+
+def _stamp(path: Path) -> str | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def remember(build_dir: Path, published: Path) -> None:
+    """The file at `published` is the one this publish wrote."""
+    private_dir(build_dir)
+    (build_dir / STAMP_FILE).write_text(f"{_stamp(published)}\n", encoding="utf-8")
+    private_file(build_dir / STAMP_FILE)
+
+
+def as_published(build_dir: Path, published: Path) -> bool:
+    """The published file is still the one the last publish wrote (a base for the next)."""
+    try:
+        stamp = (build_dir / STAMP_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return False
+    return _stamp(published) is not None and stamp == _stamp(published)
 
 
 def export_parquet(published: Path, out_dir: Path, schema: str = "marts") -> dict[str, int]:

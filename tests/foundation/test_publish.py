@@ -1,5 +1,6 @@
 """Atomic, private publish of the working warehouse."""
 
+import os
 from datetime import date
 
 import duckdb
@@ -158,3 +159,20 @@ def test_a_monthly_table_whose_columns_changed_is_copied_whole(tmp_path):
     _monthly(working, [("2026-01", 10), ("2026-02", 20)], "v1", extra_column=True)
     publish(working, published, months=["2026-02"], partitioned=MONTHLY)
     assert _tables(published)["marts.by_month"] == [(date(2026, 1, 1), 10, "x"), (date(2026, 2, 1), 20, "x")]
+
+
+def test_only_the_file_published_last_is_a_base_for_the_next(tmp_path):
+    from dagster_project.warehouse.publish import as_published, remember
+
+    working, published, build = tmp_path / "work.duckdb", tmp_path / "warehouse.duckdb", tmp_path / "build"
+    _monthly(working, [("2026-01", 1)], "v1")
+    assert not as_published(build, published)  # nothing published yet
+    publish(working, published)
+    assert not as_published(build, published)  # published, not remembered
+    remember(build, published)
+    assert as_published(build, published)
+    # Put back from a backup (another file in its place): not the one written last.
+    backup = tmp_path / "backup.duckdb"
+    publish(working, backup)
+    os.replace(backup, published)
+    assert not as_published(build, published)
