@@ -24,14 +24,17 @@ pytestmark = pytest.mark.kill
 
 SAPNHAP = str(Path(sys.executable).with_name("sapnhap"))
 
-# (what the moment is, the step whose start it waits for (None: the launch), seconds after)
+# (what the moment is, the step whose start it waits for (None: the launch; "dbt:<model>": dbt
+# starting to build that model), seconds after)
 MOMENTS = [
     ("before any step", None, 2.0),
     ("loading the reference data", "raw__ref_units_pre", 0.3),
     ("ingest of the rosters", "raw__personnel", 0.2),
     ("the Great Expectations checks", "raw__personnel_gx_soft", 0.2),
     ("dbt starting", "sapnhap_dbt_models", 4.0),
-    ("dbt building the marts", "sapnhap_dbt_models", 45.0),
+    # In the middle of dbt writing the person months (a moment in time after the step starts
+    # would move with the speed of the machine and of dbt: at 45 s the run had ended).
+    ("dbt building the marts", "dbt:int_person_months_reconciled", 0.5),
     ("publish", "published__warehouse", 0.1),
     ("the dbt docs", "published__dbt_docs", 0.5),
     ("the report pack", "reports__monthly_report_pack", 0.3),
@@ -73,6 +76,15 @@ def _started_steps(home: Path, after: float) -> set[str]:
     return steps
 
 
+def _dbt_started(log: Path, offset: int, model: str) -> bool:
+    """dbt's log (JSON lines) says, after byte `offset`, that it started building `model`."""
+    if not log.exists():
+        return False
+    with open(log, encoding="utf-8", errors="replace") as f:
+        f.seek(offset if log.stat().st_size >= offset else 0)
+        return any('"NodeStart"' in line and f'"node_name": "{model}"' in line for line in f)
+
+
 def _launch(cwd: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "SAPNHAP_DATA_DIR")}
     env["SAPNHAP_DATA_DIR"] = "data"
@@ -80,23 +92,28 @@ def _launch(cwd: Path) -> subprocess.Popen:
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
 
-def _kill_at(process: subprocess.Popen, home: Path, moment: str, step: str | None,
+def _kill_at(process: subprocess.Popen, home: Path, dbt_log: Path, moment: str, step: str | None,
              delay: float) -> str:
     """Wait for `step` to start in this run, then `delay` seconds, then kill -9 the whole
     process group. Returns the steps started by then (for the failure message)."""
     launched = time.time()
     deadline = launched + 600
+    offset = dbt_log.stat().st_size if dbt_log.exists() else 0
     while step is not None and time.time() < deadline:
         assert process.poll() is None, (
             f"killing at {moment}: the run ended (rc {process.returncode}) before {step} started:\n{process.stdout.read()}")
-        if step in _started_steps(home, launched - 1):
+        if step.startswith("dbt:"):
+            if _dbt_started(dbt_log, offset, step.removeprefix("dbt:")):
+                break
+        elif step in _started_steps(home, launched - 1):
             break
         time.sleep(0.2)
     else:
         assert step is None, f"killing at {moment}: {step} did not start within 10 minutes"
     time.sleep(delay)
     alive = process.poll() is None
-    os.killpg(process.pid, signal.SIGKILL)
+    if alive:
+        os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=60)
     assert alive, f"killing at {moment}: the run ended before the kill {delay} s after {step}"
     return ", ".join(sorted(_started_steps(home, launched - 1)))
@@ -115,7 +132,7 @@ def test_kill_nine_at_nine_moments_and_the_next_run_completes_unaided(tmp_path):
     home = settings.data_dir / ".dagster"
 
     for moment, step, delay in MOMENTS:
-        _kill_at(_launch(cwd), home, moment, step, delay)
+        _kill_at(_launch(cwd), home, settings.dbt_target_dir / "dbt.log", moment, step, delay)
 
     last = _launch(cwd)
     output, _ = last.communicate(timeout=1800)
