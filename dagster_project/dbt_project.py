@@ -12,8 +12,11 @@ dbt call (the Dagster asset, `sapnhap check`, docs, tests) goes through it.
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -55,9 +58,34 @@ def dbt_args(command: tuple[str, ...] | list[str], warehouse: Path | None = None
     return args
 
 
+@contextmanager
+def scratch_target():
+    """A folder of its own for one dbt command's artifacts, inside dbt/target (same file
+    system, so a file can be moved from it atomically), seeded with dbt's partial-parse state.
+    dbt rewrites manifest.json in place in its target folder: a second process reading the
+    project's manifest meanwhile (another test worker, Dagster loading its definitions) read
+    half a file. Only `prepare_manifest` writes there, by renaming."""
+    target = MANIFEST_PATH.parent
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".dbt_", dir=target) as scratch:
+        state = target / PARTIAL_PARSE
+        if state.exists():
+            shutil.copy2(state, scratch)
+        yield Path(scratch)
+
+
+PARTIAL_PARSE = "partial_parse.msgpack"
+
+
 def run_dbt(command: tuple[str, ...] | list[str], warehouse: Path | None = None,
             check: bool = True, months: list[str] | None = None, **kwargs) -> subprocess.CompletedProcess:
-    """Run dbt as a subprocess on this project (for what is not a Dagster asset)."""
+    """Run dbt as a subprocess on this project (for what is not a Dagster asset). Its artifacts
+    go to the `--target-path` the command names, else to a temporary folder."""
+    command = list(command)
+    if "--target-path" not in command:
+        with scratch_target() as scratch:
+            return run_dbt([*command, "--target-path", str(scratch), "--log-path", str(scratch)],
+                           warehouse, check, months, **kwargs)
     argv = [str(DBT_EXECUTABLE), *dbt_args(command, warehouse, months=months),
             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     return subprocess.run(argv, check=check, cwd=DBT_PROJECT_DIR, **kwargs)
@@ -94,7 +122,12 @@ def manifest_is_stale(manifest: Path = MANIFEST_PATH) -> bool:
 def prepare_manifest(force: bool = False) -> Path:
     """Run `dbt parse` when the manifest is missing or older than any dbt source file."""
     if force or manifest_is_stale():
-        run_dbt(["parse", "--quiet"])
+        with scratch_target() as scratch:
+            run_dbt(["parse", "--quiet", "--target-path", str(scratch), "--log-path", str(scratch)])
+            # The manifest last: a reader sees the old one or the new one, never a part.
+            for name in (PARTIAL_PARSE, "manifest.json"):
+                if (scratch / name).exists():
+                    os.replace(scratch / name, MANIFEST_PATH.parent / name)
     return MANIFEST_PATH
 
 
@@ -124,9 +157,6 @@ def generate_docs(warehouse_path: Path, out_dir: Path, target_dir: Path | None =
     (opens offline, no server needed). Skipped when the page there was made from the same
     project and the same tables (docs_key; 18 s at national scale, where a month changes rows,
     not columns). Returns (the page, whether it was written)."""
-    import shutil
-    import tempfile
-
     page, key_file = out_dir / "index.html", out_dir / DOCS_KEY
     key = docs_key(warehouse_path)
     if page.exists() and key_file.exists() and key_file.read_text(encoding="utf-8") == key:

@@ -4,7 +4,7 @@ another DuckDB file: Dagster would then look for row counts in a catalog that do
 
 import json
 
-from dagster_project.dbt_project import MANIFEST_PATH, manifest_is_stale, prepare_manifest
+from dagster_project.dbt_project import MANIFEST_PATH, manifest_is_stale, prepare_manifest, run_dbt
 
 
 def _manifest(tmp_path, catalog: str):
@@ -28,3 +28,25 @@ def test_a_manifest_left_by_dbt_run_on_another_file_is_stale(tmp_path):
 def test_the_project_manifest_names_the_pipeline_catalog():
     prepare_manifest()
     assert not manifest_is_stale(MANIFEST_PATH)
+
+
+def test_a_dbt_command_leaves_the_project_manifest_alone():
+    # dbt rewrites the manifest of its target folder in place: another process reading it
+    # meanwhile (a test worker, Dagster loading its definitions) read half a file.
+    prepare_manifest()
+    before = MANIFEST_PATH.stat()
+    run_dbt(["ls", "--quiet", "--select", "stg_deliveries__units"], capture_output=True)
+    after = MANIFEST_PATH.stat()
+    assert (after.st_ino, after.st_mtime_ns, after.st_size) == (before.st_ino, before.st_mtime_ns, before.st_size)
+
+
+def test_parsing_again_replaces_the_manifest_whole():
+    old = prepare_manifest().read_bytes()
+    with MANIFEST_PATH.open("rb") as reader:
+        prepare_manifest(force=True)
+        # What was open before reads as it was (each parse stamps its own invocation id): the
+        # new manifest is another file renamed over it, never the old one written over.
+        assert reader.read() == old
+    assert MANIFEST_PATH.read_bytes() != old
+    assert not manifest_is_stale(MANIFEST_PATH)
+    assert not [p for p in MANIFEST_PATH.parent.iterdir() if p.name.startswith(".dbt_")]
