@@ -18,6 +18,7 @@ import json
 import multiprocessing as mp
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -54,15 +55,23 @@ def _floor(raw: str, files: list[str]) -> dict:
             "load_1min": os.getloadavg()[0]}
 
 
+def _place(source: Path, target: Path) -> None:
+    """A hard link (a copy across file systems): ingest does not follow symbolic links."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def _subset(raw: Path, files: list[str], into: Path) -> Path:
     """A raw/ folder holding units/ and lineage/ as they are and only `files` of personnel/."""
     into.mkdir(parents=True)
     for table in ("units", "lineage"):
-        (into / table).symlink_to(raw / table, target_is_directory=True)
+        shutil.copytree(raw / table, into / table, copy_function=_place)
     for rel in files:
         target = into / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.symlink_to(raw / rel)
+        _place(raw / rel, target)
     return into
 
 
