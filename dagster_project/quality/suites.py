@@ -195,8 +195,8 @@ def run_suite(con, table: str, severity: str, skip_files: frozenset[str] = froze
     """Build, load and validate one suite on raw.<table> (without the rows of `skip_files`),
     then hand the frame's memory back: the validation's objects, which refer to one another,
     are collected when the frame is large (they held the roster identity suite's 1.7 GB frame
-    at national scale into the soft suite), and Arrow's allocator gives back the blocks it keeps for reuse (1.6 GB
-    after the roster's soft suite, 0.9 GB after this)."""
+    at national scale into the soft suite), and Arrow's allocator gives back the blocks it
+    keeps for reuse (1.6 GB after the roster's soft suite, 0.9 GB after this)."""
     import pyarrow
 
     frame = load_frame(con, table, severity, skip_files)
@@ -204,7 +204,7 @@ def run_suite(con, table: str, severity: str, skip_files: frozenset[str] = froze
     rows = len(frame)
     result.rows = None if severity == "structure" else rows
     del frame
-    if rows >= COLLECT_ROWS:  # the validation's objects refer to one another, and hold the frame
+    if rows >= COLLECT_ROWS:
         gc.collect()
     pyarrow.default_memory_pool().release_unused()
     return result
