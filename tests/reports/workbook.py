@@ -37,15 +37,15 @@ def read_table(ws, first_header: str, occurrence: int = 0) -> ReadTable:
     while headers and headers[-1] is None:
         headers.pop()
     rows, cells = [], []
-    r = header_row + 2  # below the English gloss row
-    while r <= ws.max_row:
-        line = ws[r][:len(headers)]
+    # One pass over the rows below the English gloss row: indexing a row (`ws[r]`) measures
+    # the whole sheet each time, which made reading an audit sheet of thousands of rows take
+    # minutes.
+    for line in ws.iter_rows(min_row=header_row + 2, max_col=len(headers)):
         values = [c.value for c in line]
-        if all(v is None for v in values) or (r, 1) in merged:
+        if all(v is None for v in values) or (line[0].row, 1) in merged:
             break
         rows.append(values)
         cells.append(list(line))
-        r += 1
     return ReadTable(headers, rows, cells, header_row)
 
 
