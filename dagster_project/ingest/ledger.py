@@ -11,7 +11,9 @@ What happens each time a table is ingested:
   their time; their counts are brought up to date only if a check outside the file changed
   the outcome (e.g. units were corrected, so a roster row now finds its unit);
 - corrected file (same path, new hash): the earlier version's rows become `replaced`,
-  `is_current = false`; the new version gets new rows. Its rows replace the earlier ones in
+  `is_current = false`; the new version gets new rows. The same version read again with its
+  outcome in other parts (a workbook set aside whole as the copy of a file that came first,
+  that file now withdrawn: loaded sheet by sheet) has its earlier rows `replaced` the same way. Its rows replace the earlier ones in
   raw.* and audit.quarantine (with those of every file a check over several files links to
   it: engine/incremental.py);
 - file gone from raw/: its rows become `removed`, `is_current = false`; its data rows are gone
@@ -81,6 +83,20 @@ def record(con, table: str, results: list, now: datetime) -> dict[str, int]:
             changes["replaced"] += 1
         new_rows.append((r.file, r.content_hash, r.sheet, *values))
         changes["new"] += 1
+    # The same version read again with its outcome in other parts: a workbook rejected whole
+    # (one row, no sheet) now loaded sheet by sheet, or the reverse (its copy that came first
+    # in delivery order was withdrawn, or arrived). The rows of the earlier outcome go.
+    sheets = {}
+    for r in results:
+        sheets.setdefault(r.file, set()).add(r.sheet)
+    for file, sheet in sorted(current_rows, key=lambda k: (k[0], k[1] or "")):
+        if file in seen and file not in retired and sheet not in sheets[file]:
+            con.execute(
+                "update audit.ingest_ledger set is_current = false, status = 'replaced' "
+                "where table_name = ? and file = ? and sheet is not distinct from ? and is_current",
+                [table, file, sheet],
+            )
+            changes["replaced"] += 1
     for file in sorted(set(current_hash) - seen):
         con.execute(
             "update audit.ingest_ledger set is_current = false, status = 'removed' "

@@ -180,6 +180,22 @@ def original_of_copy_removed(a: Path, b: Path) -> None:
     (b / P / "04_cao_bang" / "roster_2025_Q3.xlsx").unlink()
 
 
+def loaded_copy_removed(a: Path, b: Path) -> None:
+    """The re-sent copy that comes first in delivery order (and so was loaded) is withdrawn:
+    the original, set aside whole as its duplicate (one ledger row, no sheet), now loads
+    sheet by sheet. Before the fix its whole-file row stayed current beside the sheets' rows
+    and the build stopped at rows_reconcile."""
+    assert (b / P / "04_cao_bang" / "roster_2025_Q3.xlsx").exists()
+    (b / P / "04_cao_bang" / "roster_2025_Q3 (1).xlsx").unlink()
+
+
+def workbook_copy_first(a: Path, b: Path) -> None:
+    """A workbook loaded sheet by sheet is sent again under a name that comes first: the copy
+    loads, the original is set aside whole; its sheets' rows are no longer current."""
+    folder = b / P / "04_cao_bang"
+    shutil.copyfile(folder / "roster_2025_Q4.xlsx", folder / "roster_2025_Q4 (1).xlsx")
+
+
 def units_corrected(a: Path, b: Path) -> None:
     """A corrected units file drops a unit the rosters use: their rows of it are now quarantined."""
     path = b / "units" / "37_ninh_binh" / "units_37.csv"
@@ -198,7 +214,8 @@ def row_of_unfiled_and_ignored(a: Path, b: Path) -> None:
 
 SCENARIOS = [new_month, parquet_one_more_month, new_workbook, corrected_old_month, file_removed,
              new_earlier_duplicates, earlier_duplicates_removed, identical_copy, undated_copy,
-             original_of_copy_removed, units_corrected, row_of_unfiled_and_ignored]
+             original_of_copy_removed, loaded_copy_removed, workbook_copy_first, units_corrected,
+             row_of_unfiled_and_ignored]
 
 
 def contents(con) -> dict[str, list[tuple]]:
