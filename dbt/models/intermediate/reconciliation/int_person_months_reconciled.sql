@@ -194,8 +194,7 @@ absent as (
 -- As of M, the person's last month seen (by M) and where that row placed them.
 last_seen as (
     select
-        absent.report_month,
-        absent.person_key,
+        absent.*,
         person_month_last.report_month as last_seen_month,
         person_month_last.snapshot_date as last_seen_snapshot_date,
         person_month_last.period as last_seen_period,
@@ -253,10 +252,7 @@ departure_months as (
 
 left_months as (
     select
-        last_seen.report_month,
-        last_seen.person_key,
-        last_seen.last_seen_snapshot_date,
-        last_seen.last_seen_new_province_code,
+        last_seen.*,
         points.pension_start_date,
         coalesce(departure_months.first_absent_month < last_seen.report_month, false)
             as has_left_before_month,
@@ -292,17 +288,32 @@ explaining_decision as (
         ) = 1
 ),
 
-current_roster as (
-    select * from selected
-    where period = 'post'
+-- The grid's person months on M's roster (the grid's rows, from the roster's side: each
+-- roster row with its person): a post-merger row places the person in M.
+on_roster as (
+    select
+        report_months.report_month,
+        persons.*,
+        selected.period = 'post' as is_current,
+        selected.unit_code,
+        selected.province_code,
+        selected.staff_category,
+        selected.snapshot_date
+    from selected
+    inner join report_months on report_months.report_month = selected.report_month
+    inner join persons
+        on persons.person_key = selected.person_key
+        and (persons.is_seen_before or persons.first_post_month <= report_months.report_month)
+    where {{ in_partition_months('report_months.report_month') }}
 ),
 
 -- Whether a new agency lies inside an old agency's area on the commune lineage, for the
 -- (last pre-merger unit, unit in the month) pairs that occur.
 unit_pairs as (
-    select distinct last_pre.unit_code as old_unit_code, current_roster.unit_code as new_unit_code
-    from current_roster
-    inner join last_pre on last_pre.person_key = current_roster.person_key
+    select distinct last_pre.unit_code as old_unit_code, selected.unit_code as new_unit_code
+    from selected
+    inner join last_pre on last_pre.person_key = selected.person_key
+    where selected.period = 'post'
 ),
 
 within_area as (
@@ -319,25 +330,65 @@ within_area as (
         )
 ),
 
+-- Every person month once: those on M's roster (nothing to look for about leaving), then
+-- those absent from it (when they left, why, whether their province delivered M). Two
+-- parts, not the grid joined to each (at national scale three joins of 9 million person
+-- months on (report_month, person_key) took 27 of 64 s of CPU).
 joined as (
     select
-        grid.report_month,
-        grid.person_key,
-        grid.is_seen_before,
-        grid.last_pre_snapshot_date,
-        grid.last_pre_unit_code,
-        grid.last_pre_staff_category,
-        grid.origin_province_code,
-        case when grid.first_post_month <= grid.report_month then grid.first_post_snapshot_date end
+        on_roster.report_month,
+        on_roster.person_key,
+        on_roster.is_seen_before,
+        on_roster.last_pre_snapshot_date,
+        on_roster.last_pre_unit_code,
+        on_roster.last_pre_staff_category,
+        on_roster.origin_province_code,
+        case when on_roster.first_post_month <= on_roster.report_month then on_roster.first_post_snapshot_date end
             as first_post_snapshot_date,
-        case when grid.first_post_month <= grid.report_month then grid.first_post_unit_code end
+        case when on_roster.first_post_month <= on_roster.report_month then on_roster.first_post_unit_code end
             as first_post_unit_code,
-        current_roster.unit_code as current_unit_code,
-        current_roster.province_code as current_province_code,
-        current_roster.staff_category as current_staff_category,
-        current_roster.snapshot_date as current_snapshot_date,
+        case when on_roster.is_current then on_roster.unit_code end as current_unit_code,
+        case when on_roster.is_current then on_roster.province_code end as current_province_code,
+        case when on_roster.is_current then on_roster.staff_category end as current_staff_category,
+        case when on_roster.is_current then on_roster.snapshot_date end as current_snapshot_date,
         lineage.old_unit_code is not null as is_successor,
         within_area.old_unit_code is not null as is_within_area,
+        cast(null as date) as last_seen_snapshot_date,
+        cast(null as date) as left_month,
+        false as is_province_missing,
+        cast(null as date) as pension_start_date,
+        cast(null as varchar) as decision_no,
+        cast(null as varchar) as decision_decree,
+        cast(null as varchar) as decision_policy,
+        cast(null as date) as decision_leave_date
+    from on_roster
+    left join lineage
+        on on_roster.is_current
+        and lineage.old_unit_code = on_roster.last_pre_unit_code
+        and lineage.new_unit_code = on_roster.unit_code
+    left join within_area
+        on on_roster.is_current
+        and within_area.old_unit_code = on_roster.last_pre_unit_code
+        and within_area.new_unit_code = on_roster.unit_code
+    union all
+    select
+        left_months.report_month,
+        left_months.person_key,
+        left_months.is_seen_before,
+        left_months.last_pre_snapshot_date,
+        left_months.last_pre_unit_code,
+        left_months.last_pre_staff_category,
+        left_months.origin_province_code,
+        case when left_months.first_post_month <= left_months.report_month then left_months.first_post_snapshot_date end
+            as first_post_snapshot_date,
+        case when left_months.first_post_month <= left_months.report_month then left_months.first_post_unit_code end
+            as first_post_unit_code,
+        null as current_unit_code,
+        null as current_province_code,
+        null as current_staff_category,
+        null as current_snapshot_date,
+        false as is_successor,
+        false as is_within_area,
         left_months.last_seen_snapshot_date,
         left_months.left_month,
         coalesce(delivery.delivery_status <> 'delivered' and not left_months.has_left_before_month, false)
@@ -347,25 +398,13 @@ joined as (
         explaining_decision.decree as decision_decree,
         explaining_decision.policy as decision_policy,
         explaining_decision.leave_date as decision_leave_date
-    from grid
-    left join current_roster
-        on current_roster.report_month = grid.report_month
-        and current_roster.person_key = grid.person_key
-    left join lineage
-        on lineage.old_unit_code = grid.last_pre_unit_code
-        and lineage.new_unit_code = current_roster.unit_code
-    left join within_area
-        on within_area.old_unit_code = grid.last_pre_unit_code
-        and within_area.new_unit_code = current_roster.unit_code
-    left join left_months
-        on left_months.report_month = grid.report_month
-        and left_months.person_key = grid.person_key
+    from left_months
     left join delivery
-        on delivery.report_month = grid.report_month
+        on delivery.report_month = left_months.report_month
         and delivery.province_code = left_months.last_seen_new_province_code
     left join explaining_decision
-        on explaining_decision.report_month = grid.report_month
-        and explaining_decision.person_key = grid.person_key
+        on explaining_decision.report_month = left_months.report_month
+        and explaining_decision.person_key = left_months.person_key
 ),
 
 classified as (
