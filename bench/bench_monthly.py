@@ -28,6 +28,8 @@ from pathlib import Path
 
 import polars as pl
 
+from dagster_project.ingest.parse import parse_date
+
 ROOT = Path(__file__).resolve().parent.parent
 SAPNHAP = str(Path(sys.executable).with_name("sapnhap"))
 THROUGH = "2026-10"
@@ -60,8 +62,10 @@ def without_last_month(full: Path, previous: Path) -> None:
             frame = pl.read_parquet(path)
             date_col = next((c for c in frame.columns if "snapshot" in c.lower() or "ngày báo cáo" in c.lower()), None)
             if date_col is not None:
-                dates = frame.get_column(date_col).cast(pl.String)
-                frame.filter(~dates.str.starts_with(LAST)).write_parquet(path)
+                # Dates as ingest reads them: a few are Excel serial numbers (46326 is
+                # 2026-10-31), which a text match on "2026-10" left in the month before.
+                month = parse_date(pl.col(date_col).cast(pl.String)).dt.strftime("%Y-%m")
+                frame.filter((month != LAST).fill_null(True)).write_parquet(path)
 
 
 def parse_floor(raw: Path, passes: int = 3) -> tuple[float, int, list[float]]:
