@@ -11,11 +11,11 @@ What happens each time a table is ingested:
   their time; their counts are brought up to date only if a check outside the file changed
   the outcome (e.g. units were corrected, so a roster row now finds its unit);
 - corrected file (same path, new hash): the earlier version's rows become `replaced`,
-  `is_current = false`; the new version gets new rows. The same version read again with its
-  outcome in other parts (a workbook set aside whole as the copy of a file that came first,
-  that file now withdrawn: loaded sheet by sheet) has its earlier rows `replaced` the same way. Its rows replace the earlier ones in
+  `is_current = false`; the new version gets new rows. Its rows replace the earlier ones in
   raw.* and audit.quarantine (with those of every file a check over several files links to
-  it: engine/incremental.py);
+  it: engine/incremental.py). The same version read again with its outcome in other parts
+  (a workbook set aside whole as the copy of a file that came first, that file now
+  withdrawn: loaded sheet by sheet) has its earlier rows `replaced` the same way;
 - file gone from raw/: its rows become `removed`, `is_current = false`; its data rows are gone
   from raw.* and audit.quarantine.
 `reconcile` proves `rows_read = rows_loaded + rows_quarantined` against the tables themselves.
