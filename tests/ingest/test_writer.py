@@ -23,6 +23,7 @@ CHILD = textwrap.dedent("""
         source_file=pl.lit("personnel/01_ha_noi/roster_2026-10-31.csv"), source_sheet=pl.lit(None, pl.String),
         source_hash=pl.lit("0" * 64))
     con = duckdb.connect(sys.argv[1])
+    con.execute("set enable_progress_bar = false")  # on a slow machine it wrote to stdout
     con.execute("create table t (" + ", ".join(f"c{i} varchar" for i in range(8))
                 + ", source_file varchar, source_sheet varchar, source_hash varchar)")
     con.execute("begin transaction")
