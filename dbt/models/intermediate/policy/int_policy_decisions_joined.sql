@@ -5,9 +5,10 @@
     (int_policy_cohort_candidates, is_hypothetical) go through the same joins and the same
     engine (int_policy_entitlements_computed), so the cohort can never drift from the audit.
 
-    - the person's latest roster row on or before the leave date
-      (int_roster_snapshots_deduplicated), with its retirement point
-      (int_retirement_points_computed); has_roster_row is false when there is none;
+    - the person's latest roster row on or before the leave date, with its retirement point
+      (int_retirement_points_computed: every roster row with its point and the roster
+      columns read here, so one as-of lookup finds both); has_roster_row is false when there
+      is none;
     - the arrangement date of the person's last pre-merger unit on or before the leave date
       (default var merger_date; is_arrangement_date_assumed when the person has no such
       pre-merger roster row);
@@ -34,13 +35,9 @@ hypothetical_decisions as (
     select * from {{ ref('int_policy_cohort_candidates') }}
 ),
 
--- Read three times below: not materialized, so each reads the table (and only the columns
--- it needs) instead of a copy of all of it.
+-- Every roster row with its retirement point. Read twice below: not materialized, so each
+-- reads the table (and only the columns it needs) instead of a copy of all of it.
 roster as not materialized (
-    select * from {{ ref('int_roster_snapshots_deduplicated') }}
-),
-
-retirement_points as (
     select * from {{ ref('int_retirement_points_computed') }}
 ),
 
@@ -115,13 +112,6 @@ successor_units as (
         ) = 1
 ),
 
-roster_dates as (
-    select
-        person_key,
-        snapshot_date
-    from roster
-),
-
 last_pre_merger_unit as (
     select
         person_key,
@@ -146,30 +136,9 @@ base_salary_periods as (
     from base_salary
 ),
 
--- Each roster row with its retirement point, joined before the leave dates are looked up:
--- one join of two tables of the same rows (at national scale 4 s), where joining the point
--- to the looked-up rows inside the same query took 35 s.
-roster_with_points as (
-    select
-        roster.*,
-        retirement_points.retirement_appendix,
-        retirement_points.pension_start_date
-    from roster
-    left join retirement_points
-        on retirement_points.person_key = roster.person_key
-        and retirement_points.snapshot_date = roster.snapshot_date
-),
-
-at_leave_dates as (
-    select
-        decisions.*,
-        roster_dates.snapshot_date as roster_snapshot_date
-    from decisions
-    asof left join roster_dates
-        on roster_dates.person_key = decisions.person_key
-        and roster_dates.snapshot_date <= decisions.leave_date
-),
-
+-- The roster row on or before the leave date, with its retirement point: one as-of join on
+-- the table that holds both (at national scale, looking up the date first and joining the
+-- row and then its point to it took three joins of 7 million rows).
 at_leave as (
     select
         d.*,
@@ -194,10 +163,10 @@ at_leave as (
             when roster.period = 'pre' then roster.unit_code
             when roster.period = 'post' then last_pre_merger_unit.unit_code
         end as pre_merger_unit_code
-    from at_leave_dates as d
-    left join roster_with_points as roster
+    from decisions as d
+    asof left join roster
         on roster.person_key = d.person_key
-        and roster.snapshot_date = d.roster_snapshot_date
+        and roster.snapshot_date <= d.leave_date
     left join last_pre_merger_unit
         on last_pre_merger_unit.person_key = d.person_key
 ),
