@@ -127,7 +127,10 @@ def validate_frame(frame, suite) -> SuiteResult:
     """Validate a pandas DataFrame against `suite` as one whole-dataframe batch. The data
     source is deleted afterwards: the context lives as long as the process, and its data
     source would hold on to the frame (national scale: a 2 GB roster frame kept through the
-    rest of the run, under the next suite's)."""
+    rest of the run, under the next suite's). Results in the BASIC format: the unexpected
+    count and up to 20 unexpected values, all a failure reports; the default (SUMMARY) also
+    counts every unexpected value and took 9.5 s instead of 5.9 for the roster's identity
+    suite at national scale."""
     ctx = _context()
     try:
         batch = (
@@ -136,7 +139,7 @@ def validate_frame(frame, suite) -> SuiteResult:
             .add_batch_definition_whole_dataframe("whole")
             .get_batch(batch_parameters={"dataframe": frame})
         )
-        result = batch.validate(suite)
+        result = batch.validate(suite, result_format="BASIC")
         del batch
     finally:
         ctx.data_sources.delete("frame")

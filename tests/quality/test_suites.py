@@ -93,6 +93,12 @@ def test_soft_fails_on_out_of_range_and_unknown_category(con):
         ("expect_column_values_to_be_in_set", "staff_category"),
     }
     assert "boss" in result.markdown()
+    # What a failure reports: how many rows and which values (the BASIC result format).
+    by_column = {f["column"]: f for f in result.failures}
+    assert by_column["salary_coefficient"]["unexpected_count"] == 1
+    assert "11.0" in by_column["salary_coefficient"]["sample"]
+    assert by_column["staff_category"]["unexpected_count"] == 1
+    assert by_column["staff_category"]["sample"] == "['boss']"
 
 
 def test_lineage_share_bound_is_exclusive_at_zero(con):
