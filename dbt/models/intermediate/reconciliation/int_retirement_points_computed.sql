@@ -30,8 +30,10 @@
     pre_hook="{{ delete_snapshot_months() }}",
 ) }}
 
+-- The roster row, but the columns the policy engine does not read.
 with roster as (
-    select * from {{ ref('int_roster_snapshots_deduplicated') }}
+    select * exclude (is_leader, field, quality_rating, rating_year)
+    from {{ ref('int_roster_snapshots_deduplicated') }}
     where {{ in_partition_months(snapshot_month(), name='input_months') }}
 ),
 
@@ -97,21 +99,7 @@ points as (
 
 final as (
     select
-        roster.person_key,
-        roster.snapshot_date,
-        roster.period,
-        roster.unit_code,
-        roster.staff_category,
-        roster.sex,
-        roster.date_of_birth,
-        roster.hardship_years,
-        roster.salary_coefficient,
-        roster.leadership_allowance_coefficient,
-        roster.beyond_frame_pct,
-        roster.other_allowances_vnd,
-        roster.monthly_allowance_vnd,
-        roster.si_months,
-        roster.deferral,
+        roster.*,
         points.appendix as retirement_appendix,
         points.retirement_month_index,
         {{ policy_month_start('points.retirement_month_index + 1') }} as pension_start_date,
