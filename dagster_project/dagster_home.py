@@ -1,11 +1,12 @@
 """The Dagster home of a data set: run history kept with the data it describes, telemetry off,
-one DuckDB writer.
+one DuckDB writer, and an event log that keeps its database connections open.
 
 Unless DAGSTER_HOME is set, it is `<data folder>/.dagster`, so the runs of a data set are
 found beside it whichever checkout or command started them. `python -m
 dagster_project.dagster_home [PATH]` creates it and prints its path (`make ui` uses it).
 """
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -20,6 +21,12 @@ telemetry:
 concurrency:
   pools:
     default_limit: 1
+# Dagster's own SQLite event log, with its connections kept open between events.
+event_log_storage:
+  module: dagster_project.event_log
+  class: PooledSqliteEventLogStorage
+  config:
+    base_dir: {runs_dir}
 """
 
 
@@ -31,8 +38,9 @@ def ensure_dagster_home(path: Path | None = None) -> Path:
     home = (path or Path(os.environ.get("DAGSTER_HOME") or default_home())).resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists() or config.read_text() != DAGSTER_YAML:
-        config.write_text(DAGSTER_YAML)
+    text = DAGSTER_YAML.format(runs_dir=json.dumps(str(home / "history" / "runs")))
+    if not config.exists() or config.read_text() != text:
+        config.write_text(text)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 

@@ -1,6 +1,12 @@
+import time
+
 import yaml
+from dagster import AssetKey, AssetMaterialization, DagsterInstance
+from dagster._core.events import DagsterEvent, DagsterEventType, StepMaterializationData
+from dagster._core.events.log import EventLogEntry
 
 from dagster_project.dagster_home import ensure_dagster_home
+from dagster_project.event_log import OPEN_DATABASES, PooledSqliteEventLogStorage
 
 
 def test_dagster_home_turns_telemetry_off_and_limits_pools_to_one(tmp_path, monkeypatch):
@@ -10,3 +16,36 @@ def test_dagster_home_turns_telemetry_off_and_limits_pools_to_one(tmp_path, monk
     assert config["telemetry"]["enabled"] is False
     assert config["concurrency"]["pools"]["default_limit"] == 1
     assert home.is_absolute()
+
+
+def _materialization(run_id: str, i: int) -> EventLogEntry:
+    event = DagsterEvent(
+        event_type_value=DagsterEventType.ASSET_MATERIALIZATION.value, job_name="job",
+        event_specific_data=StepMaterializationData(
+            AssetMaterialization(asset_key=AssetKey(["marts", f"table_{i}"]), metadata={"i": i})))
+    return EventLogEntry(error_info=None, level=10, user_message="", run_id=run_id,
+                         timestamp=time.time(), dagster_event=event, job_name="job", step_key="step")
+
+
+def test_the_event_log_keeps_connections_open_and_loses_no_event(tmp_path, monkeypatch):
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    home = ensure_dagster_home(tmp_path / "home")
+    runs = [f"run{n}" for n in range(OPEN_DATABASES + 3)]  # more runs than connections kept
+    with DagsterInstance.from_config(str(home)) as instance:
+        storage = instance.event_log_storage
+        assert isinstance(storage, PooledSqliteEventLogStorage)
+        assert storage._base_dir == str(home / "history" / "runs")
+        for i in range(3):
+            for run_id in runs:
+                storage.store_event(_materialization(run_id, i))
+        # The index and the last runs written keep one engine each; older ones were closed.
+        assert len(storage._engines) == OPEN_DATABASES
+        assert {"index", runs[-1]} <= set(storage._engines) and runs[0] not in storage._engines
+    # Another process's view: every event was committed, in each run's database and the index.
+    with DagsterInstance.from_config(str(home)) as instance:
+        for run_id in runs:
+            logs = instance.all_logs(run_id)
+            assert [e.dagster_event.event_specific_data.materialization.metadata["i"].value
+                    for e in logs] == [0, 1, 2]
+        latest = instance.get_latest_materialization_event(AssetKey(["marts", "table_2"]))
+        assert latest is not None and latest.run_id == runs[-1]
