@@ -6,7 +6,7 @@ one per month (the roster rows loaded with a snapshot date in that month, every 
 where the row came from; the decisions with a leave date in it; the roster files of that month
 that were rejected, which make its province's month `rejected`), and one, `*`, for everything
 else a build reads (units, lineage, the reference data, a decision without a leave date, the
-code, dbt and DuckDB). A file that is only renamed or sent again with the same rows changes
+code, the pseudonym key, dbt and DuckDB). A file that is only renamed or sent again with the same rows changes
 nothing; a yearly Parquet file replaced by one with one more month changes that month only; a
 workbook's instructions sheet, skipped, changes nothing.
 
@@ -67,7 +67,7 @@ def _rows_hash(con, table: str, where: str = "true", group: str | None = None) -
 
 def input_fingerprints(con) -> dict[str, str]:
     """'YYYY-MM' -> the fingerprint of the month's inputs; '*' -> everything else."""
-    from dagster_project.warehouse.raw_files import code_fingerprint
+    from dagster_project.warehouse.raw_files import code_fingerprint, key_fingerprint
 
     months: dict[str, list[str]] = {}
 
@@ -94,7 +94,8 @@ def input_fingerprints(con) -> dict[str, str]:
         "and table_name not in ('personnel', 'decisions', 'ingest_basis') order by 1").fetchall()]
     for table in other:
         add(None, f"{table}:{_rows_hash(con, table)}")
-    add(None, f"code:{code_fingerprint()};dbt:{version('dbt-core')};duckdb:{version('duckdb')}")
+    add(None, f"code:{code_fingerprint()};key:{key_fingerprint()};"
+              f"dbt:{version('dbt-core')};duckdb:{version('duckdb')}")
     return {key: "|".join(sorted(values)) for key, values in sorted(months.items())}
 
 

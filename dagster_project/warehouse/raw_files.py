@@ -56,9 +56,21 @@ def files_digest(files: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
+PSEUDONYM_KEY = "SAPNHAP_PSEUDONYM_KEY"  # what person_key is made with (dbt/macros/person_key.sql)
+
+
+def key_fingerprint() -> str:
+    """Which pseudonym key the person keys are made with, as a hash that does not show it:
+    another key makes every person_key different, so the build starts over."""
+    key = os.environ.get(PSEUDONYM_KEY)
+    return "default" if key is None else hashlib.sha256(f"sapnhap person key|{key}".encode()).hexdigest()[:16]
+
+
 def build_fingerprint(raw_dir: Path) -> str:
-    """The raw files and the code together: equal fingerprints build the same warehouse."""
-    return hashlib.sha256(f"{raw_fingerprint(raw_dir)}|{code_fingerprint()}".encode()).hexdigest()[:16]
+    """The raw files, the code and the pseudonym key together: equal fingerprints build the
+    same warehouse."""
+    return hashlib.sha256(
+        f"{raw_fingerprint(raw_dir)}|{code_fingerprint()}|{key_fingerprint()}".encode()).hexdigest()[:16]
 
 
 BUILT_FINGERPRINT_FILE = "build_fingerprint"

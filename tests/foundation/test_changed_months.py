@@ -189,3 +189,21 @@ def test_months_a_run_also_asked_for_widen_its_plan_for_the_later_steps(tmp_path
         assert changed_months.record(build, "run-2")  # the inputs are still recorded
     finally:
         con.close()
+
+
+def test_another_pseudonym_key_changes_everything(tmp_path, monkeypatch):
+    """Every person_key is made with SAPNHAP_PSEUDONYM_KEY: a run with another key (or a
+    scheduled run started without it) must build everything again, not months of new keys
+    beside months of old ones."""
+    from dagster_project.warehouse.raw_files import build_fingerprint
+
+    (tmp_path / "raw").mkdir()
+    monkeypatch.delenv("SAPNHAP_PSEUDONYM_KEY", raising=False)
+    before, built = _fingerprints(tmp_path, "a", ROSTER), build_fingerprint(tmp_path / "raw")
+    monkeypatch.setenv("SAPNHAP_PSEUDONYM_KEY", "the ministry's key")
+    now = _fingerprints(tmp_path, "b", ROSTER)
+    assert {k for k in before if before[k] != now[k]} == {EVERYTHING_ELSE}
+    assert months_to_rewrite(before, now, 3) is None
+    assert build_fingerprint(tmp_path / "raw") != built
+    assert "the ministry's key" not in now[EVERYTHING_ELSE]
+    assert _fingerprints(tmp_path, "c", ROSTER) == now
