@@ -65,8 +65,9 @@
     {{- delete_partition_months(snapshot_month(), 'input_months') -}}
 {%- endmacro %}
 
-{#- The data tests of a table rewritten by month (config meta.month_partition: the column
-    whose month partitions it, the var of the months a run rewrites) read, on a run that
+{#- The data tests of a table rewritten by month, or of the roster's staging view (config
+    meta.month_partition: the column whose month partitions it, the var of the months a run
+    rewrites; the view's rows of the other months are the rows tested before) read, on a run that
     rewrites some months, only the rows of those months: the other months' rows were tested
     when they were written and are left as they are. Every such test reads that table alone
     and checks a row, or a key within a month (a test that also reads another model reads

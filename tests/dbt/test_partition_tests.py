@@ -13,12 +13,15 @@ UNIQUE_POINTS = "unique_combination_int_retirement_points_computed_person_key__s
 COHORT_VALUES = "accepted_values_fct_policy_cohort_policy__early_retirement__resignation__part_time_leave"
 TWO_MODELS = "staffing_moves_within_capacity_fct_redeployment_suggestion_ref_fct_staffing_balance_"
 UNITS = "not_null_stg_deliveries__units_unit_code"
+UNIQUE_ROSTER = "unique_combination_stg_deliveries__personnel_snapshot_date__person_key"
+DECISION_PERSONS = "relationships_stg_deliveries__decisions_person_key__person_key__ref_stg_deliveries__personnel_"
 
 
 def compiled(tmp_path, months=None, input_months=None) -> dict[str, str]:
     """test name -> its compiled SQL."""
     target = tmp_path / "target"
     args = dbt_args(["compile", "--quiet", "--select", UNIQUE_POINTS, COHORT_VALUES, TWO_MODELS, UNITS,
+                     UNIQUE_ROSTER, DECISION_PERSONS,
                      "--target-path", str(target), "--log-path", str(target)],
                     tmp_path / "w.duckdb", months=months, input_months=input_months)
     subprocess.run([str(DBT_EXECUTABLE), *args, "--project-dir", str(DBT_PROJECT_DIR),
@@ -45,7 +48,14 @@ def test_a_run_of_some_months_tests_their_rows_only(tmp_path):
     assert "dbt_subquery" not in sql[UNITS]
 
 
+def test_a_run_tests_the_changed_roster_months_of_the_staging_view_only(tmp_path):
+    sql = compiled(tmp_path, months=["2026-07", "2026-08", "2026-09", "2026-10"], input_months=["2026-10"])
+    assert "where date_trunc('month', snapshot_date) in (date '2026-10-01')) dbt_subquery" in sql[UNIQUE_ROSTER]
+    # The decisions' persons are looked for among every roster row.
+    assert "dbt_subquery" not in sql[DECISION_PERSONS]
+
+
 def test_a_full_build_tests_every_row(tmp_path):
     sql = compiled(tmp_path)
-    assert {UNIQUE_POINTS, COHORT_VALUES, TWO_MODELS, UNITS} <= set(sql)
+    assert {UNIQUE_POINTS, COHORT_VALUES, TWO_MODELS, UNITS, UNIQUE_ROSTER, DECISION_PERSONS} <= set(sql)
     assert not [name for name, code in sql.items() if "dbt_subquery" in code]
