@@ -138,15 +138,19 @@ def file_removed(a: Path, b: Path) -> None:
     (b / P / "36_nam_dinh" / "roster_2025-10-28.csv").unlink()
 
 
-def _earlier_duplicates(root: Path) -> None:
-    """A supplementary file that comes earlier in delivery order than the month's roster and
-    holds some of its people again (one with another salary): the roster's rows of those
-    people become duplicates."""
+def _supplement(root: Path, name: str, rows_of_roster: slice) -> None:
+    """A supplementary file of July 2025 that comes earlier in delivery order than the month's
+    roster and holds some of its people again (one with another salary): the roster's rows of
+    those people become duplicates."""
     source = root / P / "36_nam_dinh" / "roster_2025-07-28.csv"
     header, rows, sep = csv_rows(source)
-    extra = [r[:] for r in rows[5:12]]
+    extra = [r[:] for r in rows[rows_of_roster]]
     extra[0][column(header, *SALARY)] = "3.33"
-    write_rows(root / P / "36_nam_dinh" / "bo_sung_2025-07-28.csv", header, extra, sep)
+    write_rows(root / P / "36_nam_dinh" / name, header, extra, sep)
+
+
+def _earlier_duplicates(root: Path) -> None:
+    _supplement(root, "bo_sung_2025-07-28.csv", slice(5, 12))
 
 
 def new_earlier_duplicates(a: Path, b: Path) -> None:
@@ -155,6 +159,24 @@ def new_earlier_duplicates(a: Path, b: Path) -> None:
 
 def earlier_duplicates_removed(a: Path, b: Path) -> None:
     _earlier_duplicates(a)
+
+
+def chained_duplicates(a: Path, b: Path) -> None:
+    """A second supplementary file arrives with other people of the roster. It shares no person
+    with the first one, but the roster links them: read again for the new file's people, the
+    roster must be read with the first file, which holds the kept rows of its other repeats."""
+    for root in (a, b):
+        _earlier_duplicates(root)
+    _supplement(b, "bo_sung_2_2025-07-28.csv", slice(20, 27))
+
+
+def duplicates_kept_earlier(a: Path, b: Path) -> None:
+    """A file earlier than both the first supplementary file and the roster holds the same
+    people: the roster's rows, quarantined as repeats of the first file's, now repeat the new
+    file's (the roster is linked to the new file by its quarantined rows alone)."""
+    for root in (a, b):
+        _earlier_duplicates(root)
+    _supplement(b, "a_bo_sung_2025-07-28.csv", slice(5, 12))
 
 
 def identical_copy(a: Path, b: Path) -> None:
@@ -213,7 +235,9 @@ def row_of_unfiled_and_ignored(a: Path, b: Path) -> None:
 
 
 SCENARIOS = [new_month, parquet_one_more_month, new_workbook, corrected_old_month, file_removed,
-             new_earlier_duplicates, earlier_duplicates_removed, identical_copy, undated_copy,
+             new_earlier_duplicates, earlier_duplicates_removed, chained_duplicates, duplicates_kept_earlier,
+             identical_copy,
+             undated_copy,
              original_of_copy_removed, loaded_copy_removed, workbook_copy_first, units_corrected,
              row_of_unfiled_and_ignored]
 
@@ -264,6 +288,17 @@ def test_incremental_equals_full(tmp_path, generated, scenario):
     assert ledger(incremental) == ledger(full)
     assert ledger(incremental, current_only=True) == ledger(scratch, current_only=True)
     assert got["personnel"] and got["quarantine"]
+    if scenario is chained_duplicates:  # the roster's repeats name both supplementary files
+        kept_in = {m.split("kept the row at file ")[1].split(",")[0] for (m,) in incremental.sql(
+            "select message_en from audit.quarantine where rule = 'duplicate_person' "
+            "and file like '%36_nam_dinh/roster_2025-07-28.csv'").fetchall()}
+        assert {f"{P}/36_nam_dinh/bo_sung_2025-07-28.csv", f"{P}/36_nam_dinh/bo_sung_2_2025-07-28.csv"} <= kept_in
+    if scenario is duplicates_kept_earlier:  # the roster's repeats now name the new file
+        kept = incremental.sql(
+            "select count(*) filter (where message_en like '%a_bo_sung_2025-07-28.csv%'), "
+            "count(*) filter (where message_en like '%/bo_sung_2025-07-28.csv%') from audit.quarantine "
+            "where rule = 'duplicate_person' and file like '%36_nam_dinh/roster_2025-07-28.csv'").fetchall()[0]
+        assert kept[0] > 0 and kept[1] == 0
     n_rosters = len(list((tmp_path / "run" / "raw" / P).rglob("*.*")))
     if scenario is units_corrected:  # units changed: the rosters are checked again in full
         assert results["personnel"].files_read == n_rosters
@@ -330,6 +365,16 @@ def test_unchanged_files_are_not_read(tmp_path, con, files_read):
     # the new file came first in delivery order: March's roster lost its third person to it
     q = con.sql("select file, rule from audit.quarantine where rule = 'duplicate_person'").fetchall()
     assert q == [(f"{P}/roster_2025-03-31.csv", "duplicate_person")]
+
+    # a file of April's date whose person is on no roster: April's roster is not read again
+    stranger = PERSONNEL_ROWS[0].replace("004070123456", "004070999999")
+    write_csv(raw / P / "bo_sung_2025-04-30.csv", PERSONNEL_HEADER, [stranger])
+    files_read.clear()
+    ingest_all(con, raw)
+    assert files_read == [f"{P}/bo_sung_2025-04-30.csv"] * 2
+    scratch = warehouse(tmp_path / "scratch2.duckdb")
+    ingest_all(scratch, raw)
+    assert contents(con) == contents(scratch)
 
 
 def test_a_code_change_reads_everything(tmp_path, con, files_read, monkeypatch):

@@ -44,20 +44,14 @@ def _snapshot(delivery: Delivery) -> pl.Expr:
             .otherwise(pl.col(s)).alias(s))
 
 
-def snapshot_dates(frame: pl.DataFrame | None, rejected_facts: pl.DataFrame | None,
-                   delivery: Delivery) -> set[str]:
-    """The snapshot dates (ISO) the rows of a prepared sheet carry, parsed as the checks parse
-    them (of a rejected sheet, as its ledger facts are), before any check."""
-    s = delivery.snapshot.column
-    if frame is not None:
-        part = frame.select(f"__raw_{s}", "__file_date")
-        dates = part.with_columns(parse_columns(part, [delivery.column(s)])).select(_snapshot(delivery))
-        found = dates.to_series()
-    elif rejected_facts is not None:
-        found, _ = parse_series(rejected_facts.get_column("__snapshot"), delivery.column(s))
-    else:
-        return set()
-    return set(found.drop_nulls().unique().dt.strftime("%Y-%m-%d").to_list())
+def key_values(frame: pl.DataFrame, delivery: Delivery) -> pl.DataFrame:
+    """The distinct keys (snapshot date, and the column a repeat is reported on) the rows of a
+    prepared roster sheet carry, parsed as the checks parse them, before any check; a row
+    without a whole key is left out."""
+    s, r = delivery.snapshot.column, delivery.key.report
+    part = frame.select(f"__raw_{s}", f"__raw_{r}", "__file_date")
+    parsed = part.with_columns(parse_columns(part, [delivery.column(s), delivery.column(r)]))
+    return parsed.select(_snapshot(delivery), pl.col(r)).drop_nulls().unique()
 
 
 def compact(df: pl.DataFrame) -> pl.DataFrame:

@@ -10,13 +10,18 @@ files could decide differently (`reread`):
 
 - the duplicate-file rule (the same bytes as a file earlier in delivery order): every file
   with the same content hash as a changed file, old version or new;
-- the key's duplicate rule (the first row in delivery order wins): where the key holds the
-  snapshot date (rosters: snapshot date and person), every file sharing a snapshot date with
-  a changed file, its old version or its new one;
+- the key's duplicate rule (the first row in delivery order wins, among the rows that pass
+  every other check): where the key is the snapshot date and the column a repeat is reported
+  on (rosters: snapshot date and national ID), every file holding a row with a key of a
+  changed file, its old version or its new one. A file's keys are those of its loaded rows
+  (raw.<table>) and of its rows quarantined as repeats (the reported value, on the snapshot
+  dates the ledger records for the file or sheet: a superset, never fewer);
 - both applied again to every file they bring in, until nothing more comes in.
 
-Any other check over several files (sums over groups, a duplicate key without a date), or a
-delivery whose ledger does not record dates, makes every change a full ingest of the table.
+A new monthly roster therefore brings in only the files that hold one of its people on one of
+its dates, not every roster of the same date. Any other check over several files (sums over
+groups, another key), or a delivery without snapshot dates, makes every change a full ingest
+of the table.
 A changed basis is a full ingest too: new code, a new library, a new year (the latest date a
 column may hold moves with it), or a table earlier in ORDER
 (or the reference units) holding other values for the lookups (a corrected units file makes
@@ -28,6 +33,8 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+
+import polars as pl
 
 from dagster_project.contract import Delivery
 from dagster_project.contract.model import latest_date
@@ -65,12 +72,12 @@ def store_basis(con, table: str, value: str) -> None:
     con.execute("insert into raw.ingest_basis values (?, ?)", [table, value])
 
 
-def by_date(delivery: Delivery) -> bool:
+def by_key(delivery: Delivery) -> bool:
     """True when the only check over several files besides the duplicate-file rule is the key's
-    duplicate rule and the key holds the snapshot date the ledger records per file."""
+    duplicate rule, on the snapshot date and the column a repeat is reported on."""
     s, keys = delivery.snapshot, duplicate_keys(delivery)
-    return (not delivery.whole_table and s is not None and s.provinces_of is not None
-            and (keys is None or s.column in keys))
+    return (not delivery.whole_table and s is not None
+            and (keys is None or sorted(keys) == sorted({s.column, delivery.key.report})))
 
 
 def current_files(con, table: str) -> dict[str, list[FileResult]]:
@@ -98,20 +105,62 @@ def content_hashes(raw_dir: Path, files: list[str]) -> dict[str, str]:
         return dict(zip(files, pool.map(one, files), strict=True))
 
 
-def dates_of(results: list[FileResult]) -> set[str]:
-    return {d for r in results if r.snapshot_dates for d in r.snapshot_dates.split(",")}
+def _keys_held(delivery: Delivery) -> str:
+    """SQL: (file, snapshot date, reported value) of every row that holds a key: the loaded
+    rows, and the rows quarantined as repeats on each date the ledger records for their sheet."""
+    table, s, r = delivery.name, delivery.snapshot.column, delivery.key.report
+    return f"""
+        select source_file as file, "{s}" as key_date, "{r}" as key_value from raw."{table}"
+        union all
+        select q.file, cast(trim(d.unnest) as date), q.value
+        from audit.quarantine q
+        inner join audit.ingest_ledger l
+            on l.table_name = q.table_name and l.is_current and l.file = q.file
+            and l.sheet is not distinct from q.sheet
+        cross join unnest(string_split(l.snapshot_dates, ',')) d
+        where q.table_name = '{table}' and q.rule = '{delivery.key.duplicate}'
+            and q.column_name = '{r}' and trim(d.unnest) <> ''"""
 
 
-def reread(changed: set[str], dates: dict[str, set[str]], hashes: dict[str, set[str]]) -> set[str]:
+def sharing_keys(con, delivery: Delivery, files: set[str], keys: pl.DataFrame | None = None) -> set[str]:
+    """The files holding a key that one of `files` holds, or one of `keys` (the new versions'
+    keys: snapshot date, reported value)."""
+    if duplicate_keys(delivery) is None or (not files and (keys is None or keys.is_empty())):
+        return set()
+    s, r = delivery.snapshot.column, delivery.key.report
+    given = pl.DataFrame({"file": sorted(files)}, schema={"file": pl.String})
+    new = (keys if keys is not None else pl.DataFrame(schema={s: pl.Date, r: pl.String})).select(
+        pl.col(s).cast(pl.Date).alias("key_date"), pl.col(r).cast(pl.String).alias("key_value"))
+    con.register("__given", given.to_arrow())
+    con.register("__new_keys", new.to_arrow())
+    try:
+        rows = con.execute(f"""
+            with held as materialized ({_keys_held(delivery)}),
+            wanted as (
+                select key_date, key_value from held where file in (select file from __given)
+                union
+                select key_date, key_value from __new_keys
+            )
+            select distinct file from held semi join wanted using (key_date, key_value)""").fetchall()
+    finally:
+        con.unregister("__given")
+        con.unregister("__new_keys")
+    return {f for (f,) in rows}
+
+
+def reread(con, delivery: Delivery, changed: set[str], keys: pl.DataFrame | None,
+           hashes: dict[str, set[str]]) -> set[str]:
     """The changed files and every file a check over several files links to them: the same
-    content hash, or (`dates` given) a snapshot date in common, transitively. `dates` and
-    `hashes`: per file (every file, changed or not), old and new versions together."""
+    content hash, or a key in common (`keys`: the changed files' new versions' keys; the old
+    versions' are in the warehouse), transitively. `hashes`: per file (every file, changed or
+    not), old and new versions together."""
     out = set(changed)
     frontier = set(changed)
     while frontier:
-        d = set().union(*(dates.get(f, set()) for f in frontier))
         h = set().union(*(hashes.get(f, set()) for f in frontier)) - {""}
-        frontier = {f for f in set(dates) | set(hashes) if f not in out
-                    and (dates.get(f, set()) & d or hashes.get(f, set()) & h)}
+        linked = {f for f, hs in hashes.items() if hs & h}
+        linked |= sharing_keys(con, delivery, frontier, keys)
+        keys = None  # the new versions' keys count once; the files they bring in, by their rows
+        frontier = linked - out
         out |= frontier
     return out

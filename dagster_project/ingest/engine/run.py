@@ -8,8 +8,9 @@ import polars as pl
 
 from dagster_project.contract import DELIVERIES, ORDER, Delivery
 from dagster_project.ingest import ledger
+from dagster_project.ingest.checks.whole_table import duplicate_keys
 from dagster_project.ingest.engine import incremental
-from dagster_project.ingest.engine.batch import snapshot_dates
+from dagster_project.ingest.engine.batch import key_values
 from dagster_project.ingest.engine.load import load
 from dagster_project.ingest.engine.prepare import read_prepared
 from dagster_project.ingest.engine.results import FileResult, IngestResult
@@ -39,7 +40,7 @@ def ingest_table(con, raw_dir: Path | str, table_name: str, now: datetime | None
     checked_against = incremental.basis(con, delivery)
     before = {} if full or incremental.stored_basis(con, table_name) != checked_against \
         else incremental.current_files(con, table_name)
-    kept, read = plan(raw_dir, files, before, delivery)
+    kept, read = plan(con, raw_dir, files, before, delivery)
     con.execute("begin transaction")
     try:
         if kept:
@@ -75,7 +76,7 @@ def ingest_table(con, raw_dir: Path | str, table_name: str, now: datetime | None
                         files_read=len(read))
 
 
-def plan(raw_dir: Path, files: list[str], before: dict[str, list[FileResult]], delivery: Delivery):
+def plan(con, raw_dir: Path, files: list[str], before: dict[str, list[FileResult]], delivery: Delivery):
     """(files kept as they are, files to read in delivery order). `before`: the current ledger
     rows by file, empty for a full ingest."""
     if not before:
@@ -85,18 +86,18 @@ def plan(raw_dir: Path, files: list[str], before: dict[str, list[FileResult]], d
     changed |= set(before) - set(files)  # removed
     if not changed:
         return set(before), []
-    if not incremental.by_date(delivery):
+    if not incremental.by_key(delivery):
         return set(), files
-    # The new versions are read first: their snapshot dates decide what else is read again.
-    # Only their dates are kept (keeping their rows until the load held 0.4 GB more at
-    # national scale than a full ingest); they are read again with the others.
-    dates = {f: incremental.dates_of(rs) for f, rs in before.items()}
+    # The new versions are read first: their keys decide what else is read again. Only their
+    # keys are kept (keeping their rows until the load held 0.4 GB more at national scale than
+    # a full ingest); they are read again with the others.
     hashes = {f: {rs[0].content_hash} for f, rs in before.items()}
-    for sh, frame, rejected in read_prepared(raw_dir, [f for f in files if f in changed], delivery):
-        dates[sh.file] = dates.get(sh.file, set()) | snapshot_dates(
-            frame, rejected.facts if rejected else None, delivery)
+    keys = []
+    for sh, frame, _rejected in read_prepared(raw_dir, [f for f in files if f in changed], delivery):
         hashes[sh.file] = hashes.get(sh.file, set()) | {sh.content_hash}
-    again = incremental.reread(changed, dates, hashes)
+        if frame is not None and duplicate_keys(delivery) is not None:
+            keys.append(key_values(frame, delivery))
+    again = incremental.reread(con, delivery, changed, pl.concat(keys).unique() if keys else None, hashes)
     read = [f for f in files if f in again]
     return set(before) - again, read
 
