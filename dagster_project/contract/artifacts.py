@@ -161,6 +161,13 @@ def models_yml() -> str:
     for d in DELIVERIES.values():
         lines.append(f"  - name: {d.staging.model}")
         lines += _text("description", d.staging.description, 4)
+        if d.snapshot is not None:
+            lines += [
+                "    config:",
+                "      # A view of one raw table whose rows are fingerprinted by snapshot month: a month",
+                "      # run tests the rows of the changed months only, the others' are the rows tested",
+                "      # before (dagster_project/warehouse/changed_months.py, dbt/macros/partition_months.sql).",
+                f"      meta: {{month_partition: {{column: {d.snapshot.column}, months: input_months}}}}"]
         if d.key.duplicate is not None:
             lines += _tests([("unique_combination", tuple(staged_name(d, k) for k in d.key.columns))], 4)
         lines.append("    columns:")
