@@ -6,7 +6,9 @@ at import time.
 
 Which DuckDB file dbt writes is passed on the command line (`--vars warehouse_path`, read by
 profiles.yml), never through the environment of the process: `dbt_args` adds it, and every
-dbt call (the Dagster asset, `sapnhap check`, docs, tests) goes through it.
+dbt call (the Dagster asset, `sapnhap check`, docs, tests) goes through it. Which months a
+build rewrites is passed in the environment (`dbt_env`): every call sets them, `all` when
+none are given, so a value left in the shell never reaches dbt.
 """
 
 import json
@@ -35,27 +37,48 @@ BUILD_COMMAND = ("build", "--exclude-resource-type", "unit_test", "--indirect-se
 DATA_TEST_COMMAND = ("test", "--exclude-resource-type", "unit_test")
 
 
-def dbt_args(command: tuple[str, ...] | list[str], warehouse: Path | None = None,
-             months: list[str] | None = None, input_months: list[str] | None = None) -> list[str]:
+def dbt_args(command: tuple[str, ...] | list[str], warehouse: Path | None = None) -> list[str]:
     """The arguments of a dbt command on `warehouse` (an absolute path), without the
-    executable and project flags (DbtCliResource adds those). `months` ("YYYY-MM"): the
-    monthly models rewrite only those report months (var `report_months`, see
-    dbt/macros/partition_months.sql); `input_months`: the roster-row models rewrite only those
-    snapshot months (var `input_months`); None: every month."""
+    executable and project flags (DbtCliResource adds those)."""
     args = list(command)
-    variables = {}
     if warehouse is not None:
-        variables["warehouse_path"] = str(Path(warehouse).resolve())
-    for name, value in (("report_months", months), ("input_months", input_months)):
-        if value is None:
-            continue
-        bad = [m for m in value if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", m)]
-        if bad:
-            raise ValueError(f"months must be YYYY-MM: {bad}")
-        variables[name] = list(value)
-    if variables:
-        args += ["--vars", json.dumps(variables)]
+        args += ["--vars", json.dumps({"warehouse_path": str(Path(warehouse).resolve())})]
     return args
+
+
+MONTH_VARIABLES = {"report_months": "SAPNHAP_REPORT_MONTHS", "input_months": "SAPNHAP_INPUT_MONTHS"}
+
+
+def dbt_env(months: list[str] | None = None, input_months: list[str] | None = None) -> dict[str, str]:
+    """The environment variables that tell dbt which months to rewrite
+    (dbt/macros/partition_months.sql): `months` ("YYYY-MM"), the report months of the monthly
+    models; `input_months`, the snapshot months of the roster-row models; None: every month
+    (`all`). Not vars: a changed var makes dbt parse the whole project again."""
+    env = {}
+    for name, value in (("report_months", months), ("input_months", input_months)):
+        if value is not None:
+            bad = [m for m in value if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", m)]
+            if bad:  # they are written into SQL
+                raise ValueError(f"months must be YYYY-MM: {bad}")
+        env[MONTH_VARIABLES[name]] = "all" if value is None else ",".join(value)
+    return env
+
+
+@contextmanager
+def months_in_environment(months: list[str] | None = None, input_months: list[str] | None = None):
+    """dbt_env set in this process's environment, as it was after: for a dbt process started
+    inside (dagster-dbt passes the process's environment on)."""
+    wanted = dbt_env(months, input_months)
+    before = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @contextmanager
@@ -86,9 +109,10 @@ def run_dbt(command: tuple[str, ...] | list[str], warehouse: Path | None = None,
         with scratch_target() as scratch:
             return run_dbt([*command, "--target-path", str(scratch), "--log-path", str(scratch)],
                            warehouse, check, months, **kwargs)
-    argv = [str(DBT_EXECUTABLE), *dbt_args(command, warehouse, months=months),
+    argv = [str(DBT_EXECUTABLE), *dbt_args(command, warehouse),
             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-    return subprocess.run(argv, check=check, cwd=DBT_PROJECT_DIR, **kwargs)
+    env = {**kwargs.pop("env", os.environ), **dbt_env(months)}
+    return subprocess.run(argv, check=check, cwd=DBT_PROJECT_DIR, env=env, **kwargs)
 
 
 def _sources() -> list[Path]:

@@ -22,7 +22,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from dagster_project.dbt_project import BUILD_COMMAND, dbt_args, dbt_project
+from dagster_project.dbt_project import BUILD_COMMAND, dbt_args, dbt_project, months_in_environment
 from dagster_project.failures import dbt_failure
 from dagster_project.partitions import monthly_partitions, months_to_build
 from dagster_project.resources import Warehouse
@@ -78,9 +78,9 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
     `input_months` set: only those snapshot months of the roster-row models."""
     settings = warehouse.paths()
     working = settings.working_path
-    args = dbt_args(BUILD_COMMAND, working, months=months, input_months=input_months)
-    invocation = dbt.cli(args, context=context,
-                         raise_on_error=False, target_path=settings.dbt_target_dir)
+    with months_in_environment(months, input_months):  # read as dbt starts
+        invocation = dbt.cli(dbt_args(BUILD_COMMAND, working), context=context,
+                             raise_on_error=False, target_path=settings.dbt_target_dir)
     # dbt's events as dbt prints them, held until it ends: DuckDB lets no one else open
     # the file while dbt writes, so the row counts are read after. (dagster-dbt's
     # fetch_row_counts waits for the end the same way, but polls in a loop meanwhile,
@@ -152,7 +152,7 @@ def sapnhap_dbt_monthly(context: AssetExecutionContext, dbt: DbtCliResource, war
 def sapnhap_dbt_rollups(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     """The models that read the monthly marts (rollups, review, report models): rebuilt whole,
     every month, after the months were rewritten. (The run's months are passed on only so the
-    three dbt calls share one parse of the project.)"""
+    three dbt calls find the project parsed as they left it.)"""
     plan = changed_months.planned(warehouse.paths().build_dir, context.run.run_id) or changed_months.FULL
     yield from build(context, dbt, warehouse, months=plan.report_months, input_months=plan.input_months)
 

@@ -1,27 +1,30 @@
 {#- Monthly partitions. The Dagster assets of the monthly marts (tag `monthly`:
     fct_staffing_balance, fct_staffing_balance_field, fct_policy_cohort) are partitioned by
     report month, and int_person_months_reconciled is rewritten by month the same way. A run
-    for some months passes them as var `report_months` (a list of "YYYY-MM", possibly empty:
-    no month changed); a full build passes none. These models are incremental: without the var
-    they are rebuilt whole (full_refresh, exactly as a table); with it, and once the table
+    for some months passes them in the environment, SAPNHAP_REPORT_MONTHS ("YYYY-MM" separated
+    by commas, possibly none: no month changed); a full build passes `all`, or nothing. (Not a
+    var: dbt parses the whole project again whenever a var changes, 4.5 s at each month run;
+    a changed environment variable makes it parse again only the files that read it.) These
+    models are incremental: on a full build they are rebuilt whole (full_refresh, exactly as a
+    table); given months, and once the table
     exists, the rows of those months are deleted (pre-hook) and recomputed (append), every
     other month's rows left as they are.
 
     The models of roster rows (int_roster_snapshots_deduplicated, int_retirement_points_computed,
     int_roster_months_selected) read nothing of another month: they are rewritten for the
-    months whose inputs changed, var `input_months` (name='input_months' below), without the
+    months whose inputs changed, SAPNHAP_INPUT_MONTHS (name='input_months' below), without the
     margin the report months take (dagster_project/warehouse/changed_months.py). -#}
 
 {% macro partition_months(name='report_months') -%}
-    {#- dagster_project/dbt_project.py:dbt_args passes only well-formed months. -#}
-    {%- set months = var(name, none) -%}
-    {%- if months is string -%}{%- set months = [months] -%}{%- endif -%}
-    {{- return(months) -}}
+    {#- dagster_project/dbt_project.py:dbt_env passes only well-formed months. -#}
+    {%- set value = env_var('SAPNHAP_' ~ (name | upper), 'all') | trim -%}
+    {%- if value == 'all' -%}{{- return(none) -}}{%- endif -%}
+    {{- return(value.split(',') if value else []) -}}
 {%- endmacro %}
 
 {#- true when this run rewrites some months of an existing table (not a full build). The
     months are looked at first: is_incremental() needs the table, which a dbt unit test
-    (no var) does not have. -#}
+    (no months) does not have. -#}
 {% macro is_partition_run(name='report_months') -%}
     {{- return(partition_months(name) is not none and is_incremental()) -}}
 {%- endmacro %}
@@ -66,12 +69,12 @@
 {%- endmacro %}
 
 {#- The data tests of a table rewritten by month, or of the roster's staging view (config
-    meta.month_partition: the column whose month partitions it, the var of the months a run
+    meta.month_partition: the column whose month partitions it, which months a run
     rewrites; the view's rows of the other months are the rows tested before) read, on a run that
     rewrites some months, only the rows of those months: the other months' rows were tested
     when they were written and are left as they are. Every such test reads that table alone
     and checks a row, or a key within a month (a test that also reads another model reads
-    the whole table). On a full build (no var) every row is tested. -#}
+    the whole table). On a full build every row is tested. -#}
 {% macro default__get_where_subquery(relation) -%}
     {%- if not execute -%}{%- do return(relation) -%}{%- endif -%}
     {%- set filters = [] -%}

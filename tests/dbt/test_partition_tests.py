@@ -3,11 +3,19 @@ rows of those months only (dbt/macros/partition_months.sql, default__get_where_s
 on a full build, and for a test that reads another model too, every row."""
 
 import json
+import os
 import subprocess
 
 import pytest
 
-from dagster_project.dbt_project import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_args, prepare_manifest
+from dagster_project.dbt_project import (
+    DBT_EXECUTABLE,
+    DBT_PROJECT_DIR,
+    dbt_args,
+    dbt_env,
+    prepare_manifest,
+    run_dbt,
+)
 
 UNIQUE_POINTS = "unique_combination_int_retirement_points_computed_person_key__snapshot_date"
 COHORT_VALUES = "accepted_values_fct_policy_cohort_policy__early_retirement__resignation__part_time_leave"
@@ -23,10 +31,10 @@ def compiled(tmp_path, months=None, input_months=None) -> dict[str, str]:
     args = dbt_args(["compile", "--quiet", "--select", UNIQUE_POINTS, COHORT_VALUES, TWO_MODELS, UNITS,
                      UNIQUE_ROSTER, DECISION_PERSONS,
                      "--target-path", str(target), "--log-path", str(target)],
-                    tmp_path / "w.duckdb", months=months, input_months=input_months)
+                    tmp_path / "w.duckdb")
     subprocess.run([str(DBT_EXECUTABLE), *args, "--project-dir", str(DBT_PROJECT_DIR),
                     "--profiles-dir", str(DBT_PROJECT_DIR)], check=True, cwd=DBT_PROJECT_DIR,
-                   capture_output=True)
+                   capture_output=True, env={**os.environ, **dbt_env(months, input_months)})
     manifest = json.loads((target / "manifest.json").read_text())
     return {n["name"]: n["compiled_code"] for n in manifest["nodes"].values()
             if n["resource_type"] == "test" and n.get("compiled_code")}
@@ -59,3 +67,22 @@ def test_a_full_build_tests_every_row(tmp_path):
     sql = compiled(tmp_path)
     assert {UNIQUE_POINTS, COHORT_VALUES, TWO_MODELS, UNITS, UNIQUE_ROSTER, DECISION_PERSONS} <= set(sql)
     assert not [name for name, code in sql.items() if "dbt_subquery" in code]
+
+
+def test_other_months_do_not_make_dbt_parse_the_whole_project_again(tmp_path):
+    """The months of a run reach dbt in the environment, not as vars: a run of other months
+    parses again only the few files that read them (a changed var parsed all of them, 4.5 s
+    at national scale, at every month run)."""
+    target = tmp_path / "target"
+    command = ["parse", "--target-path", str(target), "--log-path", str(target)]
+
+    def parse(months):
+        (target / "dbt.log").unlink(missing_ok=True)
+        run_dbt(command, tmp_path / "w.duckdb", months=months, capture_output=True)
+        return (target / "dbt.log").read_text(encoding="utf-8")
+
+    parse(None)
+    log = parse(["2026-09", "2026-10"])
+    assert "Partial parsing enabled" in log and "Unable to do partial parsing" not in log
+    assert "updated file: sapnhap://models/marts/policy/fct_policy_cohort.sql" in log
+    assert "Nothing changed" in parse(["2026-09", "2026-10"])

@@ -2,12 +2,13 @@
 project is split around them (e2e: tests/e2e/test_partitions.py)."""
 
 import json
+import os
 
 import pytest
 from dagster import AssetKey, PartitionKeyRange
 from dagster._core.definitions.partitions.definition import TimeWindowPartitionsDefinition
 
-from dagster_project.dbt_project import dbt_args
+from dagster_project.dbt_project import dbt_args, dbt_env, months_in_environment
 from dagster_project.partitions import months_between, months_to_build
 
 EVERY = months_between("2025-07", "2026-10")
@@ -30,15 +31,23 @@ def test_a_range_short_of_every_partition_rewrites_its_months_only():
     assert months_to_build(PartitionKeyRange("2025-08", "2026-10"), EVERY) == EVERY[1:]
 
 
-def test_the_months_reach_dbt_as_a_var_and_a_full_build_passes_none(tmp_path):
-    def variables(args):
-        return json.loads(args[args.index("--vars") + 1])
-
-    assert variables(dbt_args(["build"], tmp_path / "w.duckdb", months=["2025-08"])) == {
-        "warehouse_path": str((tmp_path / "w.duckdb").resolve()), "report_months": ["2025-08"]}
-    assert "report_months" not in variables(dbt_args(["build"], tmp_path / "w.duckdb"))
+def test_the_months_reach_dbt_in_the_environment_and_a_full_build_passes_all(tmp_path, monkeypatch):
+    args = dbt_args(["build"], tmp_path / "w.duckdb")
+    # The command line holds the warehouse only: a var that changes makes dbt parse everything.
+    assert json.loads(args[args.index("--vars") + 1]) == {"warehouse_path": str((tmp_path / "w.duckdb").resolve())}
+    assert dbt_env(["2025-08", "2025-09"], []) == {
+        "SAPNHAP_REPORT_MONTHS": "2025-08,2025-09", "SAPNHAP_INPUT_MONTHS": ""}
+    assert dbt_env() == {"SAPNHAP_REPORT_MONTHS": "all", "SAPNHAP_INPUT_MONTHS": "all"}
     with pytest.raises(ValueError, match="YYYY-MM"):  # they are written into SQL
-        dbt_args(["build"], months=["2025-08'); drop table marts.x; --"])
+        dbt_env(months=["2025-08'); drop table marts.x; --"])
+    # Set for the dbt process a step starts, and put back as they were after it.
+    monkeypatch.setenv("SAPNHAP_REPORT_MONTHS", "left in the shell")
+    monkeypatch.delenv("SAPNHAP_INPUT_MONTHS", raising=False)
+    with months_in_environment(["2025-08"], None):
+        assert os.environ["SAPNHAP_REPORT_MONTHS"] == "2025-08"
+        assert os.environ["SAPNHAP_INPUT_MONTHS"] == "all"
+    assert os.environ["SAPNHAP_REPORT_MONTHS"] == "left in the shell"
+    assert "SAPNHAP_INPUT_MONTHS" not in os.environ
 
 
 def test_the_dbt_project_is_split_around_the_monthly_marts():

@@ -19,7 +19,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    full_refresh=var('report_months', none) is none,
+    full_refresh=partition_months('report_months') is none,
     on_schema_change='fail',
     meta={'month_partition': {'column': 'report_month', 'months': 'report_months'}},
     pre_hook="{{ delete_partition_months('report_month') }}",
