@@ -124,33 +124,6 @@ origin as (
     select distinct old_unit_code, new_province_code from territory
 ),
 
--- Each person's last roster row of each month they are seen in (any snapshot, selected or
--- not), placed in its province: where to look for the first roster without them.
-person_month_last as (
-    select
-        roster.person_key,
-        cast(date_trunc('month', roster.snapshot_date) as date) as report_month,
-        roster.snapshot_date,
-        roster.period,
-        units.province_code,
-        case
-            when roster.period = 'pre' then province_lineage.new_province_code
-            else units.province_code
-        end as new_province_code
-    from roster
-    left join units
-        on units.unit_code = roster.unit_code
-        and units.period = roster.period
-    left join province_lineage
-        on province_lineage.old_province_code = units.province_code
-        and roster.period = 'pre'
-    qualify
-        row_number() over (
-            partition by roster.person_key, date_trunc('month', roster.snapshot_date)
-            order by roster.snapshot_date desc, roster.unit_code
-        ) = 1
-),
-
 -- Each person once, with what does not change from month to month (the last pre-merger
 -- row, the first post-merger one, the origin province), so the 9 million
 -- person-months below carry it instead of looking it up row by row (at national scale
@@ -191,19 +164,30 @@ absent as (
         )
 ),
 
--- As of M, the person's last month seen (by M) and where that row placed them.
+-- As of M, the person's last roster row by the end of M (any snapshot, selected or not: the
+-- roster has one row per person and date), placed in its province: where to look for the
+-- first roster without them.
 last_seen as (
     select
-        absent.*,
-        person_month_last.report_month as last_seen_month,
-        person_month_last.snapshot_date as last_seen_snapshot_date,
-        person_month_last.period as last_seen_period,
-        person_month_last.province_code as last_seen_province_code,
-        person_month_last.new_province_code as last_seen_new_province_code
-    from absent
-    asof left join person_month_last
-        on person_month_last.person_key = absent.person_key
-        and person_month_last.report_month <= absent.report_month
+        absent.* exclude (next_month),
+        cast(date_trunc('month', seen.snapshot_date) as date) as last_seen_month,
+        seen.snapshot_date as last_seen_snapshot_date,
+        seen.period as last_seen_period,
+        units.province_code as last_seen_province_code,
+        case
+            when seen.period = 'pre' then province_lineage.new_province_code
+            else units.province_code
+        end as last_seen_new_province_code
+    from (select *, cast(report_month + interval 1 month as date) as next_month from absent) as absent
+    asof left join roster as seen
+        on seen.person_key = absent.person_key
+        and seen.snapshot_date < absent.next_month
+    left join units
+        on units.unit_code = seen.unit_code
+        and units.period = seen.period
+    left join province_lineage
+        on province_lineage.old_province_code = units.province_code
+        and seen.period = 'pre'
 ),
 
 departures as (
