@@ -177,6 +177,9 @@ def export_parquet(published: Path, out_dir: Path, schema: str = "marts") -> dic
     Returns rows per table. Files of tables that no longer exist are removed."""
     out_dir.mkdir(parents=True, exist_ok=True)
     con = connect(published, read_only=True)
+    # A table's rows have no order (the monthly marts' rows are replaced month by month), so
+    # none is kept: the row groups are written side by side (38 tables 6.2 -> 5.5 s nationally).
+    con.execute("set preserve_insertion_order = false")
     rows: dict[str, int] = {}
     try:
         tables = [r[0] for r in con.execute(
