@@ -155,7 +155,9 @@ grid as (
 ),
 
 absent as (
-    select grid.*
+    select
+        grid.*,
+        cast(grid.report_month + interval 1 month as date) as next_month
     from grid
     where not exists (
             select 1 from selected
@@ -169,7 +171,7 @@ absent as (
 -- first roster without them.
 last_seen as (
     select
-        absent.* exclude (next_month),
+        absent.*,
         cast(date_trunc('month', seen.snapshot_date) as date) as last_seen_month,
         seen.snapshot_date as last_seen_snapshot_date,
         seen.period as last_seen_period,
@@ -178,7 +180,7 @@ last_seen as (
             when seen.period = 'pre' then province_lineage.new_province_code
             else units.province_code
         end as last_seen_new_province_code
-    from (select *, cast(report_month + interval 1 month as date) as next_month from absent) as absent
+    from absent
     asof left join roster as seen
         on seen.person_key = absent.person_key
         and seen.snapshot_date < absent.next_month
