@@ -6,7 +6,7 @@ one per month (the roster rows loaded with a snapshot date in that month, every 
 where the row came from; the decisions with a leave date in it; the roster files of that month
 that were rejected, which make its province's month `rejected`), and one, `*`, for everything
 else a build reads (units, lineage, the reference data, a decision without a leave date, the
-code, the pseudonym key, dbt and DuckDB). A file that is only renamed or sent again with the same rows changes
+code, the pseudonym key, dbt and DuckDB, the provinces that have any roster). A file that is only renamed or sent again with the same rows changes
 nothing; a yearly Parquet file replaced by one with one more month changes that month only; a
 workbook's instructions sheet, skipped, changes nothing.
 
@@ -89,6 +89,14 @@ def input_fingerprints(con) -> dict[str, str]:
     for file, dates, provinces, message in rejected:
         for key in {d.strip()[:7] for d in dates.split(",") if d.strip()}:
             add(key, f"rejected:{file}:{provinces}:{message}")
+    # The provinces (old and new) of the units the rosters name: a province's first roster
+    # turns every earlier month of it from never delivered to not delivered (and adds it to
+    # every month's reports), so it changes everything.
+    provinces = con.execute(
+        "select coalesce(string_agg(distinct units.province_code, ',' order by units.province_code), '') "
+        "from (select distinct unit_code from raw.personnel) as roster "
+        "join raw.units as units on units.unit_code = roster.unit_code").fetchone()[0]
+    add(None, f"roster provinces:{provinces}")
     other = [t for (t,) in con.execute(
         "select table_name from duckdb_tables() where schema_name = 'raw' "
         "and table_name not in ('personnel', 'decisions', 'ingest_basis') order by 1").fetchall()]

@@ -83,10 +83,13 @@ def _warehouse(path, roster, ledger=(), units=(("U1", "01"),), decisions=()):
     con = duckdb.connect(str(path))
     con.execute("create schema raw; create schema audit")
     con.execute("create table raw.personnel (snapshot_date date, national_id varchar, "
-                "salary_coefficient double, source_file varchar, source_sheet varchar, "
+                "salary_coefficient double, unit_code varchar, source_file varchar, source_sheet varchar, "
                 "source_row bigint, source_hash varchar)")
-    con.executemany("insert into raw.personnel values (?, ?, ?, ?, null, ?, ?)",
-                    [(*row, f"hash of {row[3]}") for row in roster])
+    # A roster row is (snapshot_date, national_id, salary_coefficient, source_file, source_row
+    # [, unit_code]): in unit U1 unless it says.
+    con.executemany("insert into raw.personnel values (?, ?, ?, ?, ?, null, ?, ?)",
+                    [(*row[:3], row[5] if len(row) > 5 else "U1", *row[3:5], f"hash of {row[3]}")
+                     for row in roster])
     con.execute("create table raw.units (unit_code varchar, province_code varchar, source_file varchar)")
     con.executemany("insert into raw.units values (?, ?, 'units/u.csv')", list(units))
     con.execute("create table raw.decisions (national_id varchar, leave_date date, source_file varchar)")
@@ -150,6 +153,21 @@ def test_another_table_changes_everything(tmp_path):
     assert {k for k in before if before[k] != now[k]} == {EVERYTHING_ELSE}
 
 
+def test_the_first_roster_of_a_province_changes_everything(tmp_path):
+    # Its earlier months were `never_delivered` and are `not_delivered` now, and it joins every
+    # month's reports: not only the month of the new roster.
+    units = (("U1", "01"), ("U2", "02"))
+    before = _fingerprints(tmp_path, "a", ROSTER, units=units)
+    first = [*ROSTER, ("2025-10-31", "007", 2.34, "personnel/02/roster_2025-10-31.csv", 2, "U2")]
+    now = _fingerprints(tmp_path, "b", first, units=units)
+    assert {k for k in now if before.get(k) != now[k]} == {EVERYTHING_ELSE, "2025-10"}
+    assert months_to_rewrite(before, now, 3) is None
+    # A further roster of a province that has one changes its month only.
+    again = [*ROSTER, ("2025-10-31", "007", 2.34, "personnel/01/roster_2025-10-31.csv", 2, "U1")]
+    now = _fingerprints(tmp_path, "c", again, units=units)
+    assert {k for k in now if before.get(k) != now[k]} == {"2025-10"}
+
+
 def test_a_plan_belongs_to_its_run_and_is_recorded_by_it_only(tmp_path):
     build = tmp_path / "build"
     build.mkdir()
@@ -163,7 +181,7 @@ def test_a_plan_belongs_to_its_run_and_is_recorded_by_it_only(tmp_path):
         assert changed_months.record(build, "run-1")
         assert changed_months.plan(con, build, "run-3") == changed_months.Plan([], [])  # the same inputs
         con.execute("insert into raw.personnel values "
-                    "('2025-10-31', '001', 2.34, 'personnel/37/roster_2025.parquet', null, 5, 'h')")
+                    "('2025-10-31', '001', 2.34, 'U1', 'personnel/37/roster_2025.parquet', null, 5, 'h')")
         expected = changed_months.Plan(["2025-07", "2025-08", "2025-09", "2025-10"], ["2025-10"])
         assert changed_months.plan(con, build, "run-4") == expected
         # A run that failed records nothing: the next one compares with the last finished.
