@@ -1,6 +1,8 @@
 """Publish stage: when every upstream asset and blocking check has passed in the run,
 the working warehouse atomically replaces data/marts/warehouse.duckdb."""
 
+import json
+
 import duckdb
 from dagster import (
     AssetCheckResult,
@@ -14,8 +16,8 @@ from dagster import (
 )
 
 from dagster_project.assets.transform import assets as dbt_assets
-from dagster_project.assets.transform import sapnhap_dbt_monthly
-from dagster_project.dbt_project import generate_docs
+from dagster_project.assets.transform import tables_by_report_month
+from dagster_project.dbt_project import dbt_project, generate_docs
 from dagster_project.failures import explained
 from dagster_project.quality.deliveries import describe, latest_month, markdown, missing_deliveries
 from dagster_project.resources import Warehouse
@@ -24,8 +26,6 @@ from dagster_project.warehouse.publish import as_published, export_parquet, publ
 from dagster_project.warehouse.raw_files import build_fingerprint, record_built, record_published
 
 PUBLISHED_WAREHOUSE = AssetKey(["published", "warehouse"])
-# (schema, table) of the monthly marts: rewritten by report month.
-MONTHLY_TABLES = frozenset(tuple(key.path) for key in sapnhap_dbt_monthly.keys)
 DELIVERY_CHECK = "every_province_delivered"
 
 
@@ -82,13 +82,15 @@ def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) ->
     # not the one written last: everything).
     plan = changed_months.planned(settings.build_dir, context.run.run_id) or changed_months.FULL
     months = plan.report_months if as_published(settings.build_dir, settings.published_path) else None
+    # The tables rewritten by report month: the monthly marts and the `by_month` rollups.
+    partitioned = tables_by_report_month(json.loads(dbt_project.manifest_path.read_text(encoding="utf-8")))
     with explained("publish"):
         result = publish(settings.working_path, settings.published_path, months=months,
-                         partitioned=MONTHLY_TABLES)
+                         partitioned=partitioned)
     remember(settings.build_dir, result.path)
     context.log.info("Published every table" if months is None else
                      f"Published the rows of {len(months)} month(s) of "
-                     f"{len(MONTHLY_TABLES)} monthly tables, every other table whole")
+                     f"{len(partitioned)} tables rewritten by month, every other table whole")
     record_published(settings.build_dir, fingerprint)
     context.log.info(f"Published {result.path} ({result.size_bytes:,} bytes)")
     exported = export_parquet(result.path, settings.exports_dir)

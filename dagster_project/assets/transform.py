@@ -61,14 +61,26 @@ translator = SapnhapTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 # fct_policy_cohort) are partitioned by report month. The dbt project is split in three
 # multi-assets around them, so every step of a run is upstream or downstream of the next: the
 # models they read, the monthly marts, and the models that read them (the rollups and report
-# models, rebuilt whole after any change of a month).
+# models: the `by_month` ones rewritten for the run's months, the others rebuilt whole).
 MONTHLY = "tag:monthly"
 DOWNSTREAM = "tag:monthly+"
 # The models after them, without `--exclude tag:monthly` (which would drop the tests that read
-# a monthly mart and a rollup from the rollups' checks): the monthly marts are the only
-# incremental models, and every model after them is a table (a view there would be in no step:
-# tests/orchestration/test_partitions.py checks that the three steps cover every model).
-ROLLUPS = "tag:monthly+,config.materialized:table"
+# a monthly mart and a rollup from the rollups' checks): every model after the monthly marts is
+# a table, or (tag `by_month`) a rollup whose rows of a report month read only that month's
+# rows and are rewritten month by month like the monthly marts (a view there would be in no
+# step: tests/orchestration/test_partitions.py checks that the three steps cover every model).
+ROLLUPS = "tag:monthly+,config.materialized:table tag:monthly+,tag:by_month"
+
+
+def tables_by_report_month(manifest: Mapping[str, Any]) -> frozenset[tuple[str, str]]:
+    """(schema, table) of the models rewritten by report month (config meta.month_partition
+    on report_month for the run's report months): the monthly marts and the `by_month`
+    rollups."""
+    return frozenset(
+        (node["schema"], node["alias"]) for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and (node["config"].get("meta") or {}).get("month_partition")
+        == {"column": "report_month", "months": "report_months"})
 
 
 def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
@@ -150,9 +162,8 @@ def sapnhap_dbt_monthly(context: AssetExecutionContext, dbt: DbtCliResource, war
     pool="duckdb",
 )
 def sapnhap_dbt_rollups(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """The models that read the monthly marts (rollups, review, report models): rebuilt whole,
-    every month, after the months were rewritten. (The run's months are passed on only so the
-    three dbt calls find the project parsed as they left it.)"""
+    """The models that read the monthly marts (rollups, review, report models), after the
+    months were rewritten: the `by_month` ones for the run's months, every other one whole."""
     plan = changed_months.planned(warehouse.paths().build_dir, context.run.run_id) or changed_months.FULL
     yield from build(context, dbt, warehouse, months=plan.report_months, input_months=plan.input_months)
 

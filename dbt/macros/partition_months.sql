@@ -10,6 +10,13 @@
     exists, the rows of those months are deleted (pre-hook) and recomputed (append), every
     other month's rows left as they are.
 
+    The rollups tagged `by_month` (fct_redeployment_suggestion, fct_review_classification,
+    rpt_report_cohort, rpt_report_units) are rewritten by report month the same way, in the
+    rollups' step: a month's rows read only that month's rows of the monthly marts, of
+    int_roster_months_selected and of rpt_report_scope (whose month reads the delivery
+    statuses within the margin), and tables rebuilt whole from what every month shares (units,
+    labels, seeds: a change of those is a full build).
+
     The models of roster rows (int_roster_snapshots_deduplicated, int_retirement_points_computed,
     int_roster_months_selected) read nothing of another month: they are rewritten for the
     months whose inputs changed, SAPNHAP_INPUT_MONTHS (name='input_months' below), without the

@@ -23,23 +23,30 @@ BY_MONTH = {
     "intermediate.int_person_months_reconciled": "last_pre_unit_code = coalesce(last_pre_unit_code, '') || '#stamp'",
     "marts.fct_staffing_balance": "unit_name = unit_name || ' #stamp'",
     "marts.fct_policy_cohort": "unit_code = coalesce(unit_code, '') || '#stamp'",
+    "marts.fct_review_classification": "unit_kind = coalesce(unit_kind, '') || '#stamp'",
+    "marts.fct_redeployment_suggestion": "field = coalesce(field, '') || '#stamp'",
+    "marts.rpt_report_cohort": "row_label_vi = row_label_vi || ' #stamp'",
+    "marts.rpt_report_units": "unit_name = coalesce(unit_name, '') || ' #stamp'",
 }
+# The rollups among them: rewritten by month in the rollups' step.
+ROLLUPS_BY_MONTH = [t for t in BY_MONTH if t.startswith("marts.") and t.split(".")[1] in (
+    "fct_review_classification", "fct_redeployment_suggestion", "rpt_report_cohort", "rpt_report_units")]
 
 
-def _spoil(working, month: str, since: str = "2025-01") -> dict[str, int]:
-    """Mark every row from `since` on in the tables rewritten by month and drop a third of
-    `month`'s; returns the rows marked in the other months."""
+def _spoil(working, month: str, since: str = "2025-01", only: list[str] | None = None) -> dict[str, int]:
+    """Mark every row from `since` on in the tables rewritten by month (`only` those) and drop
+    a third of `month`'s; returns the rows marked in the other months."""
     con = duckdb.connect(str(working))
     tables = {s for (s,) in con.execute(
         "select schema_name || '.' || table_name from duckdb_tables()").fetchall()}
     try:
         for table, stamp in BY_MONTH.items():
-            if table not in tables:
+            if table not in tables or (only is not None and table not in only):
                 continue
             con.execute(f"update {table} set {stamp} where report_month >= date '{since}-01'")
             con.execute(f"delete from {table} where report_month = date '{month}-01' and hash(rowid) % 3 = 0")
         return {t: con.execute(f"select count(*) from {t} where report_month <> date '{month}-01'").fetchone()[0]
-                for t in BY_MONTH if t in tables}
+                for t in BY_MONTH if t in tables and (only is None or t in only)}
     finally:
         con.close()
 
@@ -135,5 +142,30 @@ def test_the_person_months_of_a_month_are_computed_again_and_no_other(e2e_run, r
         for a, b in (("partial", "full_build"), ("full_build", "partial")):
             assert con.execute(f"select count(*) from (from {a}.{table} where {august} "
                                f"except all from {b}.{table} where {august})").fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+def test_the_rollups_of_a_month_are_computed_again_and_no_other(e2e_run, run_copy):
+    settings = run_copy
+    # Their inputs as a full build left them; their own rows marked, August's partly gone.
+    stamped = _spoil(settings.working_path, "2025-08", only=ROLLUPS_BY_MONTH)
+    run_dbt(["run", "--select", "tag:by_month"], warehouse=settings.working_path,
+            months=["2025-08"], capture_output=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{settings.working_path}' as partial (read_only)")
+        con.execute(f"attach '{e2e_run.settings.working_path}' as full_build (read_only)")
+        august = "report_month = date '2025-08-01'"
+        for table in ROLLUPS_BY_MONTH:
+            stamp = BY_MONTH[table].split(" = ")[0]
+            kept = con.execute(f"select count(*) from partial.{table} where not ({august}) "
+                               f"and {stamp} like '%#stamp'").fetchone()[0]
+            others = con.execute(f"select count(*) from partial.{table} where not ({august})").fetchone()[0]
+            assert kept == others == stamped[table] > 0, table
+            assert con.execute(f"select count(*) from partial.{table} where {august}").fetchone()[0] > 0, table
+            for a, b in (("partial", "full_build"), ("full_build", "partial")):
+                assert con.execute(f"select count(*) from (from {a}.{table} where {august} "
+                                   f"except all from {b}.{table} where {august})").fetchone()[0] == 0, table
     finally:
         con.close()

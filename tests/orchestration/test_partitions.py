@@ -85,6 +85,22 @@ def test_the_dbt_project_is_split_around_the_monthly_marts():
         assert ancestors(key) & monthly, key
     # The rollups are rebuilt whole on a run of some months (and then published).
     assert (upstream | monthly | rollups) <= graph.get(AssetKey(["published", "warehouse"])).parent_keys
+    # The rollups rewritten by month (tag by_month) are incremental, in the rollups' step, and
+    # publish copies them by month with the monthly marts; every other rollup is a table.
+    from dagster_project.assets.transform import tables_by_report_month
+
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    by_month = {translator.get_asset_key(n) for n in manifest["nodes"].values()
+                if n["resource_type"] == "model" and "by_month" in n["tags"]}
+    assert {k.path[-1] for k in by_month} == {
+        "fct_redeployment_suggestion", "fct_review_classification", "rpt_report_cohort", "rpt_report_units"}
+    assert by_month <= rollups
+    materialized = {translator.get_asset_key(n): n["config"]["materialized"] for n in manifest["nodes"].values()
+                    if n["resource_type"] == "model"}
+    assert {k for k in rollups if materialized[k] == "incremental"} == by_month
+    assert {k for k in rollups if materialized[k] != "incremental"} <= {k for k, m in materialized.items() if m == "table"}
+    published_by_month = {k for k in tables_by_report_month(manifest) if k[0] == "marts"}
+    assert published_by_month == {tuple(k.path) for k in monthly | by_month}
     # Each dbt test is a check of exactly one of them.
     checks = [{c.key for c in a.check_specs}
               for a in (sapnhap_dbt_models, sapnhap_dbt_monthly, sapnhap_dbt_rollups)]

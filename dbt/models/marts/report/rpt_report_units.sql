@@ -4,8 +4,19 @@
     is_leaders_over marking an agency over it. Province-level agencies first, then the
     communes' agencies commune by commune, then the province total. Figures are empty for a
     month the province has not delivered in full (fct_staffing_balance). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=partition_months('report_months') is none,
+    on_schema_change='fail',
+    meta={'month_partition': {'column': 'report_month', 'months': 'report_months'}},
+    pre_hook="{{ delete_partition_months('report_month') }}",
+    tags=['by_month'],
+) }}
+
 with balance as (
     select * from {{ ref('fct_staffing_balance') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 communes as (
@@ -19,7 +30,7 @@ labels as (
 
 scopes as (
     select * from {{ ref('rpt_report_scope') }}
-    where scope_code <> 'VN'
+    where scope_code <> 'VN' and {{ in_partition_months('report_month') }}
 ),
 
 detail as (

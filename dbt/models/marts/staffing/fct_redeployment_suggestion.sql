@@ -9,6 +9,16 @@
     the most common field of its in-quota staff that month (categories with quota_kind
     civil_servant in seed policy_staff_categories; null if nobody states one). Only agencies
     with a quota take part. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=partition_months('report_months') is none,
+    on_schema_change='fail',
+    meta={'month_partition': {'column': 'report_month', 'months': 'report_months'}},
+    pre_hook="{{ delete_partition_months('report_month') }}",
+    tags=['by_month'],
+) }}
+
 {%- set tiers = [
     ('same_district_same_field', ['report_month', 'province_code', 'old_district_code', 'field']),
     ('same_district', ['report_month', 'province_code', 'old_district_code']),
@@ -17,7 +27,9 @@
 ] -%}
 with balance as (
     select * from {{ ref('fct_staffing_balance') }}
-    where staffing_quota is not null and surplus <> 0 and quota_kind = 'civil_servant'
+    where
+        staffing_quota is not null and surplus <> 0 and quota_kind = 'civil_servant'
+        and {{ in_partition_months('report_month') }}
 ),
 
 units as (
@@ -26,7 +38,7 @@ units as (
 
 months as (
     select * from {{ ref('int_roster_months_selected') }}
-    where period = 'post'
+    where period = 'post' and {{ in_partition_months('report_month') }}
 ),
 
 staff_categories as (

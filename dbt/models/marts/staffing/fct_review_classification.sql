@@ -7,18 +7,29 @@
     under Decrees 178/67, Decree 154 for part-timers), summed over those eligible. The
     lowest rated are the staff with the worst rating present in the unit; staff without a
     rating are counted apart (n_unrated) and never taken for the lowest. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=partition_months('report_months') is none,
+    on_schema_change='fail',
+    meta={'month_partition': {'column': 'report_month', 'months': 'report_months'}},
+    pre_hook="{{ delete_partition_months('report_month') }}",
+    tags=['by_month'],
+) }}
+
 with balance as (
     select * from {{ ref('fct_staffing_balance') }}
-    where surplus > 0
+    where surplus > 0 and {{ in_partition_months('report_month') }}
 ),
 
 months as (
     select * from {{ ref('int_roster_months_selected') }}
-    where period = 'post'
+    where period = 'post' and {{ in_partition_months('report_month') }}
 ),
 
 cohort as (
     select * from {{ ref('fct_policy_cohort') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 ratings as (
