@@ -88,8 +88,7 @@
     {%- set where = config.get('where', '') -%}
     {%- if where -%}{%- do filters.append('(' ~ where ~ ')') -%}{%- endif -%}
     {%- set partition = month_partition_of(relation) -%}
-    {%- if partition and (model.depends_on.nodes | length) == 1
-            and partition_months(partition['months']) is not none -%}
+    {%- if partition and partition_months(partition['months']) is not none -%}
         {%- set column = "date_trunc('month', " ~ partition['column'] ~ ")" -%}
         {%- set dates = partition_month_dates(0, partition['months']) -%}
         {%- do filters.append(column ~ ' in (' ~ dates ~ ')' if dates else 'false') -%}
@@ -100,12 +99,16 @@
     {%- do return(relation) -%}
 {%- endmacro %}
 
+{#- The meta.month_partition of the model the test reads, when it reads that one model only
+    (`relation` is it): looked up by the test's one dependency, not by scanning the graph for
+    each of the run's hundreds of tests. -#}
 {% macro month_partition_of(relation) -%}
-    {%- if execute -%}
-        {%- for node in graph.nodes.values() if node.resource_type == 'model'
+    {%- if execute and (model.depends_on.nodes | length) == 1 -%}
+        {%- set node = graph.nodes.get(model.depends_on.nodes[0]) -%}
+        {%- if node and node.resource_type == 'model'
                 and node.alias == relation.identifier and node.schema == relation.schema -%}
             {%- do return(node.config.meta.get('month_partition')) -%}
-        {%- endfor -%}
+        {%- endif -%}
     {%- endif -%}
     {%- do return(none) -%}
 {%- endmacro %}
