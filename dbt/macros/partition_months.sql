@@ -22,6 +22,21 @@
     months whose inputs changed, SAPNHAP_INPUT_MONTHS (name='input_months' below), without the
     margin the report months take (dagster_project/warehouse/changed_months.py). -#}
 
+{#- The config of a model rewritten by report month: incremental (rebuilt whole on a full
+    build), the rows of the run's months deleted first, its month column named for publish
+    and for its tests (meta.month_partition). -#}
+{% macro by_report_month(tags=[]) -%}
+    {{- return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'append',
+        'full_refresh': partition_months('report_months') is none,
+        'on_schema_change': 'fail',
+        'meta': {'month_partition': {'column': 'report_month', 'months': 'report_months'}},
+        'pre_hook': "{{ delete_partition_months('report_month') }}",
+        'tags': tags,
+    }) -}}
+{%- endmacro %}
+
 {% macro partition_months(name='report_months') -%}
     {#- dagster_project/dbt_project.py:dbt_env passes only well-formed months. -#}
     {%- set value = env_var('SAPNHAP_' ~ (name | upper), 'all') | trim -%}

@@ -32,14 +32,7 @@
     of M and the months before it (which looks reference_window_months ahead): the runner
     rewrites every month from that far before the first month whose inputs changed
     (dagster_project/warehouse/changed_months.py). -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    full_refresh=partition_months('report_months') is none,
-    on_schema_change='fail',
-    meta={'month_partition': {'column': 'report_month', 'months': 'report_months'}},
-    pre_hook="{{ delete_partition_months('report_month') }}",
-) }}
+{{ config(**by_report_month()) }}
 
 -- The two rosters are read several times below: not materialized, so each reads the table
 -- (and only the columns it needs) instead of a copy of all of it held in memory.

@@ -3,15 +3,7 @@
     retirement comes before resignation (resignation is for those not eligible for early
     retirement, docs/rules.md A10). A person who qualifies for nothing keeps a row with the rule that
     failed on the first path tried. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    full_refresh=partition_months('report_months') is none,
-    on_schema_change='fail',
-    meta={'month_partition': {'column': 'report_month', 'months': 'report_months'}},
-    pre_hook="{{ delete_partition_months('report_month') }}",
-    tags=['monthly'],
-) }}
+{{ config(**by_report_month(tags=['monthly'])) }}
 
 with computed as (
     select * from {{ ref('int_policy_entitlements_computed') }}

@@ -5,15 +5,7 @@
     Vietnamese). Group I (eligible) and group II (not eligible) carry their subtotals; the
     total row is everyone still in post, the same population as the summary's line B12
     (on the month's rosters, minus those already decided). -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    full_refresh=partition_months('report_months') is none,
-    on_schema_change='fail',
-    meta={'month_partition': {'column': 'report_month', 'months': 'report_months'}},
-    pre_hook="{{ delete_partition_months('report_month') }}",
-    tags=['by_month'],
-) }}
+{{ config(**by_report_month(tags=['by_month'])) }}
 
 with cohort as (
     select * from {{ ref('fct_policy_cohort') }}

@@ -4,15 +4,7 @@
     is_leaders_over marking an agency over it. Province-level agencies first, then the
     communes' agencies commune by commune, then the province total. Figures are empty for a
     month the province has not delivered in full (fct_staffing_balance). -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    full_refresh=partition_months('report_months') is none,
-    on_schema_change='fail',
-    meta={'month_partition': {'column': 'report_month', 'months': 'report_months'}},
-    pre_hook="{{ delete_partition_months('report_month') }}",
-    tags=['by_month'],
-) }}
+{{ config(**by_report_month(tags=['by_month'])) }}
 
 with balance as (
     select * from {{ ref('fct_staffing_balance') }}

@@ -9,15 +9,7 @@
     the most common field of its in-quota staff that month (categories with quota_kind
     civil_servant in seed policy_staff_categories; null if nobody states one). Only agencies
     with a quota take part. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    full_refresh=partition_months('report_months') is none,
-    on_schema_change='fail',
-    meta={'month_partition': {'column': 'report_month', 'months': 'report_months'}},
-    pre_hook="{{ delete_partition_months('report_month') }}",
-    tags=['by_month'],
-) }}
+{{ config(**by_report_month(tags=['by_month'])) }}
 
 {%- set tiers = [
     ('same_district_same_field', ['report_month', 'province_code', 'old_district_code', 'field']),

@@ -7,15 +7,7 @@
     under Decrees 178/67, Decree 154 for part-timers), summed over those eligible. The
     lowest rated are the staff with the worst rating present in the unit; staff without a
     rating are counted apart (n_unrated) and never taken for the lowest. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    full_refresh=partition_months('report_months') is none,
-    on_schema_change='fail',
-    meta={'month_partition': {'column': 'report_month', 'months': 'report_months'}},
-    pre_hook="{{ delete_partition_months('report_month') }}",
-    tags=['by_month'],
-) }}
+{{ config(**by_report_month(tags=['by_month'])) }}
 
 with balance as (
     select * from {{ ref('fct_staffing_balance') }}

@@ -16,15 +16,7 @@
     is a number of public employees, counted against its public employees; every other
     unit's is a civil-servant quota, counted against cadres and civil servants (categories of
     that quota_kind in seed policy_staff_categories). -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    full_refresh=partition_months('report_months') is none,
-    on_schema_change='fail',
-    meta={'month_partition': {'column': 'report_month', 'months': 'report_months'}},
-    pre_hook="{{ delete_partition_months('report_month') }}",
-    tags=['monthly'],
-) }}
+{{ config(**by_report_month(tags=['monthly'])) }}
 
 with months as (
     select * from {{ ref('int_roster_months_selected') }}

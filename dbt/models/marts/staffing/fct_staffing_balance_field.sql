@@ -1,13 +1,5 @@
 {#- Headcount per report month, new unit and field (chuyên môn) where the roster says it. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    full_refresh=partition_months('report_months') is none,
-    on_schema_change='fail',
-    meta={'month_partition': {'column': 'report_month', 'months': 'report_months'}},
-    pre_hook="{{ delete_partition_months('report_month') }}",
-    tags=['monthly'],
-) }}
+{{ config(**by_report_month(tags=['monthly'])) }}
 
 with months as (
     select * from {{ ref('int_roster_months_selected') }}
