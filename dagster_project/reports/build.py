@@ -70,11 +70,17 @@ def write_pack(warehouse: Path, month: date, reports_dir: Path) -> Pack:
     # Laying out the workbooks is most of the time, in pure Python: one process a core. The
     # processes are forked and only lay out (xlsxwriter, html): nothing in them uses a thread
     # pool of the parent (DuckDB, polars, the workbook reader above), which a fork would not copy.
+    # They find the reports in the memory the fork gives them, by index: sending them (a
+    # million cells at national scale) would pickle and unpickle 14 MB, 1.4 s of CPU.
     folders = [folder] * len(reports)
     workers = min(os.cpu_count() or 1, len(reports), MAX_WORKERS)
     if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            written = list(pool.map(write_report, reports, folders))
+        _forked.extend(reports)
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                written = list(pool.map(_write_forked, range(len(reports)), folders))
+        finally:
+            _forked.clear()
     else:
         written = list(map(write_report, reports, folders))
     return Pack(folder=folder, files=[f for files in written for f in files],
@@ -82,6 +88,11 @@ def write_pack(warehouse: Path, month: date, reports_dir: Path) -> Pack:
 
 
 MAX_WORKERS = 4
+_forked: list = []  # the reports of the pack being written, as the forked workers inherit them
+
+
+def _write_forked(index: int, folder: Path) -> list[Path]:
+    return write_report(_forked[index], folder)
 
 
 def write_report(report, folder: Path) -> list[Path]:

@@ -62,6 +62,7 @@ class Formats:
     def __init__(self, workbook):
         self.workbook = workbook
         self.cache: dict = {}
+        self.cells: dict = {}  # (kind, row kind, marked) -> format: asked once per cell
 
     def get(self, **props) -> object:
         key = tuple(sorted(props.items()))
@@ -70,6 +71,12 @@ class Formats:
         return self.cache[key]
 
     def cell(self, kind: str, row_kind: str, marked: bool) -> object:
+        key = (kind, row_kind, marked)
+        if key not in self.cells:
+            self.cells[key] = self._cell(kind, row_kind, marked)
+        return self.cells[key]
+
+    def _cell(self, kind: str, row_kind: str, marked: bool) -> object:
         props: dict = {"border": 1, "valign": "top"}
         if kind in NUMBER_FORMATS:
             props["num_format"] = NUMBER_FORMATS[kind]
