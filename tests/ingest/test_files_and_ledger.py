@@ -138,6 +138,17 @@ def test_reconcile_fails_when_a_row_is_in_both_places(con, raw_dir):
     assert not report.get_column("ok").any()
 
 
+def test_reconcile_fails_when_a_row_is_loaded_twice(con, raw_dir):
+    ingest_all(con, raw_dir)
+    con.execute("insert into raw.personnel select * from raw.personnel where source_row = 2")
+    # The ledger made to agree with the count: only the repeated row number can tell.
+    con.execute("update audit.ingest_ledger set rows_loaded = rows_loaded + 1, rows_read = rows_read + 1 "
+                "where table_name = 'personnel'")
+    report = reconcile(con, "personnel")
+    assert report.select("found_loaded", "rows_loaded", "found_in_both", "rows_distinct").rows() == [(4, 4, 0, False)]
+    assert not report.get_column("ok").any()
+
+
 def test_a_column_delivered_twice_rejects_the_file(con, raw_dir):
     header = PERSONNEL_HEADER.replace("full_name", "Họ và tên") + ",full_name"
     rows = [r + ",x" for r in PERSONNEL_ROWS]
