@@ -181,7 +181,7 @@ real_at_leave as (
     select
         d.*,
         roster.person_key is not null as has_roster_row,
-        roster.* exclude (person_key)
+        roster.* exclude (person_key)  -- noqa: RF02
     from real_rows as d
     left join real_roster_dates
         on real_roster_dates.person_key = d.person_key
@@ -195,7 +195,7 @@ hypothetical_at_leave as (
     select
         d.*,
         roster.person_key is not null as has_roster_row,
-        roster.* exclude (person_key)
+        roster.* exclude (person_key)  -- noqa: RF02
     from hypothetical_rows as d
     asof left join roster
         on roster.person_key = d.person_key
