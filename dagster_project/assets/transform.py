@@ -119,12 +119,18 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
 def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     """Seeds, staging, intermediate and the marts that do not read a monthly mart. Plans the
     months the run rewrites (warehouse/changed_months.py): int_person_months_reconciled here,
-    the monthly marts next."""
+    with the margin; then, the delivery statuses computed again, the months the monthly marts
+    and the rollups rewrite."""
     settings = warehouse.paths()
     with connect(settings.working_path, read_only=True) as con:
         plan = changed_months.plan(con, settings.build_dir, context.run.run_id)
     context.log.info(describe_plan(plan.report_months))
     yield from build(context, dbt, warehouse, months=plan.report_months, input_months=plan.input_months)
+    with connect(settings.working_path, read_only=True) as con:
+        narrowed = changed_months.narrow_plan(con, settings.build_dir, context.run.run_id)
+    if narrowed is not None and narrowed.report_months != plan.report_months:
+        context.log.info(f"The monthly marts and the rollups: {describe_plan(narrowed.report_months)} "
+                         "(the delivery statuses of the months before are unchanged)")
 
 
 @dbt_assets(

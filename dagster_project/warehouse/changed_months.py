@@ -22,7 +22,18 @@ roster), or no build has finished on this folder yet.
 The models of roster rows (deduplicated rows, retirement points, each month's roster) read
 nothing of another month: they are rewritten for the changed months only (`changed`).
 
-The main dbt step plans the months and keeps the plan for its run (`plan`); the monthly marts
+The margin is only needed where a month's delivery status changed. Once the main dbt step has
+computed the statuses again, the plan is narrowed (`narrowed`): the first month to rewrite is
+the month before the first month whose inputs or whose delivery statuses changed (the cohort
+looks one month ahead). The statuses a build was made from are recorded with its inputs
+(`delivery_fingerprints`: every column of int_province_months_delivered but the reference
+headcount, which only the delivery marts rebuilt whole read; the month-by-month models read a
+province's status, snapshot date and headcount). An added month whose neighbours keep their
+statuses rewrites two months, not four. int_person_months_reconciled, in the main step, is
+still rewritten for the whole margin.
+
+The main dbt step plans the months, keeps the plan for its run (`plan`) and narrows it
+after its dbt build (`narrow_plan`); the monthly marts
 of the same run read it (`planned`) and, when the run also asked for other months, widen it
 (`widen`); the rollups and publish read what was rewritten; the last step of a successful run
 makes its inputs the ones the next run compares with (`record`).
@@ -107,6 +118,18 @@ def input_fingerprints(con) -> dict[str, str]:
     return {key: "|".join(sorted(values)) for key, values in sorted(months.items())}
 
 
+DELIVERY_STATUSES = "intermediate.int_province_months_delivered"
+
+
+def delivery_fingerprints(con) -> dict[str, str]:
+    """'YYYY-MM' -> the fingerprint of the month's delivery statuses, as the month-by-month
+    models read them (every column but the reference headcount)."""
+    return dict(con.execute(
+        "select strftime(report_month, '%Y-%m'), md5(string_agg(cast(row(*columns(* exclude "
+        "(report_month, reference_headcount))) as varchar), ';' order by province_code)) "
+        f"from {DELIVERY_STATUSES} group by all").fetchall())
+
+
 def _shift(month: str, by: int) -> str:
     index = int(month[:4]) * 12 + int(month[5:7]) - 1 + by
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
@@ -131,6 +154,18 @@ def months_to_rewrite(before: dict[str, str] | None, now: dict[str, str],
     last = max((set(before) | set(now)) - {EVERYTHING_ELSE})
     # Before the merger too: the cohort of June 2025 looks at July.
     return months_between(_shift(changes[0], -months_before), last)
+
+
+def narrowed(months: list[str] | None, input_months: list[str] | None,
+             before: dict[str, str] | None, now: dict[str, str]) -> list[str] | None:
+    """The plan's report months (`months`, with the margin) without those before the month
+    preceding the first month whose inputs (`input_months`) or delivery statuses changed
+    (`before` and `now`); unchanged without statuses to compare with, or on a full build."""
+    if not months or not input_months or before is None:
+        return months
+    statuses = [m for m in sorted(set(before) | set(now)) if before.get(m) != now.get(m)]
+    first = _shift(min([input_months[0], *statuses]), -1)
+    return [m for m in months if m >= first]
 
 
 @dataclass(frozen=True)
@@ -176,6 +211,21 @@ def plan(con, build_dir: Path, run_id: str) -> Plan:
     return result
 
 
+def narrow_plan(con, build_dir: Path, run_id: str) -> Plan | None:
+    """After the main dbt step: the plan of this run with its report months narrowed to those
+    whose delivery statuses make them change (`narrowed`), the statuses kept to be recorded.
+    None when this run has no plan."""
+    content = _read(build_dir / PLAN_FILE)
+    if not isinstance(content, dict) or content.get("run_id") != run_id:
+        return None
+    now = delivery_fingerprints(con)
+    state = _read(build_dir / STATE_FILE)
+    before = state.get("statuses") if isinstance(state, dict) else None
+    months = narrowed(content.get("months"), content.get("input_months"), before, now)
+    _write(build_dir / PLAN_FILE, {**content, "months": months, "statuses": now})
+    return Plan(months, content.get("input_months"))
+
+
 def planned(build_dir: Path, run_id: str) -> Plan | None:
     """The plan of this run; None for a run without the main dbt step (a backfill of the
     monthly marts alone)."""
@@ -198,6 +248,6 @@ def record(build_dir: Path, run_id: str) -> bool:
     content = _read(build_dir / PLAN_FILE)
     if not isinstance(content, dict) or content.get("run_id") != run_id or not content.get("inputs"):
         return False
-    _write(build_dir / STATE_FILE, {"inputs": content["inputs"]})
+    _write(build_dir / STATE_FILE, {"inputs": content["inputs"], "statuses": content.get("statuses")})
     (build_dir / PLAN_FILE).unlink(missing_ok=True)
     return True

@@ -90,27 +90,44 @@ def _build_in_process() -> tuple[bool, list[str]]:
     return result.success, said
 
 
-def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build(e2e_run, run_copy):
+@pytest.mark.parametrize("changed_status, monthly_from", [
+    (None, "2025-09"),
+    ("2025-08", "2025-07"),
+], ids=["statuses_kept", "august_status_changed"])
+def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build(
+        e2e_run, run_copy, changed_status, monthly_from):
     settings = run_copy
     # As if October's rosters had been different when the warehouse was last built: the
-    # inputs it was built from say so, and the rows of every month from July (3 months, the
-    # delivery window, before October) are marked, October's partly gone.
+    # inputs it was built from say so. The person months are rewritten back the delivery
+    # window (3 months, from July); the monthly marts and the rollups from the month before
+    # the first month whose inputs or delivery status changed: September when no status
+    # changed, July when August's had.
     state_file = settings.build_dir / STATE_FILE
     state = json.loads(state_file.read_text())
-    assert "2025-10" in state["inputs"]
+    assert "2025-10" in state["inputs"] and "2025-08" in state["statuses"]
     state["inputs"]["2025-10"] = "an earlier October"
+    if changed_status:
+        state["statuses"][changed_status] = "an earlier status"
     state_file.write_text(json.dumps(state))
-    _spoil(settings.working_path, "2025-10", since="2025-07")
-    _spoil(settings.published_path, "2025-10", since="2025-07")  # published from it
+    # The rows of the months the build must compute again are marked, October's partly gone.
+    person_months = ["intermediate.int_person_months_reconciled"]
+    monthly = [t for t in BY_MONTH if t not in person_months]
+    for path in (settings.working_path, settings.published_path):  # published from it
+        _spoil(path, "2025-10", since="2025-07", only=person_months)
+        _spoil(path, "2025-10", since=monthly_from, only=monthly)
     remember(settings.build_dir, settings.published_path)  # ... by the last publish
 
     success, said = _build_in_process()
     assert success, said
-    # A change of October reaches back the delivery window (3 months): every month here, to
-    # the last month with an input (decisions leave later than the rosters end).
-    planned = [m for m in said if m.startswith("Computing again the months ")]
-    assert len(planned) == 2 and planned[0] == planned[1], said
+    # To the last month with an input (decisions leave later than the rosters end).
+    planned = [m for m in said if "Computing again the months " in m]
     assert planned[0].startswith("Computing again the months 2025-07 to "), planned
+    assert planned[-1].startswith(f"Computing again the months {monthly_from} to "), planned
+    if monthly_from == "2025-07":  # nothing narrowed, nothing said of it
+        assert len(planned) == 2, planned
+    else:
+        assert len(planned) == 3 and planned[1].startswith(
+            f"The monthly marts and the rollups: {planned[2]}"), planned
     differences = _differences(settings.working_path, e2e_run.settings.working_path)
     assert all(differences[t][0] > 0 for t in BY_MONTH)
     assert {t: d[1:] for t, d in differences.items()} == {t: (0, 0) for t in differences}
@@ -120,8 +137,10 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
     assert published["marts.fct_policy_cohort"][0] > 0
     assert {t: d[1:] for t, d in published.items()} == {t: (0, 0) for t in published}
     assert any("Published the rows of " in m for m in said), said
-    # Its inputs are what the next build compares with.
-    assert json.loads(state_file.read_text())["inputs"]["2025-10"] != "an earlier October"
+    # Its inputs and statuses are what the next build compares with.
+    state = json.loads(state_file.read_text())
+    assert state["inputs"]["2025-10"] != "an earlier October"
+    assert "an earlier status" not in state["statuses"].values()
 
 
 @pytest.mark.parametrize("select, tables", [

@@ -209,6 +209,113 @@ def test_months_a_run_also_asked_for_widen_its_plan_for_the_later_steps(tmp_path
         con.close()
 
 
+STATUSES = {"2025-07": "s7", "2025-08": "s8", "2025-09": "s9", "2025-10": "s10"}
+MARGIN = ["2025-08", "2025-09", "2025-10", "2025-11"]  # November added, 3 months back
+
+
+def test_an_added_month_whose_neighbours_keep_their_statuses_rewrites_it_and_the_month_before():
+    now = {**STATUSES, "2025-11": "s11"}
+    assert changed_months.narrowed(MARGIN, ["2025-11"], STATUSES, now) == ["2025-10", "2025-11"]
+
+
+def test_a_changed_status_in_the_margin_keeps_the_months_from_the_one_before_it():
+    now = {**STATUSES, "2025-09": "s9 incomplete", "2025-11": "s11"}
+    assert changed_months.narrowed(MARGIN, ["2025-11"], STATUSES, now) == MARGIN
+    now = {**STATUSES, "2025-10": "s10 incomplete", "2025-11": "s11"}
+    assert changed_months.narrowed(MARGIN, ["2025-11"], STATUSES, now) == MARGIN[1:]
+    # A month whose status is gone counts as changed too.
+    now = {k: v for k, v in STATUSES.items() if k != "2025-09"} | {"2025-11": "s11"}
+    assert changed_months.narrowed(MARGIN, ["2025-11"], STATUSES, now) == MARGIN
+
+
+@pytest.mark.parametrize("months, inputs, before", [
+    (None, None, STATUSES),  # a full build
+    ([], [], STATUSES),  # nothing changed
+    (MARGIN, ["2025-11"], None),  # no statuses recorded (a build of an earlier version)
+])
+def test_without_statuses_to_compare_or_months_to_narrow_the_plan_is_kept(months, inputs, before):
+    assert changed_months.narrowed(months, inputs, before, {**STATUSES, "2025-11": "s11"}) == months
+
+
+def test_the_models_rewritten_by_month_read_no_reference_headcount():
+    """The narrowing leaves out the reference headcount (the median of the months around, which
+    an added month moves): no model between the delivery statuses and a model rewritten by
+    month may read it, but the delivery mart and the delivery report that pass it on to the
+    reports' scope, which takes a province's status and snapshot date only."""
+    from dagster_project.assets.transform import tables_by_report_month
+    from dagster_project.dbt_project import prepare_manifest
+
+    manifest = json.loads(prepare_manifest().read_text(encoding="utf-8"))
+    models = {k: n for k, n in manifest["nodes"].items() if n["resource_type"] == "model"}
+    parents = {k: [p for p in n["depends_on"]["nodes"] if p in models] for k, n in models.items()}
+    statuses = next(k for k, n in models.items() if n["name"] == "int_province_months_delivered")
+
+    def reads_statuses(key, seen={}):  # noqa: B006 (a cache for this test)
+        if key not in seen:
+            seen[key] = key == statuses or any(reads_statuses(p) for p in parents[key])
+        return seen[key]
+
+    by_month = {k for k, n in models.items() if (n["schema"], n["alias"]) in tables_by_report_month(manifest)}
+    on_the_way, todo = set(), list(by_month)
+    while todo:
+        key = todo.pop()
+        if key not in on_the_way and reads_statuses(key) and key != statuses:
+            on_the_way.add(key)
+            todo.extend(parents[key])
+    readers = {models[k]["name"] for k in on_the_way if "reference_headcount" in models[k]["raw_code"]}
+    assert {models[k]["name"] for k in by_month} >= {"int_person_months_reconciled", "fct_policy_cohort"}
+    assert readers == {"fct_delivery_status", "rpt_report_delivery"}
+    scope = next(k for k in on_the_way if models[k]["name"] == "rpt_report_scope")
+    assert "reference_headcount" not in models[scope]["raw_code"]
+
+
+def _statuses(con, rows):
+    con.execute("create schema if not exists intermediate")
+    con.execute("create or replace table intermediate.int_province_months_delivered (report_month date, "
+                "province_code varchar, delivery_status varchar, snapshot_date date, headcount bigint, "
+                "reference_headcount double, files_rejected bigint, rejected_files varchar)")
+    con.executemany("insert into intermediate.int_province_months_delivered values "
+                    "(?, ?, ?, ?, ?, ?, 0, null)", rows)
+
+
+def test_the_plan_is_narrowed_by_the_statuses_and_they_are_recorded(tmp_path):
+    build = tmp_path / "build"
+    build.mkdir()
+    con = _warehouse(tmp_path / "w.duckdb", ROSTER)
+    months = [("2025-08-01", "2025-08-31"), ("2025-09-01", "2025-09-30")]
+    try:
+        changed_months.plan(con, build, "run-1")
+        _statuses(con, [(m, "01", "delivered", d, 2, 2.0) for m, d in months])
+        assert changed_months.narrow_plan(con, build, "run-1") == changed_months.FULL
+        assert changed_months.narrow_plan(con, build, "another run") is None
+        assert changed_months.record(build, "run-1")
+        # October arrives; the reference headcount of August and September moves with it (the
+        # median of the months around), their statuses do not.
+        con.execute("insert into raw.personnel values "
+                    "('2025-10-31', '001', 2.34, 'U1', 'personnel/37/roster_2025.parquet', null, 5, 'h')")
+        assert changed_months.plan(con, build, "run-2").report_months == [
+            "2025-07", "2025-08", "2025-09", "2025-10"]
+        _statuses(con, [(m, "01", "delivered", d, 2, 1.5) for m, d in months]
+                  + [("2025-10-01", "01", "delivered", "2025-10-31", 1, 2.0)])
+        narrowed = changed_months.Plan(["2025-09", "2025-10"], ["2025-10"])
+        assert changed_months.narrow_plan(con, build, "run-2") == narrowed
+        assert changed_months.planned(build, "run-2") == narrowed
+        # The same run failed later: the next one compares with the statuses of run 1. With
+        # August now incomplete, it rewrites from July.
+        _statuses(con, [("2025-08-01", "01", "incomplete", "2025-08-31", 1, 2.0),
+                        ("2025-09-01", "01", "delivered", "2025-09-30", 2, 1.5),
+                        ("2025-10-01", "01", "delivered", "2025-10-31", 1, 2.0)])
+        changed_months.plan(con, build, "run-3")
+        assert changed_months.narrow_plan(con, build, "run-3").report_months == [
+            "2025-07", "2025-08", "2025-09", "2025-10"]
+        assert changed_months.record(build, "run-3")
+        state = json.loads((build / changed_months.STATE_FILE).read_text())
+        assert state["statuses"] == changed_months.delivery_fingerprints(con)
+        assert set(state["statuses"]) == {"2025-08", "2025-09", "2025-10"}
+    finally:
+        con.close()
+
+
 def test_another_pseudonym_key_changes_everything(tmp_path, monkeypatch):
     """Every person_key is made with SAPNHAP_PSEUDONYM_KEY: a run with another key (or a
     scheduled run started without it) must build everything again, not months of new keys
