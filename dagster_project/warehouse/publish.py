@@ -12,8 +12,9 @@ file beside the published one, which is then renamed over it.
   a fifth of the time it would take to copy the intermediate models too.
 - Incremental: a run that computed some report months again (`months`) starts the new file
   from a byte copy of the published one and, in the tables partitioned by report month
-  (`partitioned`), replaces the rows of those months only; every other table is copied whole
-  (they are small). A table whose columns changed is copied whole too. The result holds the
+  (`partitioned`), replaces the rows of those months only. In the other tables with a
+  `report_month`, the rows of the months whose rows differ (number of rows, sum of row
+  hashes) are replaced; every other table is copied whole (they are small). A table whose columns changed is copied whole too. The result holds the
   same rows as a copy of everything (tests/foundation/test_publish.py). Only when the
   published file is the one the last publish wrote (`as_published`: same size and time; a file
   put back from a backup or copied over by hand is not): otherwise everything is copied.
@@ -66,6 +67,28 @@ def _columns(con, catalog: str, schema: str, table: str) -> list[tuple]:
         [catalog, schema, table]).fetchall()
 
 
+def _months_differing(con, schema: str, table: str) -> list[str] | None:
+    """The report months ("YYYY-MM") whose rows differ between the working table and the one
+    being published (its number of rows or the sum of its rows' hashes), or None (copy it
+    whole) when a row's report month is not the first day of a month or is missing."""
+    def by_month(source: str) -> str:
+        return (f"select report_month, count(*) as n, sum(hash(t))::hugeint as h, "
+                f"bool_and(report_month = date_trunc('month', report_month)) as first_day "
+                f"from ({source}) as t group by report_month")
+
+    rows = con.execute(
+        f"select strftime(coalesce(a.report_month, b.report_month), '%Y-%m'), "
+        f"coalesce(a.first_day, true) and coalesce(b.first_day, true) "
+        f"from ({by_month(_select_sql(schema, table))}) as a "
+        f'full join ({by_month(f"""select * from "{schema}"."{table}" """)}) as b '
+        f"on a.report_month = b.report_month "
+        f"where a.n is distinct from b.n or a.h is distinct from b.h or a.report_month is null "
+        f"or b.report_month is null or not (a.first_day and b.first_day)").fetchall()
+    if any(month is None or not first_day for month, first_day in rows):
+        return None
+    return sorted(month for month, _ in rows)
+
+
 def write_publishable_copy(working: Path, target: Path, base: Path | None = None,
                            months: list[str] | None = None,
                            partitioned: frozenset[tuple[str, str]] = frozenset()) -> dict[str, int]:
@@ -103,14 +126,19 @@ def write_publishable_copy(working: Path, target: Path, base: Path | None = None
         for schema, table in tables:
             con.execute(f'create schema if not exists "{schema}"')
             name = f'"{schema}"."{table}"'
-            if (incremental and (schema, table) in partitioned
-                    and _columns(con, "work", schema, table) == _columns(con, target_catalog, schema, table)):
-                if months:
-                    con.execute(f"delete from {name} where report_month in ({_month_list(months)})")
-                    con.execute(f"insert into {name} {_select_sql(schema, table)} "
-                                f"where report_month in ({_month_list(months)})")
-            else:
+            columns = _columns(con, "work", schema, table)
+            same = incremental and columns == _columns(con, target_catalog, schema, table)
+            changed = None
+            if same and (schema, table) in partitioned:
+                changed = months
+            elif same and ("report_month", "DATE") in columns:
+                changed = _months_differing(con, schema, table)
+            if changed is None:
                 con.execute(f"create or replace table {name} as {_select_sql(schema, table)}")
+            elif changed:
+                con.execute(f"delete from {name} where report_month in ({_month_list(changed)})")
+                con.execute(f"insert into {name} {_select_sql(schema, table)} "
+                            f"where report_month in ({_month_list(changed)})")
             counts[schema] = counts.get(schema, 0) + 1
         con.execute("detach work")
         con.execute("checkpoint")

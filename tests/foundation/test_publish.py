@@ -176,3 +176,63 @@ def test_only_the_file_published_last_is_a_base_for_the_next(tmp_path):
     publish(working, backup)
     os.replace(backup, published)
     assert not as_published(build, published)
+
+
+def _rollup(path, rows: list[tuple[str | None, int]]):
+    """marts.rollup: a table with a report month, not rewritten by month (not `partitioned`)."""
+    con = duckdb.connect(str(path))
+    values = ", ".join(f"({'null' if m is None else repr(m)}::date, {v})" for m, v in rows)
+    con.execute(f"create or replace table marts.rollup as select * from (values {values}) t(report_month, value)")
+    con.close()
+
+
+def _statements(monkeypatch) -> list[str]:
+    """Every statement publish runs on the file it writes, recorded."""
+    from dagster_project.warehouse import publish as module
+
+    said, connect = [], module.connect
+
+    class Recorded:
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, sql, *args):
+            said.append(sql)
+            return self.con.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.con, name)
+
+    monkeypatch.setattr(module, "connect", lambda *a, **k: Recorded(connect(*a, **k)))
+    return said
+
+
+@pytest.mark.parametrize("before, after, replaced", [
+    # February corrected, March added, January as it was: the rows of February and March only.
+    ([("2026-01-01", 1), ("2026-01-01", 2), ("2026-02-01", 3)],
+     [("2026-01-01", 2), ("2026-01-01", 1), ("2026-02-01", 30), ("2026-03-01", 4)], ["2026-02", "2026-03"]),
+    # A month gone.
+    ([("2026-01-01", 1), ("2026-02-01", 3)], [("2026-01-01", 1)], ["2026-02"]),
+    # A row whose month is missing, or not the first day of a month: the whole table.
+    ([("2026-01-01", 1)], [("2026-01-01", 1), (None, 5)], None),
+    ([("2026-01-01", 1)], [("2026-01-01", 1), ("2026-02-15", 5)], None),
+], ids=["corrected_and_added", "gone", "no_month", "not_a_first_day"])
+def test_a_table_by_report_month_not_rewritten_by_month_publishes_the_months_that_differ(
+        tmp_path, monkeypatch, before, after, replaced):
+    working, published, fresh = tmp_path / "work.duckdb", tmp_path / "warehouse.duckdb", tmp_path / "fresh.duckdb"
+    _monthly(working, [("2026-01", 1)], "v1")
+    _rollup(working, before)
+    publish(working, published)
+    _rollup(working, after)
+    said = _statements(monkeypatch)
+    publish(working, published, months=["2026-01"], partitioned=MONTHLY)
+    rollup = [s for s in said if '"marts"."rollup"' in s and not s.startswith("select")]
+    publish(working, fresh)
+    assert _tables(published) == _tables(fresh)
+    if replaced is None:
+        assert len(rollup) == 1 and rollup[0].startswith('create or replace table "marts"."rollup"'), rollup
+    else:
+        dates = ", ".join(f"date '{m}-01'" for m in replaced)
+        assert rollup == [f'delete from "marts"."rollup" where report_month in ({dates})',
+                          f'insert into "marts"."rollup" select * from work."marts"."rollup" '
+                          f'where report_month in ({dates})'], rollup
