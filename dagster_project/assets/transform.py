@@ -70,6 +70,8 @@ DOWNSTREAM = "tag:monthly+"
 # rows and are rewritten month by month like the monthly marts (a view there would be in no
 # step: tests/orchestration/test_partitions.py checks that the three steps cover every model).
 ROLLUPS = "tag:monthly+,config.materialized:table tag:monthly+,tag:by_month"
+# What the main step narrows the months of the later steps by (changed_months.narrow_plan).
+DELIVERY_STATUSES = AssetKey(changed_months.DELIVERY_STATUSES.split("."))
 
 
 def tables_by_report_month(manifest: Mapping[str, Any]) -> frozenset[tuple[str, str]]:
@@ -126,6 +128,8 @@ def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
         plan = changed_months.plan(con, settings.build_dir, context.run.run_id)
     context.log.info(describe_plan(plan.report_months))
     yield from build(context, dbt, warehouse, months=plan.report_months, input_months=plan.input_months)
+    if DELIVERY_STATUSES not in context.selected_asset_keys:
+        return  # statuses not computed again in this run: nothing to narrow by, none recorded
     with connect(settings.working_path, read_only=True) as con:
         narrowed = changed_months.narrow_plan(con, settings.build_dir, context.run.run_id)
     if narrowed is not None and narrowed.report_months != plan.report_months:

@@ -10,7 +10,7 @@ import json
 
 import duckdb
 import pytest
-from dagster import DagsterInstance
+from dagster import AssetKey, DagsterInstance
 
 from dagster_project.dbt_project import run_dbt
 from dagster_project.warehouse.changed_months import STATE_FILE
@@ -72,16 +72,18 @@ def _differences(a, b, schemas=("marts", "intermediate")) -> dict[str, tuple[int
         con.close()
 
 
-def _build_in_process() -> tuple[bool, list[str]]:
+def _build_in_process(keys=None) -> tuple[bool, list[str]]:
     """The dbt steps of a run of every month, publish and the last step (which records the
-    inputs): ingest and the suites have nothing to do here. (success, the run's log)"""
+    inputs): ingest and the suites have nothing to do here; or the assets `keys`. (success,
+    the run's log)"""
     from dagster_project.assets.publish import dbt_docs, published_warehouse
     from dagster_project.assets.transform import assets as dbt_assets
     from dagster_project.definitions import defs
     from dagster_project.jobs import MAIN_JOB
     from dagster_project.partitions import full_build_tags
 
-    keys = {k for a in dbt_assets for k in a.keys} | set(published_warehouse.keys) | set(dbt_docs.keys)
+    if keys is None:
+        keys = {k for a in dbt_assets for k in a.keys} | set(published_warehouse.keys) | set(dbt_docs.keys)
     with DagsterInstance.ephemeral() as instance:
         result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
             instance=instance, asset_selection=sorted(keys), tags=full_build_tags(),
@@ -141,6 +143,29 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
     state = json.loads(state_file.read_text())
     assert state["inputs"]["2025-10"] != "an earlier October"
     assert "an earlier status" not in state["statuses"].values()
+
+
+def test_a_run_without_the_delivery_statuses_keeps_the_whole_window(e2e_run, run_copy):
+    """Materialized alone (the UI lets an operator pick models), the person months read the
+    statuses the last build left: nothing says which months they change, so the plan keeps the
+    margin and no statuses are recorded for the next run to compare with."""
+    from dagster_project.assets.transform import DELIVERY_STATUSES, sapnhap_dbt_models
+    from dagster_project.warehouse.changed_months import PLAN_FILE
+
+    settings = run_copy
+    state_file = settings.build_dir / STATE_FILE
+    state = json.loads(state_file.read_text())
+    state["inputs"]["2025-10"] = "an earlier October"
+    state_file.write_text(json.dumps(state))
+    person_months = AssetKey(["intermediate", "int_person_months_reconciled"])
+    assert {person_months, DELIVERY_STATUSES} <= set(sapnhap_dbt_models.keys)
+
+    success, said = _build_in_process([person_months])
+    assert success, said
+    planned = [m for m in said if "Computing again the months " in m]
+    assert len(planned) == 1 and planned[0].startswith("Computing again the months 2025-07 to "), said
+    plan = json.loads((settings.build_dir / PLAN_FILE).read_text())
+    assert plan["months"][0] == "2025-07" and "statuses" not in plan
 
 
 @pytest.mark.parametrize("select, tables", [
