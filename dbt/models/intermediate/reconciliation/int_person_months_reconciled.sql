@@ -95,22 +95,29 @@ province_months as (
         and (selected.period = 'pre' or coalesce(delivery.delivery_status, 'delivered') = 'delivered')
 ),
 
+-- The roster has one row per person and date, so a person's last pre-merger row and first
+-- post-merger row are those of their latest and earliest dates: found by grouping, not by a
+-- window (national scale, 5.6 million post-merger rows: 0.5 s against 2.7 s).
 last_pre as (
-    select person_key, snapshot_date, unit_code, staff_category
+    select
+        person_key,
+        max(snapshot_date) as snapshot_date,
+        arg_max(unit_code, snapshot_date) as unit_code,
+        arg_max(staff_category, snapshot_date) as staff_category
     from roster
     where period = 'pre'
-    qualify row_number() over (partition by person_key order by snapshot_date desc, unit_code) = 1
+    group by person_key
 ),
 
 first_post as (
     select
         person_key,
-        snapshot_date,
-        unit_code,
-        cast(date_trunc('month', snapshot_date) as date) as report_month
+        min(snapshot_date) as snapshot_date,
+        arg_min(unit_code, snapshot_date) as unit_code,
+        cast(date_trunc('month', min(snapshot_date)) as date) as report_month
     from roster
     where period = 'post'
-    qualify row_number() over (partition by person_key order by snapshot_date, unit_code) = 1
+    group by person_key
 ),
 
 origin as (
@@ -147,16 +154,21 @@ grid as (
     where {{ in_partition_months('report_months.report_month') }}
 ),
 
+-- Who is on the rosters of the run's months.
+listed as (
+    select report_month, person_key from selected
+    where {{ in_partition_months('report_month') }}
+),
+
+-- An anti-join on the run's months of the rosters (a correlated `not exists` read every month).
 absent as (
     select
         grid.*,
         cast(grid.report_month + interval 1 month as date) as next_month
     from grid
-    where not exists (
-            select 1 from selected
-            where selected.report_month = grid.report_month
-                and selected.person_key = grid.person_key
-        )
+    anti join listed
+        on listed.report_month = grid.report_month
+        and listed.person_key = grid.person_key
 ),
 
 -- As of M, the person's last roster row by the end of M (any snapshot, selected or not: the
@@ -221,11 +233,9 @@ departure_months as (
         departure_candidates.last_seen_month,
         min(departure_candidates.report_month) as first_absent_month
     from departure_candidates
-    where not exists (
-            select 1 from selected
-            where selected.report_month = departure_candidates.report_month
-                and selected.person_key = departure_candidates.person_key
-        )
+    anti join selected
+        on selected.report_month = departure_candidates.report_month
+        and selected.person_key = departure_candidates.person_key
     group by departure_candidates.person_key, departure_candidates.last_seen_month
 ),
 
