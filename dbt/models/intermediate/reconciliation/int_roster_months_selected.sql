@@ -6,7 +6,7 @@
     snapshot's period (pre: the old province, post: the new one), and the month keeps, for
     each province, only the rows of that province's latest snapshot date in the month.
     A person on two provinces' selections in one month (moved between the two dates) counts
-    once: the latest snapshot date, then the lowest unit code.
+    once: the latest snapshot date (the roster has one row per person and date).
     report_month is the first day of the snapshot's month (2025-07-30 and 2025-07-31 both
     report 2025-07-01). new_province_code is the new province (via the province lineage for
     a pre-merger row; the province itself for a post-merger row). A province that delivered
@@ -33,7 +33,9 @@ province_lineage as (
     select * from {{ ref('stg_reference__lineage_provinces') }}
 ),
 
-placed as (
+-- Read twice (each province's latest date, the rows of it): not materialized, each reads the
+-- roster again instead of a copy of all of it held in memory.
+placed as not materialized (
     select
         cast(date_trunc('month', roster.snapshot_date) as date) as report_month,
         roster.period,
@@ -68,18 +70,32 @@ province_latest as (
     group by report_month, province_code
 ),
 
-final as (
+-- The rows of each province's latest roster in the month.
+province_selected as not materialized (
     select placed.*
     from placed
     inner join province_latest
         on province_latest.report_month = placed.report_month
         and province_latest.province_code is not distinct from placed.province_code
         and province_latest.snapshot_date = placed.snapshot_date
-    qualify
-        row_number() over (
-            partition by placed.report_month, placed.person_key
-            order by placed.snapshot_date desc, placed.unit_code
-        ) = 1
+),
+
+-- A person on two provinces' selections keeps the later date's row (the roster has one row per
+-- person and date, so the row is unique): a grouping, not a window (national scale, all
+-- months: 7.8-8.2 s against 9.7 s for the whole model).
+person_latest as (
+    select report_month, person_key, max(snapshot_date) as snapshot_date
+    from province_selected
+    group by report_month, person_key
+),
+
+final as (
+    select province_selected.*
+    from province_selected
+    semi join person_latest
+        on person_latest.report_month = province_selected.report_month
+        and person_latest.person_key = province_selected.person_key
+        and person_latest.snapshot_date = province_selected.snapshot_date
 )
 
 select * from final
