@@ -35,7 +35,7 @@ hypothetical_decisions as (
     select * from {{ ref('int_policy_cohort_candidates') }}
 ),
 
--- Every roster row with its retirement point. Read four times below: not materialized, so
+-- Every roster row with its retirement point. Read five times below: not materialized, so
 -- each reads the table (and only the columns it needs) instead of a copy of all of it.
 roster as not materialized (
     select
