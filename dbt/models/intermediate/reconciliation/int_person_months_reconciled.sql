@@ -173,7 +173,8 @@ absent as (
 
 -- As of M, the person's last roster row by the end of M (any snapshot, selected or not: the
 -- roster has one row per person and date), placed in its province: where to look for the
--- first roster without them.
+-- first roster without them. The as-of join reads only the rows of the persons absent from
+-- some month of the run (national scale: the full build's model 27.3 -> 19.5 s, same rows).
 last_seen as (
     select
         absent.*,
@@ -186,7 +187,11 @@ last_seen as (
             else units.province_code
         end as last_seen_new_province_code
     from absent
-    asof left join roster as seen
+    asof left join (
+        select roster.person_key, roster.snapshot_date, roster.period, roster.unit_code
+        from roster
+        semi join absent on absent.person_key = roster.person_key
+    ) as seen
         on seen.person_key = absent.person_key
         and seen.snapshot_date < absent.next_month
     left join units
@@ -297,12 +302,13 @@ on_roster as (
 ),
 
 -- Whether a new agency lies inside an old agency's area on the commune lineage, for the
--- (last pre-merger unit, unit in the month) pairs that occur.
+-- (last pre-merger unit, unit in the month) pairs that occur in the run's months (only
+-- on_roster reads them; an added month at national scale: 4 months 11.2 -> 8.2 s).
 unit_pairs as (
     select distinct last_pre.unit_code as old_unit_code, selected.unit_code as new_unit_code
     from selected
     inner join last_pre on last_pre.person_key = selected.person_key
-    where selected.period = 'post'
+    where selected.period = 'post' and {{ in_partition_months('selected.report_month') }}
 ),
 
 within_area as (
