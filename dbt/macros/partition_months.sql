@@ -4,10 +4,9 @@
     for some months passes them in the environment, SAPNHAP_REPORT_MONTHS ("YYYY-MM" separated
     by commas, possibly none: no month changed); a full build passes `all`, or nothing. (Not a
     var: dbt parses the whole project again whenever a var changes, 4.5 s at each month run;
-    a changed environment variable makes it parse again only the files that read it.) These
-    models are incremental: on a full build they are rebuilt whole (full_refresh, exactly as a
-    table); given months, and once the table
-    exists, the rows of those months are deleted (pre-hook) and recomputed (append), every
+    the environment is read only as models run, so it never makes dbt parse anything again.)
+    These models are incremental: on a full build they are rebuilt whole (should_full_refresh,
+    exactly as a table); given months, and once the table exists, the rows of those months are deleted (pre-hook) and recomputed (append), every
     other month's rows left as they are.
 
     The rollups tagged `by_month` (fct_redeployment_suggestion, fct_review_classification,
@@ -23,13 +22,12 @@
     margin the report months take (dagster_project/warehouse/changed_months.py). -#}
 
 {#- The config of a model rewritten by report month: incremental (rebuilt whole on a full
-    build), the rows of the run's months deleted first, its month column named for publish
-    and for its tests (meta.month_partition). -#}
+    build, should_full_refresh below), the rows of the run's months deleted first, its month
+    column named for publish and for its tests (meta.month_partition). -#}
 {% macro by_report_month(tags=[]) -%}
     {{- return({
         'materialized': 'incremental',
         'incremental_strategy': 'append',
-        'full_refresh': partition_months('report_months') is none,
         'on_schema_change': 'fail',
         'meta': {'month_partition': {'column': 'report_month', 'months': 'report_months'}},
         'pre_hook': "{{ delete_partition_months('report_month') }}",
@@ -37,11 +35,33 @@
     }) -}}
 {%- endmacro %}
 
+{#- The months are read as the models run, never while dbt parses (`execute` false: none):
+    dbt parses again every file that read an environment variable whose value changed since
+    the last parse, 1.3-1.6 s at each of a run's three dbt invocations. So nothing the parser
+    keeps (a model's config) may depend on them: whether a model is rebuilt whole is decided
+    at run time, by should_full_refresh. -#}
 {% macro partition_months(name='report_months') -%}
+    {%- if not execute -%}{{- return(none) -}}{%- endif -%}
     {#- dagster_project/dbt_project.py:dbt_env passes only well-formed months. -#}
     {%- set value = env_var('SAPNHAP_' ~ (name | upper), 'all') | trim -%}
     {%- if value == 'all' -%}{{- return(none) -}}{%- endif -%}
     {{- return(value.split(',') if value else []) -}}
+{%- endmacro %}
+
+{#- dbt's own macro (materializations and is_incremental() call it), for the models rewritten
+    by month (meta.month_partition): rebuilt whole when the run gives none of their months
+    (a full build), else incremental; any other model as dbt decides (its full_refresh
+    config, else the --full-refresh flag). -#}
+{% macro should_full_refresh() -%}
+    {%- set partition = (config.get('meta') or {}).get('month_partition') -%}
+    {%- if partition -%}
+        {{- return(partition_months(partition['months']) is none) -}}
+    {%- endif -%}
+    {%- set config_full_refresh = config.get('full_refresh') -%}
+    {%- if config_full_refresh is none -%}
+        {%- set config_full_refresh = flags.FULL_REFRESH -%}
+    {%- endif -%}
+    {{- return(config_full_refresh) -}}
 {%- endmacro %}
 
 {#- true when this run rewrites some months of an existing table (not a full build). The

@@ -24,7 +24,6 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    full_refresh=partition_months('input_months') is none,
     on_schema_change='fail',
     meta={'month_partition': {'column': 'snapshot_date', 'months': 'input_months'}},
     pre_hook="{{ delete_snapshot_months() }}",

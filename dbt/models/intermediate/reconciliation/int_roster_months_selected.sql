@@ -14,7 +14,6 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    full_refresh=partition_months('input_months') is none,
     on_schema_change='fail',
     meta={'month_partition': {'column': 'report_month', 'months': 'input_months'}},
     pre_hook="{{ delete_partition_months('report_month', 'input_months') }}",
