@@ -152,12 +152,14 @@ def reconcile(con, table: str) -> pl.DataFrame:
                count(*) filter (where row_number is null) as n_file_level
         from audit.quarantine where table_name = '{table}' group by all
     ),
+    -- The quarantined rows that were also loaded: each quarantined row once, looked up in
+    -- the raw table (a semi-join, not the distinct rows of the whole raw table: national
+    -- scale 1.35 -> 0.13 s).
     overlap as (
-        select r.source_file as file, r.source_hash as content_hash, r.source_sheet as sheet,
-               count(*) as n_both
-        from (select distinct source_file, source_hash, source_sheet, source_row from raw.{table}) r
-        join (select distinct file, content_hash, sheet, row_number from audit.quarantine
+        select q.file, q.content_hash, q.sheet, count(*) as n_both
+        from (select distinct file, content_hash, sheet, row_number from audit.quarantine
               where table_name = '{table}') q
+        semi join raw.{table} r
           on r.source_file = q.file and r.source_hash = q.content_hash
          and r.source_sheet is not distinct from q.sheet and r.source_row = q.row_number
         group by all
