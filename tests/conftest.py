@@ -11,12 +11,22 @@ import pytest
 from dagster_project.dagster_home import ensure_dagster_home
 from dagster_project.dbt_project import prepare_manifest
 
+HOME_KEY = pytest.StashKey[Path]()
+
 
 def pytest_configure(config):
     prepare_manifest()
     home = Path(tempfile.mkdtemp(prefix="sapnhap_test_dagster_home_"))
+    config.stash[HOME_KEY] = home
     ensure_dagster_home(home)
     os.environ.setdefault("SAPNHAP_PSEUDONYM_KEY", "test-key")
+
+
+def pytest_unconfigure(config):
+    """The throw-away DAGSTER_HOME goes with the session (each xdist worker has its own)."""
+    home = config.stash.get(HOME_KEY, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import yaml
 from dagster import AssetKey, AssetMaterialization, DagsterInstance
@@ -7,6 +11,8 @@ from dagster._core.events.log import EventLogEntry
 
 from dagster_project.dagster_home import ensure_dagster_home
 from dagster_project.event_log import OPEN_DATABASES, PooledSqliteEventLogStorage
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_dagster_home_turns_telemetry_off_and_limits_pools_to_one(tmp_path, monkeypatch):
@@ -49,3 +55,19 @@ def test_the_event_log_keeps_connections_open_and_loses_no_event(tmp_path, monke
                     for e in logs] == [0, 1, 2]
         latest = instance.get_latest_materialization_event(AssetKey(["marts", "table_2"]))
         assert latest is not None and latest.run_id == runs[-1]
+
+
+def test_a_test_session_leaves_no_dagster_home_behind(tmp_path):
+    """The suite's throw-away DAGSTER_HOME (tests/conftest.py) is removed when the session
+    ends, in the controller and in each worker: every session left one per process behind."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    env.pop("DAGSTER_HOME", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2",
+         f"{Path(__file__)}::test_dagster_home_turns_telemetry_off_and_limits_pools_to_one"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
+    assert not list(scratch.glob("sapnhap_test_dagster_home_*"))
