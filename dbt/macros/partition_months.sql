@@ -6,8 +6,8 @@
     var: dbt parses the whole project again whenever a var changes, 4.5 s at each month run;
     the environment is read only as models run, so it never makes dbt parse anything again.)
     These models are incremental: on a full build they are rebuilt whole (should_full_refresh,
-    exactly as a table); given months, and once the table exists, the rows of those months are deleted (pre-hook) and recomputed (append), every
-    other month's rows left as they are.
+    exactly as a table); given months, and once the table exists, the rows of those months
+    are deleted (pre-hook) and recomputed (append), every other month's rows left as they are.
 
     The rollups tagged `by_month` (fct_redeployment_suggestion, fct_review_classification,
     rpt_report_cohort, rpt_report_units) are rewritten by report month the same way, in the
