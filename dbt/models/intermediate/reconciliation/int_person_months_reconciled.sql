@@ -171,10 +171,17 @@ absent as (
         and listed.person_key = grid.person_key
 ),
 
+-- The roster rows of the persons absent from some month of the run: all the as-of join below
+-- needs to read (national scale: the full build's model 27.3 -> 19.5 s, same rows).
+absent_roster as (
+    select roster.person_key, roster.snapshot_date, roster.period, roster.unit_code
+    from roster
+    semi join absent on absent.person_key = roster.person_key
+),
+
 -- As of M, the person's last roster row by the end of M (any snapshot, selected or not: the
 -- roster has one row per person and date), placed in its province: where to look for the
--- first roster without them. The as-of join reads only the rows of the persons absent from
--- some month of the run (national scale: the full build's model 27.3 -> 19.5 s, same rows).
+-- first roster without them.
 last_seen as (
     select
         absent.*,
@@ -187,11 +194,7 @@ last_seen as (
             else units.province_code
         end as last_seen_new_province_code
     from absent
-    asof left join (
-        select roster.person_key, roster.snapshot_date, roster.period, roster.unit_code
-        from roster
-        semi join absent on absent.person_key = roster.person_key
-    ) as seen
+    asof left join absent_roster as seen
         on seen.person_key = absent.person_key
         and seen.snapshot_date < absent.next_month
     left join units
