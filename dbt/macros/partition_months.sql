@@ -50,18 +50,13 @@
 
 {#- dbt's own macro (materializations and is_incremental() call it), for the models rewritten
     by month (meta.month_partition): rebuilt whole when the run gives none of their months
-    (a full build), else incremental; any other model as dbt decides (its full_refresh
-    config, else the --full-refresh flag). -#}
+    (a full build), else incremental; any other node as dbt's own decides. -#}
 {% macro should_full_refresh() -%}
     {%- set partition = (config.get('meta') or {}).get('month_partition') -%}
     {%- if partition -%}
         {{- return(partition_months(partition['months']) is none) -}}
     {%- endif -%}
-    {%- set config_full_refresh = config.get('full_refresh') -%}
-    {%- if config_full_refresh is none -%}
-        {%- set config_full_refresh = flags.FULL_REFRESH -%}
-    {%- endif -%}
-    {{- return(config_full_refresh) -}}
+    {{- return(dbt.should_full_refresh()) -}}
 {%- endmacro %}
 
 {#- true when this run rewrites some months of an existing table (not a full build). The
