@@ -33,7 +33,10 @@ DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 # The build is three dbt invocations (before, of and after the monthly marts,
 # assets/transform.py): "buildable" runs a test in the one whose models complete its parents
 # (a test on a rollup and a monthly mart runs with the rollups, not before them).
-BUILD_COMMAND = ("build", "--exclude-resource-type", "unit_test", "--indirect-selection", "buildable")
+# --no-write-json: no manifest.json (written twice), graph or run_results.json in the run's
+# target folder, about 0.9 s of each invocation; a failure is read from dbt's printed events.
+BUILD_COMMAND = ("build", "--exclude-resource-type", "unit_test", "--indirect-selection", "buildable",
+                 "--no-write-json")
 DATA_TEST_COMMAND = ("test", "--exclude-resource-type", "unit_test")
 
 

@@ -2,8 +2,8 @@
 
 Dagster shows a step's failure as the description of the `Failure` it raised; an unexpected
 exception shows as a generic execution error with the cause buried in a nested trace. The
-assets wrap their work in `explained(...)`, and the dbt asset turns dbt's run results into one
-line naming the failed models and tests.
+assets wrap their work in `explained(...)`, and the dbt asset turns the failures dbt printed into
+one line naming the failed models and tests.
 """
 
 import traceback
@@ -34,9 +34,24 @@ def explained(what: str) -> Iterator[None]:
         ) from error
 
 
+def failed_results(events: list[dict]) -> dict:
+    """The failed nodes of a dbt command, shaped as in its run_results.json, from the events it
+    printed (JSON lines): the summary at the end names each failed node (RunResultFailure) and
+    then gives its message (RunResultError)."""
+    failed: dict[str, dict] = {}
+    for event in events:
+        name = event.get("info", {}).get("name")
+        unique_id = (event.get("data", {}).get("node_info") or {}).get("unique_id")
+        if name == "RunResultFailure" and unique_id:
+            failed.setdefault(unique_id, {"unique_id": unique_id, "status": "error", "message": None})
+        elif name == "RunResultError" and unique_id in failed:
+            failed[unique_id]["message"] = event["data"].get("msg")
+    return {"results": list(failed.values())}
+
+
 def dbt_failure(run_results: dict | None) -> str:
     """'dbt build: 2 failed: test not_null_x (Got 5 results, configured to fail if != 0);
-    model y (Binder Error: …)' from dbt's run_results.json."""
+    model y (Binder Error: …)' from dbt's run results (failed_results)."""
     results = (run_results or {}).get("results", [])
     failed = [r for r in results if r.get("status") in ("error", "fail")]
     if not failed:

@@ -23,7 +23,7 @@ from dagster_dbt import (
 )
 
 from dagster_project.dbt_project import BUILD_COMMAND, dbt_args, dbt_project, months_in_environment
-from dagster_project.failures import dbt_failure
+from dagster_project.failures import dbt_failure, failed_results
 from dagster_project.partitions import monthly_partitions, months_to_build
 from dagster_project.resources import Warehouse
 from dagster_project.warehouse import changed_months
@@ -92,23 +92,30 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
     `input_months` set: only those snapshot months of the roster-row models."""
     settings = warehouse.paths()
     working = settings.working_path
+    # Written by the builds of earlier versions: it would describe an older build.
+    (settings.dbt_target_dir / "run_results.json").unlink(missing_ok=True)
     with months_in_environment(months, input_months):  # read as dbt starts
         invocation = dbt.cli(dbt_args(BUILD_COMMAND, working), context=context,
                              raise_on_error=False, target_path=settings.dbt_target_dir)
     # dbt's events as dbt prints them, held until it ends: DuckDB lets no one else open
     # the file while dbt writes, so the row counts are read after. (dagster-dbt's
     # fetch_row_counts waits for the end the same way, but polls in a loop meanwhile,
-    # half of one of two cores taken from DuckDB for the whole build.)
-    events = list(invocation.stream())
+    # half of one of two cores taken from DuckDB for the whole build.) The failures are
+    # read from the same events: the build writes no run_results.json (BUILD_COMMAND).
+    events, summary = [], []
+    for message in invocation.stream_raw_events():
+        if message.raw_event["info"]["name"].startswith("RunResult"):
+            summary.append(message.raw_event)
+        events.extend(message.to_default_asset_events(
+            manifest=invocation.manifest, dagster_dbt_translator=invocation.dagster_dbt_translator,
+            context=context, target_path=invocation.target_path, project=invocation.project))
     counts = table_row_counts(working, invocation.manifest, events)
     for event in events:
         count = counts.get(event_unique_id(event))
         yield event if count is None else event.with_metadata(
             {**event.metadata, "dagster/row_count": MetadataValue.int(count)})
     if not invocation.is_successful():
-        run_results = invocation.get_artifact("run_results.json") \
-            if (invocation.target_path / "run_results.json").exists() else None
-        raise Failure(description=dbt_failure(run_results))
+        raise Failure(description=dbt_failure(failed_results(summary)))
 
 
 @dbt_assets(

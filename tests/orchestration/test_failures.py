@@ -1,9 +1,12 @@
 """A failed step says its cause in its first line (dagster_project/failures.py)."""
 
+import json
+
 import pytest
 from dagster import Failure
 
-from dagster_project.failures import dbt_failure, explained
+from dagster_project.dbt_project import BUILD_COMMAND, run_dbt
+from dagster_project.failures import dbt_failure, explained, failed_results
 
 
 def test_dbt_failures_are_named_with_their_first_message_line():
@@ -32,3 +35,17 @@ def test_an_unexpected_error_becomes_a_failure_whose_description_names_it():
         raise OSError("No space left on device\nwhile writing raw.personnel")
     assert caught.value.description == "ingest of raw.personnel: OSError: No space left on device"
     assert "Traceback" in caught.value.metadata["traceback"].value
+
+
+def test_a_failed_model_is_named_from_the_events_dbt_printed(tmp_path):
+    # The build writes no run_results.json: the failure line comes from dbt's own output.
+    # On a warehouse without raw tables the first staging view cannot be created.
+    command = [*BUILD_COMMAND, "--select", "stg_deliveries__units", "--log-format", "json",
+               "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "target")]
+    result = run_dbt(command, tmp_path / "empty.duckdb", check=False, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert not (tmp_path / "target" / "run_results.json").exists()
+    events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    line = dbt_failure(failed_results(events))
+    assert line.startswith("dbt build: 1 failed: model stg_deliveries__units (Runtime Error in model "
+                           "stg_deliveries__units"), line
