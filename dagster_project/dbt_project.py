@@ -30,9 +30,9 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 # dbt unit tests check logic, not data: the test suite runs them (tests/dbt); builds don't.
-# The build is three dbt invocations (before, of and after the monthly marts,
+# The build is two dbt invocations (before the monthly marts, and from them on:
 # assets/transform.py): "buildable" runs a test in the one whose models complete its parents
-# (a test on a rollup and a monthly mart runs with the rollups, not before them).
+# (a test on a rollup and a model before the monthly marts runs in the second).
 # --no-write-json: no manifest.json (written twice), graph or run_results.json in the run's
 # target folder, about 0.9 s of each invocation; a failure is read from dbt's printed events.
 BUILD_COMMAND = ("build", "--exclude-resource-type", "unit_test", "--indirect-selection", "buildable",

@@ -58,18 +58,18 @@ translator = SapnhapTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 
 
 # The monthly marts (dbt tag `monthly`: fct_staffing_balance, fct_staffing_balance_field,
-# fct_policy_cohort) are partitioned by report month. The dbt project is split in three
+# fct_policy_cohort) are partitioned by report month. The dbt project is split in two
 # multi-assets around them, so every step of a run is upstream or downstream of the next: the
-# models they read, the monthly marts, and the models that read them (the rollups and report
-# models: the `by_month` ones rewritten for the run's months, the others rebuilt whole).
+# models they read, and the monthly marts with every model that reads them (the rollups and
+# report models: the `by_month` ones rewritten for the run's months like the monthly marts,
+# the others rebuilt whole). Both are partitioned, in one dbt invocation: a dbt process
+# costs about 5 s before it builds anything (imports, project, warehouse).
+# Every model after the monthly marts is a table, or (tag `by_month`) a rollup whose rows of a
+# report month read only that month's rows and are rewritten month by month like the monthly
+# marts (a view there would be built whole for any month asked:
+# tests/orchestration/test_partitions.py checks there is none).
 MONTHLY = "tag:monthly"
 DOWNSTREAM = "tag:monthly+"
-# The models after them, without `--exclude tag:monthly` (which would drop the tests that read
-# a monthly mart and a rollup from the rollups' checks): every model after the monthly marts is
-# a table, or (tag `by_month`) a rollup whose rows of a report month read only that month's
-# rows and are rewritten month by month like the monthly marts (a view there would be in no
-# step: tests/orchestration/test_partitions.py checks that the three steps cover every model).
-ROLLUPS = "tag:monthly+,config.materialized:table tag:monthly+,tag:by_month"
 # What the main step narrows the months of the later steps by (changed_months.narrow_plan).
 DELIVERY_STATUSES = AssetKey(changed_months.DELIVERY_STATUSES.split("."))
 
@@ -148,7 +148,7 @@ def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
-    select=MONTHLY,
+    select=DOWNSTREAM,
     name="sapnhap_dbt_monthly",
     partitions_def=monthly_partitions,
     # A backfill of any range of months is one run and one dbt invocation.
@@ -156,9 +156,10 @@ def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     pool="duckdb",
 )
 def sapnhap_dbt_monthly(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """The monthly marts, for the months of the run's partition range and the months the run's
-    plan rewrites (a range over every partition asks for none more): every month at once on
-    a full build."""
+    """The monthly marts and the models that read them (rollups, review, report models), for
+    the months of the run's partition range and the months the run's plan rewrites (a range
+    over every partition asks for none more): every month at once on a full build. The
+    `by_month` rollups are rewritten for those months, every other one whole."""
     asked = months_to_build(context.partition_key_range)
     plan = changed_months.planned(warehouse.paths().build_dir, context.run.run_id)
     months = asked if plan is None else plan.report_months
@@ -168,21 +169,6 @@ def sapnhap_dbt_monthly(context: AssetExecutionContext, dbt: DbtCliResource, war
     context.log.info(describe_plan(months))
     yield from build(context, dbt, warehouse, months=months,
                      input_months=plan.input_months if plan else None)
-
-
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=translator,
-    select=ROLLUPS,
-    name="sapnhap_dbt_rollups",
-    pool="duckdb",
-)
-def sapnhap_dbt_rollups(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """The models that read the monthly marts (rollups, review, report models), after the
-    months were rewritten: the `by_month` ones for the run's months, every other one whole."""
-    plan = changed_months.planned(warehouse.paths().build_dir, context.run.run_id) or changed_months.FULL
-    yield from build(context, dbt, warehouse, months=plan.report_months, input_months=plan.input_months)
 
 
 def describe_plan(months: list[str] | None) -> str:
@@ -216,4 +202,4 @@ def table_row_counts(working: Path, manifest: Mapping[str, Any], events: list) -
                 for uid, name in tables.items()}
 
 
-assets = [sapnhap_dbt_models, sapnhap_dbt_monthly, sapnhap_dbt_rollups]
+assets = [sapnhap_dbt_models, sapnhap_dbt_monthly]

@@ -11,7 +11,7 @@
 
     The rollups tagged `by_month` (fct_redeployment_suggestion, fct_review_classification,
     rpt_report_cohort, rpt_report_units) are rewritten by report month the same way, in the
-    rollups' step: a month's rows read only that month's rows of the monthly marts, of
+    monthly marts' step: a month's rows read only that month's rows of the monthly marts, of
     int_roster_months_selected and of rpt_report_scope (whose month reads the delivery
     statuses within the margin), and tables rebuilt whole from what every month shares (units,
     labels, seeds: a change of those is a full build).
@@ -37,7 +37,7 @@
 
 {#- The months are read as the models run, never while dbt parses (`execute` false: none):
     dbt parses again every file that read an environment variable whose value changed since
-    the last parse, 1.3-1.6 s at each of a run's three dbt invocations. So nothing the parser
+    the last parse, 1.3-1.6 s at each of a run's dbt invocations. So nothing the parser
     keeps (a model's config) may depend on them: whether a model is rebuilt whole is decided
     at run time, by should_full_refresh. -#}
 {% macro partition_months(name='report_months') -%}

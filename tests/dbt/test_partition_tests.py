@@ -73,7 +73,7 @@ def test_other_months_do_not_make_dbt_parse_anything_again(tmp_path):
     """The months of a run reach dbt in the environment, not as vars (a changed var parsed
     every file again, 4.5 s at national scale, at every month run), and are read only as the
     models run: a run of other months parses no file again (reading them while parsing
-    parsed the files that did again, 1.3-1.6 s at each of a run's three dbt invocations)."""
+    parsed the files that did again, 1.3-1.6 s at each of a run's dbt invocations)."""
     target = tmp_path / "target"
     command = ["parse", "--target-path", str(target), "--log-path", str(target)]
 

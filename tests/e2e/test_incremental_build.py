@@ -28,7 +28,7 @@ BY_MONTH = {
     "marts.rpt_report_cohort": "row_label_vi = row_label_vi || ' #stamp'",
     "marts.rpt_report_units": "unit_name = coalesce(unit_name, '') || ' #stamp'",
 }
-# The rollups among them: rewritten by month in the rollups' step.
+# The rollups among them: rewritten by month with the monthly marts.
 ROLLUPS_BY_MONTH = [t for t in BY_MONTH if t.startswith("marts.") and t.split(".")[1] in (
     "fct_review_classification", "fct_redeployment_suggestion", "rpt_report_cohort", "rpt_report_units")]
 

@@ -51,28 +51,25 @@ def test_the_months_reach_dbt_in_the_environment_and_a_full_build_passes_all(tmp
 
 
 def test_the_dbt_project_is_split_around_the_monthly_marts():
-    from dagster_project.assets.transform import (
-        sapnhap_dbt_models,
-        sapnhap_dbt_monthly,
-        sapnhap_dbt_rollups,
-    )
+    from dagster_project.assets.transform import sapnhap_dbt_models, sapnhap_dbt_monthly
     from dagster_project.definitions import defs
 
-    upstream, monthly, rollups = (set(a.keys) for a in
-                                  (sapnhap_dbt_models, sapnhap_dbt_monthly, sapnhap_dbt_rollups))
-    assert monthly == MONTHLY
-    assert not (upstream & monthly or upstream & rollups or monthly & rollups)
+    upstream, downstream = (set(a.keys) for a in (sapnhap_dbt_models, sapnhap_dbt_monthly))
+    assert MONTHLY <= downstream
+    rollups = downstream - MONTHLY
+    assert not upstream & downstream
     # ... and together they build every model and seed of the project.
     from dagster_project.assets.transform import translator
     from dagster_project.dbt_project import dbt_project
 
     nodes = json.loads(dbt_project.manifest_path.read_text())["nodes"].values()
     every = {translator.get_asset_key(n) for n in nodes if n["resource_type"] in ("model", "seed", "snapshot")}
-    assert upstream | monthly | rollups == every
-    # Only the monthly marts are partitioned, by month, and a backfill of them is one run.
+    assert upstream | downstream == every
+    # The monthly marts and what reads them are partitioned, by month, in one step (one dbt
+    # invocation), and a backfill of them is one run; what they read is not partitioned.
     assert isinstance(sapnhap_dbt_monthly.partitions_def, TimeWindowPartitionsDefinition)
     assert sapnhap_dbt_monthly.backfill_policy.max_partitions_per_run is None  # single run
-    assert sapnhap_dbt_models.partitions_def is None and sapnhap_dbt_rollups.partitions_def is None
+    assert sapnhap_dbt_models.partitions_def is None
     graph = defs.resolve_asset_graph()
 
     def ancestors(key):
@@ -80,13 +77,14 @@ def test_the_dbt_project_is_split_around_the_monthly_marts():
 
     # Nothing before the monthly marts reads them; everything after does (directly or not).
     for key in upstream:
-        assert not ancestors(key) & (monthly | rollups), key
+        assert not ancestors(key) & downstream, key
     for key in rollups:
-        assert ancestors(key) & monthly, key
+        assert ancestors(key) & MONTHLY, key
     # The rollups are rebuilt whole on a run of some months (and then published).
-    assert (upstream | monthly | rollups) <= graph.get(AssetKey(["published", "warehouse"])).parent_keys
-    # The rollups rewritten by month (tag by_month) are incremental, in the rollups' step, and
-    # publish copies them by month with the monthly marts; every other rollup is a table.
+    assert upstream | downstream <= graph.get(AssetKey(["published", "warehouse"])).parent_keys
+    # The rollups rewritten by month (tag by_month) are incremental, in the same step, and
+    # publish copies them by month with the monthly marts; every other rollup is a table (a
+    # view would be built whole for any month asked).
     from dagster_project.assets.transform import tables_by_report_month
 
     manifest = json.loads(dbt_project.manifest_path.read_text())
@@ -100,10 +98,9 @@ def test_the_dbt_project_is_split_around_the_monthly_marts():
     assert {k for k in rollups if materialized[k] == "incremental"} == by_month
     assert {k for k in rollups if materialized[k] != "incremental"} <= {k for k, m in materialized.items() if m == "table"}
     published_by_month = {k for k in tables_by_report_month(manifest) if k[0] == "marts"}
-    assert published_by_month == {tuple(k.path) for k in monthly | by_month}
+    assert published_by_month == {tuple(k.path) for k in MONTHLY | by_month}
     # Each dbt test is a check of exactly one of them.
-    checks = [{c.key for c in a.check_specs}
-              for a in (sapnhap_dbt_models, sapnhap_dbt_monthly, sapnhap_dbt_rollups)]
+    checks = [{c.key for c in a.check_specs} for a in (sapnhap_dbt_models, sapnhap_dbt_monthly)]
     assert sum(len(c) for c in checks) == len(set().union(*checks))
 
 
