@@ -60,16 +60,17 @@ translator = SapnhapTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 # The monthly marts (dbt tag `monthly`: fct_staffing_balance, fct_staffing_balance_field,
 # fct_policy_cohort) are partitioned by report month. The dbt project is split in two
 # multi-assets around them, so every step of a run is upstream or downstream of the next: the
-# models they read, and the monthly marts with every model that reads them (the rollups and
-# report models: the `by_month` ones rewritten for the run's months like the monthly marts,
-# the others rebuilt whole). Both are partitioned, in one dbt invocation: a dbt process
-# costs about 5 s before it builds anything (imports, project, warehouse).
-# Every model after the monthly marts is a table, or (tag `by_month`) a rollup whose rows of a
-# report month read only that month's rows and are rewritten month by month like the monthly
-# marts (a view there would be built whole for any month asked:
+# models they read, and the monthly models with every model that reads them, in one dbt
+# invocation (a dbt process costs about 5 s before it builds anything). The monthly models are
+# the monthly marts and int_person_months_reconciled, which is rewritten by report month the
+# same way: in the second step, after the first computed the delivery statuses, its months
+# are narrowed with theirs (changed_months.narrow_plan). Every model after them is a table, or
+# (tag `by_month`) a rollup whose rows of a report month read only that month's rows and are
+# rewritten month by month too (a view there would be built whole for any month asked:
 # tests/orchestration/test_partitions.py checks there is none).
 MONTHLY = "tag:monthly"
-DOWNSTREAM = "tag:monthly+"
+PERSON_MONTHS = "int_person_months_reconciled"
+DOWNSTREAM = f"{MONTHLY}+ {PERSON_MONTHS}+"
 # What the main step narrows the months of the later steps by (changed_months.narrow_plan).
 DELIVERY_STATUSES = AssetKey(changed_months.DELIVERY_STATUSES.split("."))
 
@@ -126,10 +127,10 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
     pool="duckdb",
 )
 def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """Seeds, staging, intermediate and the marts that do not read a monthly mart. Plans the
-    months the run rewrites (warehouse/changed_months.py): int_person_months_reconciled here,
-    with the margin; then, the delivery statuses computed again, the months the monthly marts
-    and the rollups rewrite."""
+    """Seeds, staging, intermediate and the marts that do not read a monthly model. Plans the
+    months the run rewrites (warehouse/changed_months.py): the roster-row models here (the
+    months whose inputs changed); then, the delivery statuses computed again, narrows the
+    months the monthly models and the rollups rewrite in the next step."""
     settings = warehouse.paths()
     with connect(settings.working_path, read_only=True) as con:
         plan = changed_months.plan(con, settings.build_dir, context.run.run_id)
@@ -140,7 +141,8 @@ def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     with connect(settings.working_path, read_only=True) as con:
         narrowed = changed_months.narrow_plan(con, settings.build_dir, context.run.run_id)
     if narrowed is not None and narrowed.report_months != plan.report_months:
-        context.log.info(f"The monthly marts and the rollups: {describe_plan(narrowed.report_months)} "
+        context.log.info(f"The person months, the monthly marts and the rollups: "
+                         f"{describe_plan(narrowed.report_months)} "
                          "(the delivery statuses of the months before are unchanged)")
 
 
@@ -156,10 +158,11 @@ def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     pool="duckdb",
 )
 def sapnhap_dbt_monthly(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """The monthly marts and the models that read them (rollups, review, report models), for
-    the months of the run's partition range and the months the run's plan rewrites (a range
-    over every partition asks for none more): every month at once on a full build. The
-    `by_month` rollups are rewritten for those months, every other one whole."""
+    """The monthly models (the monthly marts, int_person_months_reconciled) and the models that
+    read them (rollups, review, report models), for the months of the run's partition range
+    and the months the run's plan rewrites (a range over every partition asks for none more):
+    every month at once on a full build. The `by_month` rollups are rewritten for those
+    months, every other one whole."""
     asked = months_to_build(context.partition_key_range)
     plan = changed_months.planned(warehouse.paths().build_dir, context.run.run_id)
     months = asked if plan is None else plan.report_months

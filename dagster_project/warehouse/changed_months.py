@@ -29,8 +29,9 @@ looks one month ahead). The statuses a build was made from are recorded with its
 (`delivery_fingerprints`: every column of int_province_months_delivered but the reference
 headcount, which only the delivery marts rebuilt whole read; the month-by-month models read a
 province's status, snapshot date and headcount). An added month whose neighbours keep their
-statuses rewrites two months, not four. int_person_months_reconciled, in the main step, is
-still rewritten for the whole margin.
+statuses rewrites two months, not four, of int_person_months_reconciled too: it runs with the
+monthly marts, after the statuses (a month of it reads nothing delivered after the month but
+the statuses of that month and the months before).
 
 The main dbt step plans the months, keeps the plan for its run (`plan`) and narrows it
 after its dbt build (`narrow_plan`); the monthly marts

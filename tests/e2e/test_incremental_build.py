@@ -100,10 +100,10 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
         e2e_run, run_copy, changed_status, monthly_from):
     settings = run_copy
     # As if October's rosters had been different when the warehouse was last built: the
-    # inputs it was built from say so. The person months are rewritten back the delivery
-    # window (3 months, from July); the monthly marts and the rollups from the month before
-    # the first month whose inputs or delivery status changed: September when no status
-    # changed, July when August's had.
+    # inputs it was built from say so. The plan goes back the delivery window (3 months, from
+    # July); the person months, the monthly marts and the rollups are rewritten from the month
+    # before the first month whose inputs or delivery status changed: September when no
+    # status changed, July when August's had.
     state_file = settings.build_dir / STATE_FILE
     state = json.loads(state_file.read_text())
     assert "2025-10" in state["inputs"] and "2025-08" in state["statuses"]
@@ -112,11 +112,8 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
         state["statuses"][changed_status] = "an earlier status"
     state_file.write_text(json.dumps(state))
     # The rows of the months the build must compute again are marked, October's partly gone.
-    person_months = ["intermediate.int_person_months_reconciled"]
-    monthly = [t for t in BY_MONTH if t not in person_months]
     for path in (settings.working_path, settings.published_path):  # published from it
-        _spoil(path, "2025-10", since="2025-07", only=person_months)
-        _spoil(path, "2025-10", since=monthly_from, only=monthly)
+        _spoil(path, "2025-10", since=monthly_from)
     remember(settings.build_dir, settings.published_path)  # ... by the last publish
 
     success, said = _build_in_process()
@@ -129,7 +126,7 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
         assert len(planned) == 2, planned
     else:
         assert len(planned) == 3 and planned[1].startswith(
-            f"The monthly marts and the rollups: {planned[2]}"), planned
+            f"The person months, the monthly marts and the rollups: {planned[2]}"), planned
     differences = _differences(settings.working_path, e2e_run.settings.working_path)
     assert all(differences[t][0] > 0 for t in BY_MONTH)
     assert {t: d[1:] for t, d in differences.items()} == {t: (0, 0) for t in differences}
@@ -146,10 +143,15 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
 
 
 def test_a_run_without_the_delivery_statuses_keeps_the_whole_window(e2e_run, run_copy):
-    """Materialized alone (the UI lets an operator pick models), the person months read the
-    statuses the last build left: nothing says which months they change, so the plan keeps the
-    margin and no statuses are recorded for the next run to compare with."""
-    from dagster_project.assets.transform import DELIVERY_STATUSES, sapnhap_dbt_models
+    """Materialized without the delivery statuses (the UI lets an operator pick models), the
+    person months read the statuses the last build left: nothing says which months they
+    change, so the plan keeps the margin and no statuses are recorded for the next run to
+    compare with."""
+    from dagster_project.assets.transform import (
+        DELIVERY_STATUSES,
+        sapnhap_dbt_models,
+        sapnhap_dbt_monthly,
+    )
     from dagster_project.warehouse.changed_months import PLAN_FILE
 
     settings = run_copy
@@ -158,12 +160,14 @@ def test_a_run_without_the_delivery_statuses_keeps_the_whole_window(e2e_run, run
     state["inputs"]["2025-10"] = "an earlier October"
     state_file.write_text(json.dumps(state))
     person_months = AssetKey(["intermediate", "int_person_months_reconciled"])
-    assert {person_months, DELIVERY_STATUSES} <= set(sapnhap_dbt_models.keys)
+    roster_months = AssetKey(["intermediate", "int_roster_months_selected"])
+    assert {roster_months, DELIVERY_STATUSES} <= set(sapnhap_dbt_models.keys)
+    assert person_months in sapnhap_dbt_monthly.keys
 
-    success, said = _build_in_process([person_months])
+    success, said = _build_in_process([roster_months, person_months])
     assert success, said
     planned = [m for m in said if "Computing again the months " in m]
-    assert len(planned) == 1 and planned[0].startswith("Computing again the months 2025-07 to "), said
+    assert len(planned) == 2 and all(m.startswith("Computing again the months 2025-07 to ") for m in planned), said
     plan = json.loads((settings.build_dir / PLAN_FILE).read_text())
     assert plan["months"][0] == "2025-07" and "statuses" not in plan
 
