@@ -149,8 +149,8 @@ def test_a_run_without_the_delivery_statuses_keeps_the_whole_window(e2e_run, run
     compare with."""
     from dagster_project.assets.transform import (
         DELIVERY_STATUSES,
+        sapnhap_dbt_by_month,
         sapnhap_dbt_models,
-        sapnhap_dbt_monthly,
     )
     from dagster_project.warehouse.changed_months import PLAN_FILE
 
@@ -162,7 +162,7 @@ def test_a_run_without_the_delivery_statuses_keeps_the_whole_window(e2e_run, run
     person_months = AssetKey(["intermediate", "int_person_months_reconciled"])
     roster_months = AssetKey(["intermediate", "int_roster_months_selected"])
     assert {roster_months, DELIVERY_STATUSES} <= set(sapnhap_dbt_models.keys)
-    assert person_months in sapnhap_dbt_monthly.keys
+    assert person_months in sapnhap_dbt_by_month.keys
 
     success, said = _build_in_process([roster_months, person_months])
     assert success, said

@@ -29,11 +29,11 @@ STAMPS = {  # a mark that no build writes, on a column without a test
 
 def _build_months(first: str, last: str) -> None:
     """The monthly marts' dbt step over the partitions first..last, in process."""
-    from dagster_project.assets.transform import sapnhap_dbt_monthly
+    from dagster_project.assets.transform import sapnhap_dbt_by_month
     from dagster_project.definitions import defs
     from dagster_project.jobs import MAIN_JOB
 
-    keys = set(sapnhap_dbt_monthly.keys)
+    keys = set(sapnhap_dbt_by_month.keys)
     with DagsterInstance.ephemeral() as instance:
         result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
             instance=instance, asset_selection=sorted(keys), tags=range_tags(first, last),
