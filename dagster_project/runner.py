@@ -94,7 +94,8 @@ def build_warehouse(months: list[str] | None = None) -> JobOutcome:
     fct_staffing_balance_field, fct_policy_cohort) and leaves every other month's rows as they
     are, and those months of the person months and of the `by_month` rollups; everything else
     upstream and downstream of them is rebuilt whole. The caller answers for the months: rows
-    of another month that the change also affects stay as they were. A warehouse without the monthly marts yet gets them whole either way."""
+    of another month that the change also affects stay as they were. A warehouse without the
+    monthly marts yet gets them whole either way."""
     from dagster_project.jobs import MAIN_JOB
     from dagster_project.partitions import FIRST_MONTH, full_build_tags, range_tags
 

@@ -71,7 +71,7 @@ translator = SapnhapTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 MONTHLY = "tag:monthly"
 PERSON_MONTHS = "int_person_months_reconciled"
 DOWNSTREAM = f"{MONTHLY}+ {PERSON_MONTHS}+"
-# What the main step narrows the months of the later steps by (changed_months.narrow_plan).
+# What the main step narrows the months of the next step by (changed_months.narrow_plan).
 DELIVERY_STATUSES = AssetKey(changed_months.DELIVERY_STATUSES.split("."))
 
 

@@ -34,9 +34,9 @@ monthly marts, after the statuses (a month of it reads nothing delivered after t
 the statuses of that month and the months before).
 
 The main dbt step plans the months, keeps the plan for its run (`plan`) and narrows it
-after its dbt build (`narrow_plan`); the monthly marts
-of the same run read it (`planned`) and, when the run also asked for other months, widen it
-(`widen`); the rollups and publish read what was rewritten; the last step of a successful run
+after its dbt build (`narrow_plan`); the step of the monthly models and the rollups reads it
+(`planned`) and, when the run also asked for other months, widens it (`widen`); publish
+reads what was rewritten; the last step of a successful run
 makes its inputs the ones the next run compares with (`record`).
 """
 
