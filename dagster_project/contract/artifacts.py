@@ -2,7 +2,7 @@
 
 - dbt/models/staging/deliveries/_deliveries__sources.yml: the raw tables and their columns;
 - dbt/models/staging/deliveries/_deliveries__models.yml: the staging models, their columns and
-  generic tests (not_null on required and defaulted columns, accepted_values on every
+  generic tests (not_null_columns on required and defaulted columns, accepted_values on every
   enumeration, relationships from the lookups, unique_combination on keys whose repeats are
   quarantined);
 - docs/delivery_contract.md: the tables of columns and of quarantine reasons, between
@@ -87,8 +87,8 @@ def _test(t: tuple) -> str:
     if kind == "relationships":
         model, field = arg
         return f"relationships: {{arguments: {{to: ref('{model}'), field: {field}}}}}"
-    if kind == "unique_combination":
-        return f"unique_combination: {{arguments: {{columns: [{', '.join(arg)}]}}}}"
+    if kind in ("unique_combination", "not_null_columns"):
+        return f"{kind}: {{arguments: {{columns: [{', '.join(arg)}]}}}}"
     raise ValueError(kind)
 
 
@@ -168,13 +168,17 @@ def models_yml() -> str:
                 "      # run tests the rows of the changed months only, the others' are the rows tested",
                 "      # before (dagster_project/warehouse/changed_months.py, dbt/macros/partition_months.sql).",
                 f"      meta: {{month_partition: {{column: {d.snapshot.column}, months: input_months}}}}"]
+        columns = staging_columns(d)
+        # The columns' not_null tests as one test of the model (one scan, one dbt node).
+        model_tests = [("not_null_columns", tuple(n for n, _, tests in columns if ("not_null", None) in tests))]
         if d.key.duplicate is not None:
-            lines += _tests([("unique_combination", tuple(staged_name(d, k) for k in d.key.columns))], 4)
+            model_tests.append(("unique_combination", tuple(staged_name(d, k) for k in d.key.columns)))
+        lines += _tests([t for t in model_tests if t[1]], 4)
         lines.append("    columns:")
-        for name, doc, tests in staging_columns(d):
+        for name, doc, tests in columns:
             lines.append(f"      - name: {name}")
             lines += _text("description", doc, 8)
-            lines += _tests(tests, 8)
+            lines += _tests([t for t in tests if t != ("not_null", None)], 8)
         lines.append("")
     return "\n".join(lines[:-1]) + "\n"
 

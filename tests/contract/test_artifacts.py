@@ -74,8 +74,13 @@ def test_staging_keys_and_references_follow_the_descriptions():
     decisions = {c["name"]: c for c in models["stg_deliveries__decisions"]["columns"]}
     assert {"relationships": {"arguments": {"to": "ref('stg_deliveries__personnel')", "field": "person_key"}}} \
         in _tests_of(decisions["person_key"])
-    assert "not_null" in _tests_of(decisions["is_voluntary"])  # voluntary has a default
-    assert "data_tests" not in models["stg_deliveries__lineage"]  # its key is not enforced by ingest
+    # The columns that may not be null, in one test of the model: voluntary has a default.
+    not_null = [t["not_null_columns"]["arguments"]["columns"]
+                for t in models["stg_deliveries__decisions"]["data_tests"] if "not_null_columns" in t]
+    assert len(not_null) == 1 and {"is_voluntary", "person_key", "source_file"} <= set(not_null[0])
+    assert "not_null" not in [t for c in decisions.values() for t in _tests_of(c)]
+    # Its key is not enforced by ingest: no unique_combination, only the columns' not_null.
+    assert [list(t) for t in models["stg_deliveries__lineage"]["data_tests"]] == [["not_null_columns"]]
 
 
 def test_the_module_command_checks_and_writes():

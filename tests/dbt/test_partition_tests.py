@@ -20,16 +20,18 @@ from dagster_project.dbt_project import (
 UNIQUE_POINTS = "unique_combination_int_retirement_points_computed_person_key__snapshot_date"
 COHORT_VALUES = "accepted_values_fct_policy_cohort_policy__early_retirement__resignation__part_time_leave"
 TWO_MODELS = "staffing_moves_within_capacity_fct_redeployment_suggestion_ref_fct_staffing_balance_"
-UNITS = "not_null_stg_deliveries__units_unit_code"
+UNITS = ("not_null_columns_stg_deliveries__units_unit_code__unit_name__period__level__province_code__unit_kind__"
+         "arrangement_date__source_file")
 UNIQUE_ROSTER = "unique_combination_stg_deliveries__personnel_snapshot_date__person_key"
 DECISION_PERSONS = "relationships_stg_deliveries__decisions_person_key__person_key__ref_stg_deliveries__personnel_"
+COHORT_NOT_NULL = "not_null_columns_fct_policy_cohort_report_month__person_key__unit_code"
 
 
 def compiled(tmp_path, months=None, input_months=None) -> dict[str, str]:
     """test name -> its compiled SQL."""
     target = tmp_path / "target"
     args = dbt_args(["compile", "--quiet", "--select", UNIQUE_POINTS, COHORT_VALUES, TWO_MODELS, UNITS,
-                     UNIQUE_ROSTER, DECISION_PERSONS,
+                     UNIQUE_ROSTER, DECISION_PERSONS, COHORT_NOT_NULL,
                      "--target-path", str(target), "--log-path", str(target)],
                     tmp_path / "w.duckdb")
     subprocess.run([str(DBT_EXECUTABLE), *args, "--project-dir", str(DBT_PROJECT_DIR),
@@ -47,8 +49,9 @@ def manifest():
 
 def test_a_run_of_some_months_tests_their_rows_only(tmp_path):
     sql = compiled(tmp_path, months=["2026-09", "2026-10"], input_months=[])
-    assert ("where date_trunc('month', report_month) in (date '2026-09-01', date '2026-10-01')) dbt_subquery"
-            in sql[COHORT_VALUES])
+    for test in (COHORT_VALUES, COHORT_NOT_NULL):
+        assert ("where date_trunc('month', report_month) in (date '2026-09-01', date '2026-10-01')) dbt_subquery"
+                in sql[test]), test
     # No roster month changed: no row of the roster-row tables is tested again.
     assert "where false) dbt_subquery" in sql[UNIQUE_POINTS]
     # A test that reads another model, and a table not rewritten by month: every row.
@@ -65,7 +68,8 @@ def test_a_run_tests_the_changed_roster_months_of_the_staging_view_only(tmp_path
 
 def test_a_full_build_tests_every_row(tmp_path):
     sql = compiled(tmp_path)
-    assert {UNIQUE_POINTS, COHORT_VALUES, TWO_MODELS, UNITS, UNIQUE_ROSTER, DECISION_PERSONS} <= set(sql)
+    assert {UNIQUE_POINTS, COHORT_VALUES, TWO_MODELS, UNITS, UNIQUE_ROSTER, DECISION_PERSONS,
+            COHORT_NOT_NULL} <= set(sql)
     assert not [name for name, code in sql.items() if "dbt_subquery" in code]
 
 

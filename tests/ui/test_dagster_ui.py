@@ -42,8 +42,8 @@ def test_an_asset_page_lists_all_its_checks(dagster_ui, browser):
     heading = page.get_by_text(re.compile(r"^Checks \(\d+\)$")).first
     heading.wait_for(timeout=120_000)
     assert heading.inner_text() == f"Checks ({expected})"
-    page.get_by_placeholder("Filter checks").fill("not_null_dim_commune_period")
-    page.get_by_text("not_null_dim_commune_period", exact=True).first.wait_for(timeout=60_000)
+    page.get_by_placeholder("Filter checks").fill("not_null_columns_dim_commune_period__commune_code__province_code")
+    page.get_by_text("not_null_columns_dim_commune_period__commune_code__province_code", exact=True).first.wait_for(timeout=60_000)
     page.get_by_text("blocking", exact=True).first.wait_for(timeout=60_000)
     page.close()
 
