@@ -1,10 +1,12 @@
 """The columns' not_null tests of a model are one test (dbt/tests/generic/not_null_columns.sql):
 it must fail on a null in any of its columns, count the null values, and pass without."""
 
+import shutil
+
 import duckdb
 import pytest
 
-from dagster_project.dbt_project import run_dbt
+from dagster_project.dbt_project import PARTIAL_PARSE, prepare_manifest, run_dbt
 
 FRAMEWORK = "not_null_columns_staffing_framework_parameter__value__is_active__source__url"
 
@@ -18,7 +20,13 @@ def _test(tmp_path, rows: list[tuple]) -> str:
         con.execute("create table rules.staffing_framework (parameter varchar, value double, "
                     "is_active boolean, source varchar, url varchar)")
         con.executemany("insert into rules.staffing_framework values (?, ?, ?, ?, ?)", rows)
-    result = run_dbt(["test", "--select", FRAMEWORK], warehouse, check=False, capture_output=True, text=True)
+    # A target folder of its own, seeded with the project's parse: nothing written beside the
+    # project's manifest, which other tests read and replace.
+    target = tmp_path / "target"
+    target.mkdir(exist_ok=True)
+    shutil.copy2(prepare_manifest().parent / PARTIAL_PARSE, target)
+    result = run_dbt(["test", "--select", FRAMEWORK, "--target-path", str(target), "--log-path", str(target)],
+                     warehouse, check=False, capture_output=True, text=True)
     return result.stdout + result.stderr
 
 
