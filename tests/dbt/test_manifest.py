@@ -3,6 +3,8 @@ another DuckDB file: Dagster would then look for row counts in a catalog that do
 (it printed a traceback per model in `sapnhap run`)."""
 
 import json
+import tempfile
+from pathlib import Path
 
 from dagster_project.dbt_project import MANIFEST_PATH, manifest_is_stale, prepare_manifest, run_dbt
 
@@ -40,8 +42,18 @@ def test_a_dbt_command_leaves_the_project_manifest_alone():
     assert (after.st_ino, after.st_mtime_ns, after.st_size) == (before.st_ino, before.st_mtime_ns, before.st_size)
 
 
-def test_parsing_again_replaces_the_manifest_whole():
+def test_parsing_again_replaces_the_manifest_whole(monkeypatch):
     old = prepare_manifest().read_bytes()
+    # The scratch folders this parse makes (other test workers make theirs beside them).
+    made: list[Path] = []
+    real = tempfile.TemporaryDirectory
+
+    def recorded(*args, **kwargs):
+        scratch = real(*args, **kwargs)
+        made.append(Path(scratch.name))
+        return scratch
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", recorded)
     with MANIFEST_PATH.open("rb") as reader:
         prepare_manifest(force=True)
         # What was open before reads as it was (each parse stamps its own invocation id): the
@@ -49,4 +61,5 @@ def test_parsing_again_replaces_the_manifest_whole():
         assert reader.read() == old
     assert MANIFEST_PATH.read_bytes() != old
     assert not manifest_is_stale(MANIFEST_PATH)
-    assert not [p for p in MANIFEST_PATH.parent.iterdir() if p.name.startswith(".dbt_")]
+    assert made and all(p.parent == MANIFEST_PATH.parent for p in made)
+    assert not [p for p in made if p.exists()]
