@@ -506,6 +506,9 @@ def write_workbook(report: Report, path: Path) -> Path:
             "strings_to_numbers": False,
             "strings_to_urls": False,
             "default_format_properties": {"font_name": FONT, "font_size": 11},
+            # Assembled in memory, not in temporary files: a run killed while it writes
+            # leaves nothing behind in the system's temporary folder.
+            "in_memory": True,
         },
     )
     moment = datetime(report.month.year, report.month.month, 1)

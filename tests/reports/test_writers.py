@@ -4,6 +4,7 @@ legends show what they should, and the same bytes for the same report."""
 
 import hashlib
 import re
+import tempfile
 from datetime import date
 
 import openpyxl
@@ -119,6 +120,17 @@ def test_numbers_are_numbers_with_vietnamese_formats_and_never_a_formula(tmp_pat
             for cell in row:
                 assert cell.data_type != "f", f"formula in {ws.title}!{cell.coordinate}"
     assert len(book["Biểu đồ"]._charts) == 2
+
+
+def test_a_workbook_is_written_without_temporary_files(tmp_path, monkeypatch):
+    # A run killed while xlsxwriter assembled a workbook from temporary files left them in
+    # the system's temporary folder (seen after the kill tests).
+    def no_temporary_file(*args, **kwargs):
+        raise AssertionError("the workbook writer made a temporary file")
+
+    monkeypatch.setattr(tempfile, "mkstemp", no_temporary_file)
+    path = write_workbook(_report(), tmp_path / "r.xlsx")
+    assert openpyxl.load_workbook(path).sheetnames
 
 
 def test_workbook_is_reproducible(tmp_path):
