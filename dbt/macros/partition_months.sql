@@ -66,14 +66,34 @@
     {{- return(partition_months(name) is not none and is_incremental()) -}}
 {%- endmacro %}
 
-{#- The first day of each month of the run, `months_later` months on, as date literals. -#}
-{% macro partition_month_dates(months_later=0, name='report_months') -%}
-    {%- set dates = [] -%}
+{#- The run's months, `months_later` months on, as a filter on the date column `column`: one
+    range of dates per run of consecutive months, `false` when the run has none. A range, not
+    date_trunc('month', column) in (...): DuckDB compares a range with each row group's
+    smallest and largest value and skips the row groups outside it, where a function of the
+    column reads every row (national scale, an added month: the unique test on the roster's
+    staging view 0.54 -> 0.08 s, its not-null test 0.70 -> 0.08 s). For a column holding
+    first days of months it keeps the same rows as `column in (those months)`. -#}
+{% macro partition_month_ranges(column, months_later=0, name='report_months') -%}
+    {%- set indexes = [] -%}
     {%- for month in partition_months(name) -%}
-        {%- set index = (month[:4] | int) * 12 + (month[5:7] | int) - 1 + months_later -%}
-        {%- do dates.append("date '%04d-%02d-01'" % (index // 12, index % 12 + 1)) -%}
+        {%- do indexes.append((month[:4] | int) * 12 + (month[5:7] | int) - 1 + months_later) -%}
     {%- endfor -%}
-    {{- return(dates | join(', ')) -}}
+    {%- set ranges = [] -%}
+    {%- for index in indexes | unique | sort -%}
+        {%- if ranges and ranges[-1][1] == index -%}
+            {%- set last = ranges.pop() -%}
+            {%- do ranges.append([last[0], index + 1]) -%}
+        {%- else -%}
+            {%- do ranges.append([index, index + 1]) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set filters = [] -%}
+    {%- for first, end in ranges -%}
+        {%- do filters.append("(%s >= date '%04d-%02d-01' and %s < date '%04d-%02d-01')"
+            % (column, first // 12, first % 12 + 1, column, end // 12, end % 12 + 1)) -%}
+    {%- endfor -%}
+    {%- if not filters -%}{{- return('false') -}}{%- endif -%}
+    {{- return(filters[0] if filters | length == 1 else '(' ~ (filters | join(' or ')) ~ ')') -}}
 {%- endmacro %}
 
 {#- A filter keeping the months of the run (`column` holds the first day of a month,
@@ -82,7 +102,7 @@
     {%- if is_partition_run(name) and not partition_months(name) -%}
         false
     {%- elif is_partition_run(name) -%}
-        {{ column }} in ({{ partition_month_dates(months_later, name) }})
+        {{ partition_month_ranges(column, months_later, name) }}
     {%- else -%}
         true
     {%- endif -%}
@@ -91,18 +111,13 @@
 {#- Pre-hook: remove the rows of the run's months before they are computed again. -#}
 {% macro delete_partition_months(column='report_month', name='report_months') -%}
     {%- if is_partition_run(name) and partition_months(name) -%}
-        delete from {{ this }} where {{ column }} in ({{ partition_month_dates(0, name) }})
+        delete from {{ this }} where {{ partition_month_ranges(column, 0, name) }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- The roster-row models: the snapshot's month, and the pre-hook removing the rows of the
-    months whose inputs changed. -#}
-{% macro snapshot_month() -%}
-    date_trunc('month', snapshot_date)
-{%- endmacro %}
-
+{#- The roster-row models: the pre-hook removing the rows of the months whose inputs changed. -#}
 {% macro delete_snapshot_months() -%}
-    {{- delete_partition_months(snapshot_month(), 'input_months') -}}
+    {{- delete_partition_months('snapshot_date', 'input_months') -}}
 {%- endmacro %}
 
 {#- The data tests of a table rewritten by month, or of the roster's staging view (config
@@ -119,9 +134,7 @@
     {%- if where -%}{%- do filters.append('(' ~ where ~ ')') -%}{%- endif -%}
     {%- set partition = month_partition_of(relation) -%}
     {%- if partition and partition_months(partition['months']) is not none -%}
-        {%- set column = "date_trunc('month', " ~ partition['column'] ~ ")" -%}
-        {%- set dates = partition_month_dates(0, partition['months']) -%}
-        {%- do filters.append(column ~ ' in (' ~ dates ~ ')' if dates else 'false') -%}
+        {%- do filters.append(partition_month_ranges(partition['column'], 0, partition['months'])) -%}
     {%- endif -%}
     {%- if filters -%}
         {%- do return('(select * from ' ~ relation ~ ' where ' ~ (filters | join(' and ')) ~ ') dbt_subquery') -%}

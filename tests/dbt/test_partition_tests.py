@@ -50,7 +50,9 @@ def manifest():
 def test_a_run_of_some_months_tests_their_rows_only(tmp_path):
     sql = compiled(tmp_path, months=["2026-09", "2026-10"], input_months=[])
     for test in (COHORT_VALUES, COHORT_NOT_NULL):
-        assert ("where date_trunc('month', report_month) in (date '2026-09-01', date '2026-10-01')) dbt_subquery"
+        # One range of dates for consecutive months, not date_trunc of the column, which
+        # would read every row group.
+        assert ("where (report_month >= date '2026-09-01' and report_month < date '2026-11-01')) dbt_subquery"
                 in sql[test]), test
     # No roster month changed: no row of the roster-row tables is tested again.
     assert "where false) dbt_subquery" in sql[UNIQUE_POINTS]
@@ -59,9 +61,17 @@ def test_a_run_of_some_months_tests_their_rows_only(tmp_path):
     assert "dbt_subquery" not in sql[UNITS]
 
 
+def test_months_apart_are_ranges_apart_across_a_new_year(tmp_path):
+    sql = compiled(tmp_path, months=["2026-03", "2025-12", "2025-11", "2026-01"], input_months=[])
+    assert ("where ((report_month >= date '2025-11-01' and report_month < date '2026-02-01') or "
+            "(report_month >= date '2026-03-01' and report_month < date '2026-04-01'))) dbt_subquery"
+            in sql[COHORT_NOT_NULL])
+
+
 def test_a_run_tests_the_changed_roster_months_of_the_staging_view_only(tmp_path):
     sql = compiled(tmp_path, months=["2026-07", "2026-08", "2026-09", "2026-10"], input_months=["2026-10"])
-    assert "where date_trunc('month', snapshot_date) in (date '2026-10-01')) dbt_subquery" in sql[UNIQUE_ROSTER]
+    assert ("where (snapshot_date >= date '2026-10-01' and snapshot_date < date '2026-11-01')) dbt_subquery"
+            in sql[UNIQUE_ROSTER])
     # The decisions' persons are looked for among every roster row.
     assert "dbt_subquery" not in sql[DECISION_PERSONS]
 

@@ -29,11 +29,13 @@
     pre_hook="{{ delete_snapshot_months() }}",
 ) }}
 
--- The roster row, but the columns the policy engine does not read.
-with roster as (
+-- The roster row, but the columns the policy engine does not read. Read twice (the distinct
+-- births, then every row): not materialized, so each reads the table instead of a copy of it
+-- (national scale, a full build: 2.1 -> 1.6 s, same rows).
+with roster as not materialized (
     select * exclude (is_leader, field, quality_rating, rating_year)
     from {{ ref('int_roster_snapshots_deduplicated') }}
-    where {{ in_partition_months(snapshot_month(), name='input_months') }}
+    where {{ in_partition_months('snapshot_date', name='input_months') }}
 ),
 
 ladder as (

@@ -21,7 +21,7 @@
 
 with roster as (
     select * from {{ ref('int_roster_snapshots_deduplicated') }}
-    where {{ in_partition_months(snapshot_month(), name='input_months') }}
+    where {{ in_partition_months('snapshot_date', name='input_months') }}
 ),
 
 units as (

@@ -17,7 +17,7 @@
 
 with roster as (
     select * from {{ ref('stg_deliveries__personnel') }}
-    where {{ in_partition_months(snapshot_month(), name='input_months') }}
+    where {{ in_partition_months('snapshot_date', name='input_months') }}
 ),
 
 final as (

@@ -3,7 +3,10 @@
     the monthly flows (int_person_months_reconciled, where they are written out): before =
     on any pre-merger roster, now = on that month's roster (each province's latest roster in
     the month). A person who left and came back counts by that month's roster. -#}
-with months as (
+-- Read twice (the latest month, then its rows): not materialized, so the rows of the latest
+-- month are read where they lie instead of a copy of every month held first (national scale,
+-- 9.4 million person-months: 1.8 -> 0.16 s, same rows).
+with months as not materialized (
     select * from {{ ref('int_person_months_reconciled') }}
 ),
 
