@@ -49,16 +49,20 @@ def dbt_args(command: tuple[str, ...] | list[str], warehouse: Path | None = None
     return args
 
 
-MONTH_VARIABLES = {"report_months": "SAPNHAP_REPORT_MONTHS", "input_months": "SAPNHAP_INPUT_MONTHS"}
+MONTH_VARIABLES = {"report_months": "SAPNHAP_REPORT_MONTHS", "input_months": "SAPNHAP_INPUT_MONTHS",
+                   "audit_months": "SAPNHAP_AUDIT_MONTHS"}
 
 
-def dbt_env(months: list[str] | None = None, input_months: list[str] | None = None) -> dict[str, str]:
+def dbt_env(months: list[str] | None = None, input_months: list[str] | None = None,
+            audit_months: list[str] | None = None) -> dict[str, str]:
     """The environment variables that tell dbt which months to rewrite
     (dbt/macros/partition_months.sql): `months` ("YYYY-MM"), the report months of the monthly
-    models; `input_months`, the snapshot months of the roster-row models; None: every month
-    (`all`). Not vars: a changed var makes dbt parse the whole project again."""
+    models; `input_months`, the snapshot months of the roster-row models; `audit_months`, the
+    report months of the payment audit's rollups; None: every month (`all`). Not vars: a
+    changed var makes dbt parse the whole project again."""
     env = {}
-    for name, value in (("report_months", months), ("input_months", input_months)):
+    for name, value in (("report_months", months), ("input_months", input_months),
+                        ("audit_months", audit_months)):
         if value is not None:
             bad = [m for m in value if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", m)]
             if bad:  # they are written into SQL
@@ -68,10 +72,11 @@ def dbt_env(months: list[str] | None = None, input_months: list[str] | None = No
 
 
 @contextmanager
-def months_in_environment(months: list[str] | None = None, input_months: list[str] | None = None):
+def months_in_environment(months: list[str] | None = None, input_months: list[str] | None = None,
+                          audit_months: list[str] | None = None):
     """dbt_env set in this process's environment, as it was after: for a dbt process started
     inside (dagster-dbt passes the process's environment on)."""
-    wanted = dbt_env(months, input_months)
+    wanted = dbt_env(months, input_months, audit_months)
     before = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)
     try:
@@ -104,17 +109,18 @@ PARTIAL_PARSE = "partial_parse.msgpack"
 
 
 def run_dbt(command: tuple[str, ...] | list[str], warehouse: Path | None = None,
-            check: bool = True, months: list[str] | None = None, **kwargs) -> subprocess.CompletedProcess:
+            check: bool = True, months: list[str] | None = None,
+            audit_months: list[str] | None = None, **kwargs) -> subprocess.CompletedProcess:
     """Run dbt as a subprocess on this project (for what is not a Dagster asset). Its artifacts
     go to the `--target-path` the command names, else to a temporary folder."""
     command = list(command)
     if "--target-path" not in command:
         with scratch_target() as scratch:
             return run_dbt([*command, "--target-path", str(scratch), "--log-path", str(scratch)],
-                           warehouse, check, months, **kwargs)
+                           warehouse, check, months, audit_months, **kwargs)
     argv = [str(DBT_EXECUTABLE), *dbt_args(command, warehouse),
             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-    env = {**kwargs.pop("env", os.environ), **dbt_env(months)}
+    env = {**kwargs.pop("env", os.environ), **dbt_env(months, audit_months=audit_months)}
     return subprocess.run(argv, check=check, cwd=DBT_PROJECT_DIR, env=env, **kwargs)
 
 

@@ -6,8 +6,8 @@
   every run the schedule, the sensors and `sapnhap run` start covers every month (a full
   build). A run over fewer months (a backfill from the UI, `sapnhap backfill --rebuild`,
   `runner.build_warehouse(months=...)`) rewrites only those months of the monthly marts, of
-  the person months and of the rollups tagged `by_month`; everything else in the job is
-  rebuilt whole.
+  the person months, of the rollups tagged `by_month` and of the payment audit's rollups
+  (tag `by_audit_month`); everything else in the job is rebuilt whole.
 - `monthly_report` writes the report pack of one month (a partition) from the published
   warehouse. A month without any roster writes nothing and says so; its partition stays
   missing, as its pack is missing on disk.

@@ -87,15 +87,17 @@ def tables_by_report_month(manifest: Mapping[str, Any]) -> frozenset[tuple[str, 
 
 
 def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
-          months: list[str] | None = None, input_months: list[str] | None = None):
+          months: list[str] | None = None, input_months: list[str] | None = None,
+          audit_months: list[str] | None = None):
     """`dbt build` of this multi-asset's models (with their tests), row counts as metadata;
     `months` set: only those report months of the monthly models are rewritten;
-    `input_months` set: only those snapshot months of the roster-row models."""
+    `input_months` set: only those snapshot months of the roster-row models; `audit_months`
+    set: only those report months of the payment audit's rollups."""
     settings = warehouse.paths()
     working = settings.working_path
     # Written by the builds of earlier versions: it would describe an older build.
     (settings.dbt_target_dir / "run_results.json").unlink(missing_ok=True)
-    with months_in_environment(months, input_months):  # read as dbt starts
+    with months_in_environment(months, input_months, audit_months):  # read as dbt starts
         invocation = dbt.cli(dbt_args(BUILD_COMMAND, working), context=context,
                              raise_on_error=False, target_path=settings.dbt_target_dir)
     # dbt's events as dbt prints them, held until it ends: DuckDB lets no one else open
@@ -166,16 +168,22 @@ def sapnhap_dbt_by_month(context: AssetExecutionContext, dbt: DbtCliResource, wa
     read them (rollups, review, report models), for the months of the run's partition range
     and the months the run's plan rewrites (a range over every partition asks for none more):
     every month at once on a full build. The `by_month` rollups are rewritten for those
-    months, every other one whole."""
+    months, the payment audit's rollups for their own months (changed_months.audit_months),
+    every other one whole."""
     asked = months_to_build(context.partition_key_range)
     plan = changed_months.planned(warehouse.paths().build_dir, context.run.run_id)
     months = asked if plan is None else plan.report_months
+    audit = asked if plan is None else plan.audit_months
     if plan is not None and months is not None and asked is not None:
         months = sorted(set(months) | set(asked))
         changed_months.widen(warehouse.paths().build_dir, context.run.run_id, months)
+    if plan is not None and audit is not None and asked is not None:
+        audit = sorted(set(audit) | set(asked))
     context.log.info(describe_plan(months))
+    if audit != months:
+        context.log.info(f"The payment audit: {describe_audit(audit)}")
     yield from build(context, dbt, warehouse, months=months,
-                     input_months=plan.input_months if plan else None)
+                     input_months=plan.input_months if plan else None, audit_months=audit)
 
 
 def describe_plan(months: list[str] | None) -> str:
@@ -184,6 +192,14 @@ def describe_plan(months: list[str] | None) -> str:
     if not months:
         return "No month's inputs changed: no month is computed again"
     return f"Computing again the months {months[0]} to {months[-1]} ({len(months)})"
+
+
+def describe_audit(months: list[str] | None) -> str:
+    """The months of the payment audit's rollups, when they are not the plan's."""
+    if months is None:
+        return "every month (no entitlements of a finished build to compare with)"
+    return (f"the months {months[0]} to {months[-1]} ({len(months)}), from the first month of a "
+            "decision whose entitlement changed") if months else "no month"
 
 
 def event_unique_id(event) -> str | None:

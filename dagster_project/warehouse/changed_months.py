@@ -33,6 +33,14 @@ statuses rewrites two months, not four, of int_person_months_reconciled too: it 
 monthly marts, after the statuses (a month of it reads nothing delivered after the month but
 the statuses of that month and the months before).
 
+The payment audit's rollups list, for each report month, every decision dated by the end of
+it: a decision whose entitlement changed (its roster, its payment, a correction) changes every
+month from the month it is dated in, however old. After the main dbt step has computed the
+entitlements again, their fingerprints by decision month (`entitlement_fingerprints`) are
+compared with those of the last build that finished: the audit's months (`audit_months`) are
+the plan's report months and every month from the first decision month whose entitlements
+changed. Without fingerprints to compare with, every month.
+
 The main dbt step plans the months, keeps the plan for its run (`plan`) and narrows it
 after its dbt build (`narrow_plan`); the step of the monthly models and the rollups reads it
 (`planned`) and, when the run also asked for other months, widens it (`widen`); publish
@@ -131,6 +139,35 @@ def delivery_fingerprints(con) -> dict[str, str]:
         f"from {DELIVERY_STATUSES} group by all").fetchall())
 
 
+ENTITLEMENTS = "marts.fct_policy_entitlement"
+
+
+def entitlement_fingerprints(con) -> dict[str, str]:
+    """'YYYY-MM' (the month a decision is dated in) -> the fingerprint of the entitlements of
+    the decisions dated in it, every column; '*' for a decision without a date."""
+    return dict(con.execute(
+        f"select coalesce(strftime(decision_date, '%Y-%m'), '{EVERYTHING_ELSE}'), "
+        "count(*) || ':' || coalesce(sum(hash(e))::hugeint, 0) "
+        f"from {ENTITLEMENTS} as e group by all").fetchall())
+
+
+def audit_months(months: list[str] | None, before: dict[str, str] | None, now: dict[str, str],
+                 last: str | None) -> list[str] | None:
+    """The report months of the payment audit's rollups: the plan's report months (`months`)
+    and every month from the first decision month whose entitlements changed (`before`, `now`:
+    entitlement_fingerprints) to `last`, the last report month; None (every month) on a full
+    build, without fingerprints to compare with, or when a decision without a date changed."""
+    if months is None or before is None:
+        return None
+    changes = [m for m in sorted(set(before) | set(now)) if before.get(m) != now.get(m)]
+    if not changes:
+        return months
+    if EVERYTHING_ELSE in changes or last is None:
+        return None
+    first = max(changes[0], FIRST_MONTH)
+    return sorted(set(months) | set(months_between(first, last) if first <= last else []))
+
+
 def _shift(month: str, by: int) -> str:
     index = int(month[:4]) * 12 + int(month[5:7]) - 1 + by
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
@@ -174,6 +211,7 @@ class Plan:
     """What a run computes again: None, everything (a full build)."""
     report_months: list[str] | None  # the months of the monthly models (with the margin)
     input_months: list[str] | None  # the months of the roster-row models (exactly those changed)
+    audit_months: list[str] | None = None  # the months of the payment audit's rollups
 
 
 FULL = Plan(None, None)
@@ -216,15 +254,25 @@ def narrow_plan(con, build_dir: Path, run_id: str) -> Plan | None:
     """After the main dbt step: the plan of this run with its report months narrowed to those
     whose delivery statuses make them change (`narrowed`), the statuses kept to be recorded.
     None when this run has no plan."""
+    import duckdb
+
     content = _read(build_dir / PLAN_FILE)
     if not isinstance(content, dict) or content.get("run_id") != run_id:
         return None
     now = delivery_fingerprints(con)
     state = _read(build_dir / STATE_FILE)
-    before = state.get("statuses") if isinstance(state, dict) else None
-    months = narrowed(content.get("months"), content.get("input_months"), before, now)
-    _write(build_dir / PLAN_FILE, {**content, "months": months, "statuses": now})
-    return Plan(months, content.get("input_months"))
+    state = state if isinstance(state, dict) else {}
+    months = narrowed(content.get("months"), content.get("input_months"), state.get("statuses"), now)
+    try:
+        entitlements = entitlement_fingerprints(con)
+    except duckdb.CatalogException:  # not built in this run's selection: the audit all again
+        entitlements = None
+    last = max((m for m in content.get("inputs") or {} if m != EVERYTHING_ELSE), default=None)
+    audit = (None if entitlements is None
+             else audit_months(months, state.get("entitlements"), entitlements, last))
+    _write(build_dir / PLAN_FILE, {**content, "months": months, "statuses": now,
+                                   "entitlements": entitlements, "audit_months": audit})
+    return Plan(months, content.get("input_months"), audit)
 
 
 def planned(build_dir: Path, run_id: str) -> Plan | None:
@@ -233,7 +281,7 @@ def planned(build_dir: Path, run_id: str) -> Plan | None:
     content = _read(build_dir / PLAN_FILE)
     if not isinstance(content, dict) or content.get("run_id") != run_id:
         return None
-    return Plan(content.get("months"), content.get("input_months"))
+    return Plan(content.get("months"), content.get("input_months"), content.get("audit_months"))
 
 
 def widen(build_dir: Path, run_id: str, months: list[str] | None) -> None:
@@ -249,6 +297,7 @@ def record(build_dir: Path, run_id: str) -> bool:
     content = _read(build_dir / PLAN_FILE)
     if not isinstance(content, dict) or content.get("run_id") != run_id or not content.get("inputs"):
         return False
-    _write(build_dir / STATE_FILE, {"inputs": content["inputs"], "statuses": content.get("statuses")})
+    _write(build_dir / STATE_FILE, {"inputs": content["inputs"], "statuses": content.get("statuses"),
+                                    "entitlements": content.get("entitlements")})
     (build_dir / PLAN_FILE).unlink(missing_ok=True)
     return True

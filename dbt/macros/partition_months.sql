@@ -16,6 +16,12 @@
     statuses within the margin), and tables rebuilt whole from what every month shares (units,
     labels, seeds: a change of those is a full build).
 
+    The payment audit's rollups (tag `by_audit_month`: rpt_report_audit_decisions,
+    rpt_report_audit_detail, rpt_report_audit_summary) are rewritten by report month too, for
+    their own months, SAPNHAP_AUDIT_MONTHS (name='audit_months' below): a month lists every
+    decision dated by its end, so a decision whose entitlement changed changes every month from
+    its decision's month on (dagster_project/warehouse/changed_months.py:audit_months).
+
     The models of roster rows (int_roster_snapshots_deduplicated, int_retirement_points_computed,
     int_roster_months_selected) read nothing of another month: they are rewritten for the
     months whose inputs changed, SAPNHAP_INPUT_MONTHS (name='input_months' below), without the
@@ -24,13 +30,13 @@
 {#- The config of a model rewritten by report month: incremental (rebuilt whole on a full
     build, should_full_refresh below), the rows of the run's months deleted first, its month
     column named for publish and for its tests (meta.month_partition). -#}
-{% macro by_report_month(tags=[]) -%}
+{% macro by_report_month(tags=[], months='report_months') -%}
     {{- return({
         'materialized': 'incremental',
         'incremental_strategy': 'append',
         'on_schema_change': 'fail',
-        'meta': {'month_partition': {'column': 'report_month', 'months': 'report_months'}},
-        'pre_hook': "{{ delete_partition_months('report_month') }}",
+        'meta': {'month_partition': {'column': 'report_month', 'months': months}},
+        'pre_hook': "{{ delete_partition_months('report_month', '" ~ months ~ "') }}",
         'tags': tags,
     }) -}}
 {%- endmacro %}

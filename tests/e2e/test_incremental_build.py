@@ -28,25 +28,34 @@ BY_MONTH = {
     "marts.rpt_report_cohort": "row_label_vi = row_label_vi || ' #stamp'",
     "marts.rpt_report_units": "unit_name = coalesce(unit_name, '') || ' #stamp'",
 }
+# The payment audit's rollups: rewritten by month for their own months (from the first month of
+# a decision whose entitlement changed).
+AUDIT_BY_MONTH = {
+    "marts.rpt_report_audit_decisions": "decree = coalesce(decree, '') || '#stamp'",
+    "marts.rpt_report_audit_detail": "row_label_vi = coalesce(row_label_vi, '') || ' #stamp'",
+    "marts.rpt_report_audit_summary": "label_en = coalesce(label_en, '') || ' #stamp'",
+}
+STAMPS = {**BY_MONTH, **AUDIT_BY_MONTH}
 # The rollups among them: rewritten by month with the monthly marts.
 ROLLUPS_BY_MONTH = [t for t in BY_MONTH if t.startswith("marts.") and t.split(".")[1] in (
     "fct_review_classification", "fct_redeployment_suggestion", "rpt_report_cohort", "rpt_report_units")]
 
 
-def _spoil(working, month: str, since: str = "2025-01", only: list[str] | None = None) -> dict[str, int]:
-    """Mark every row from `since` on in the tables rewritten by month (`only` those) and drop
-    a third of `month`'s; returns the rows marked in the other months."""
+def _spoil(working, month: str, since: str = "2025-01", only: list[str] | None = None,
+           stamps: dict[str, str] = BY_MONTH) -> dict[str, int]:
+    """Mark every row from `since` on in the tables rewritten by month (`stamps`, `only` those)
+    and drop a third of `month`'s; returns the rows marked in the other months."""
     con = duckdb.connect(str(working))
     tables = {s for (s,) in con.execute(
         "select schema_name || '.' || table_name from duckdb_tables()").fetchall()}
     try:
-        for table, stamp in BY_MONTH.items():
+        for table, stamp in stamps.items():
             if table not in tables or (only is not None and table not in only):
                 continue
             con.execute(f"update {table} set {stamp} where report_month >= date '{since}-01'")
             con.execute(f"delete from {table} where report_month = date '{month}-01' and hash(rowid) % 3 = 0")
         return {t: con.execute(f"select count(*) from {t} where report_month <> date '{month}-01'").fetchone()[0]
-                for t in BY_MONTH if t in tables and (only is None or t in only)}
+                for t in stamps if t in tables and (only is None or t in only)}
     finally:
         con.close()
 
@@ -92,12 +101,13 @@ def _build_in_process(keys=None) -> tuple[bool, list[str]]:
     return result.success, said
 
 
-@pytest.mark.parametrize("changed_status, monthly_from", [
-    (None, "2025-09"),
-    ("2025-08", "2025-07"),
-], ids=["statuses_kept", "august_status_changed"])
+@pytest.mark.parametrize("changed_status, monthly_from, changed_entitlement, audit_from", [
+    (None, "2025-09", None, "2025-09"),
+    ("2025-08", "2025-07", None, "2025-07"),
+    (None, "2025-09", "2025-08", "2025-08"),
+], ids=["statuses_kept", "august_status_changed", "august_decision_changed"])
 def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build(
-        e2e_run, run_copy, changed_status, monthly_from):
+        e2e_run, run_copy, changed_status, monthly_from, changed_entitlement, audit_from):
     settings = run_copy
     # As if October's rosters had been different when the warehouse was last built: the
     # inputs it was built from say so. The plan goes back the delivery window (3 months, from
@@ -110,10 +120,16 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
     state["inputs"]["2025-10"] = "an earlier October"
     if changed_status:
         state["statuses"][changed_status] = "an earlier status"
+    # A decision dated in August had another entitlement (a payment corrected since): the
+    # payment audit of every month from August on lists it.
+    if changed_entitlement:
+        assert changed_entitlement in state["entitlements"]
+        state["entitlements"][changed_entitlement] = "an earlier entitlement"
     state_file.write_text(json.dumps(state))
     # The rows of the months the build must compute again are marked, October's partly gone.
     for path in (settings.working_path, settings.published_path):  # published from it
         _spoil(path, "2025-10", since=monthly_from)
+        _spoil(path, "2025-10", since=audit_from, stamps=AUDIT_BY_MONTH)
     remember(settings.build_dir, settings.published_path)  # ... by the last publish
 
     success, said = _build_in_process()
@@ -127,8 +143,15 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
     else:
         assert len(planned) == 3 and planned[1].startswith(
             f"The person months, the monthly marts and the rollups: {planned[2]}"), planned
+    audit = [m for m in said if m.startswith("The payment audit: ")]
+    if audit_from != monthly_from:  # said only when they are not the plan's months
+        last = planned[-1].split(" to ")[1].split(" ")[0]
+        assert len(audit) == 1 and audit[0].startswith(
+            f"The payment audit: the months {audit_from} to {last} "), said
+    else:
+        assert audit == [], said
     differences = _differences(settings.working_path, e2e_run.settings.working_path)
-    assert all(differences[t][0] > 0 for t in BY_MONTH)
+    assert all(differences[t][0] > 0 for t in STAMPS)
     assert {t: d[1:] for t, d in differences.items()} == {t: (0, 0) for t in differences}
     # Publish copied the months computed again into the published file, and every other table.
     published = _differences(settings.published_path, e2e_run.settings.published_path,
@@ -140,6 +163,7 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
     state = json.loads(state_file.read_text())
     assert state["inputs"]["2025-10"] != "an earlier October"
     assert "an earlier status" not in state["statuses"].values()
+    assert "an earlier entitlement" not in state["entitlements"].values()
 
 
 def test_a_run_without_the_delivery_statuses_keeps_the_whole_window(e2e_run, run_copy):
@@ -175,20 +199,21 @@ def test_a_run_without_the_delivery_statuses_keeps_the_whole_window(e2e_run, run
 @pytest.mark.parametrize("select, tables", [
     ("int_person_months_reconciled", ["intermediate.int_person_months_reconciled"]),
     ("tag:by_month", ROLLUPS_BY_MONTH),
-], ids=["person_months", "rollups"])
+    ("tag:by_audit_month", list(AUDIT_BY_MONTH)),
+], ids=["person_months", "rollups", "audit"])
 def test_the_rows_of_a_month_are_computed_again_and_no_other(e2e_run, run_copy, select, tables):
     settings = run_copy
     # Their inputs as a full build left them; their own rows marked, August's partly gone.
-    stamped = _spoil(settings.working_path, "2025-08", only=tables)
+    stamped = _spoil(settings.working_path, "2025-08", only=tables, stamps=STAMPS)
     run_dbt(["run", "--select", select], warehouse=settings.working_path,
-            months=["2025-08"], capture_output=True)
+            months=["2025-08"], audit_months=["2025-08"], capture_output=True)
     con = duckdb.connect()
     try:
         con.execute(f"attach '{settings.working_path}' as partial (read_only)")
         con.execute(f"attach '{e2e_run.settings.working_path}' as full_build (read_only)")
         august = "report_month = date '2025-08-01'"
         for table in tables:
-            stamp = BY_MONTH[table].split(" = ")[0]
+            stamp = STAMPS[table].split(" = ")[0]
             kept = con.execute(f"select count(*) from partial.{table} where not ({august}) "
                                f"and {stamp} like '%#stamp'").fetchone()[0]
             others = con.execute(f"select count(*) from partial.{table} where not ({august})").fetchone()[0]

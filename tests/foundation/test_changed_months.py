@@ -332,3 +332,59 @@ def test_another_pseudonym_key_changes_everything(tmp_path, monkeypatch):
     assert build_fingerprint(tmp_path / "raw") != built
     assert "the ministry's key" not in now[EVERYTHING_ELSE]
     assert _fingerprints(tmp_path, "c", ROSTER) == now
+
+
+ENTITLEMENTS = {"2025-03": "a", "2025-08": "b", "2025-10": "c"}
+
+
+@pytest.mark.parametrize("now, months", [
+    (ENTITLEMENTS, ["2025-10", "2025-11"]),  # no entitlement changed: the plan's months
+    ({**ENTITLEMENTS, "2025-08": "b2"}, ["2025-08", "2025-09", "2025-10", "2025-11"]),
+    ({**ENTITLEMENTS, "2025-09": "new"}, ["2025-09", "2025-10", "2025-11"]),
+    ({"2025-03": "a", "2025-10": "c"}, ["2025-08", "2025-09", "2025-10", "2025-11"]),  # one gone
+    # Dated before the merger: every report month (they start in July 2025).
+    ({**ENTITLEMENTS, "2025-03": "a2"}, ["2025-07", "2025-08", "2025-09", "2025-10", "2025-11"]),
+    ({**ENTITLEMENTS, EVERYTHING_ELSE: "no date"}, None),
+], ids=["unchanged", "changed", "added", "gone", "before_the_merger", "without_a_date"])
+def test_the_audit_is_rewritten_from_the_month_of_a_decision_whose_entitlement_changed(now, months):
+    assert changed_months.audit_months(["2025-10", "2025-11"], ENTITLEMENTS, now, "2025-11") == months
+
+
+def test_the_audit_months_without_a_plan_or_entitlements_to_compare_are_every_month():
+    changed = {**ENTITLEMENTS, "2025-10": "c2"}
+    assert changed_months.audit_months(None, ENTITLEMENTS, changed, "2025-11") is None
+    assert changed_months.audit_months(["2025-11"], None, changed, "2025-11") is None
+    # No month's inputs changed, an entitlement did: from its month.
+    assert changed_months.audit_months([], ENTITLEMENTS, changed, "2025-11") == ["2025-10", "2025-11"]
+    assert changed_months.audit_months([], ENTITLEMENTS, ENTITLEMENTS, "2025-11") == []
+
+
+def test_the_entitlements_are_recorded_and_the_next_run_compares_with_them(tmp_path):
+    build = tmp_path / "build"
+    build.mkdir()
+    con = _warehouse(tmp_path / "w.duckdb", ROSTER)
+    statuses = [("2025-08-01", "01", "delivered", "2025-08-31", 2, 2.0),
+                ("2025-09-01", "01", "delivered", "2025-09-30", 2, 2.0)]
+    try:
+        con.execute("create schema marts")
+        con.execute("create table marts.fct_policy_entitlement "
+                    "(decision_no varchar, decision_date date, amount_paid_vnd bigint)")
+        con.execute("insert into marts.fct_policy_entitlement values "
+                    "('1/QĐ', '2025-08-20', 100), ('2/QĐ', '2025-09-02', 200)")
+        changed_months.plan(con, build, "run-1")
+        _statuses(con, statuses)
+        assert changed_months.narrow_plan(con, build, "run-1").audit_months is None  # a full build
+        assert changed_months.record(build, "run-1")
+        state = json.loads((build / changed_months.STATE_FILE).read_text())
+        assert set(state["entitlements"]) == {"2025-08", "2025-09"}
+        # Nothing new: no month of the audit either.
+        changed_months.plan(con, build, "run-2")
+        assert changed_months.narrow_plan(con, build, "run-2") == changed_months.Plan([], [], [])
+        # The August decision's payment corrected: the audit from August, nothing else.
+        con.execute("update marts.fct_policy_entitlement set amount_paid_vnd = 150 where decision_no = '1/QĐ'")
+        changed_months.plan(con, build, "run-3")
+        assert changed_months.narrow_plan(con, build, "run-3") == changed_months.Plan(
+            [], [], ["2025-08", "2025-09"])
+        assert changed_months.planned(build, "run-3").audit_months == ["2025-08", "2025-09"]
+    finally:
+        con.close()

@@ -35,9 +35,11 @@ def test_the_months_reach_dbt_in_the_environment_and_a_full_build_passes_all(tmp
     args = dbt_args(["build"], tmp_path / "w.duckdb")
     # The command line holds the warehouse only: a var that changes makes dbt parse everything.
     assert json.loads(args[args.index("--vars") + 1]) == {"warehouse_path": str((tmp_path / "w.duckdb").resolve())}
-    assert dbt_env(["2025-08", "2025-09"], []) == {
-        "SAPNHAP_REPORT_MONTHS": "2025-08,2025-09", "SAPNHAP_INPUT_MONTHS": ""}
-    assert dbt_env() == {"SAPNHAP_REPORT_MONTHS": "all", "SAPNHAP_INPUT_MONTHS": "all"}
+    assert dbt_env(["2025-08", "2025-09"], [], ["2025-07", "2025-08", "2025-09"]) == {
+        "SAPNHAP_REPORT_MONTHS": "2025-08,2025-09", "SAPNHAP_INPUT_MONTHS": "",
+        "SAPNHAP_AUDIT_MONTHS": "2025-07,2025-08,2025-09"}
+    assert dbt_env() == {"SAPNHAP_REPORT_MONTHS": "all", "SAPNHAP_INPUT_MONTHS": "all",
+                         "SAPNHAP_AUDIT_MONTHS": "all"}
     with pytest.raises(ValueError, match="YYYY-MM"):  # they are written into SQL
         dbt_env(months=["2025-08'); drop table marts.x; --"])
     # Set for the dbt process a step starts, and put back as they were after it.
@@ -94,9 +96,16 @@ def test_the_dbt_project_is_split_around_the_monthly_marts():
     assert {k.path[-1] for k in by_month} == {
         "fct_redeployment_suggestion", "fct_review_classification", "rpt_report_cohort", "rpt_report_units"}
     assert by_month <= rollups
+    # The payment audit's rollups are rewritten by month too, for their own months (a
+    # decision's month and every month after it), which publish finds by comparing rows.
+    by_audit_month = {translator.get_asset_key(n) for n in manifest["nodes"].values()
+                      if n["resource_type"] == "model" and "by_audit_month" in n["tags"]}
+    assert {k.path[-1] for k in by_audit_month} == {
+        "rpt_report_audit_decisions", "rpt_report_audit_detail", "rpt_report_audit_summary"}
+    assert by_audit_month <= rollups
     materialized = {translator.get_asset_key(n): n["config"]["materialized"] for n in manifest["nodes"].values()
                     if n["resource_type"] == "model"}
-    assert {k for k in rollups if materialized[k] == "incremental"} == by_month
+    assert {k for k in rollups if materialized[k] == "incremental"} == by_month | by_audit_month
     assert {k for k in rollups if materialized[k] != "incremental"} <= {k for k, m in materialized.items() if m == "table"}
     published_by_month = {k for k in tables_by_report_month(manifest) if k[0] == "marts"}
     assert published_by_month == {tuple(k.path) for k in MONTHLY | by_month}

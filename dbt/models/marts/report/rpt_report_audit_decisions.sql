@@ -8,7 +8,10 @@
     `ineligible_unpaid` for an ineligible decision not paid, `unpaid` for an eligible one
     not paid yet; any other status (e.g. `not_computed`) is kept as it is. finding_amount_vnd
     is the amount the finding is about (amount_basis): the excess, the shortfall, the amount
-    paid, or the computed total still owed. -#}
+    paid, or the computed total still owed. Rewritten by report month (the run's audit months,
+    dbt/macros/partition_months.sql). -#}
+{{ config(**by_report_month(tags=['by_audit_month'], months='audit_months')) }}
+
 with entitlements as (
     select * from {{ ref('fct_policy_entitlement') }}
 ),
@@ -19,6 +22,7 @@ findings as (
 
 months as (
     select distinct report_month, period_end_date from {{ ref('rpt_report_scope') }}
+    where {{ in_partition_months('report_month', name='audit_months') }}
 ),
 
 as_of as (

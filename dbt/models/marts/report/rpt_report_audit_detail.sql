@@ -6,8 +6,11 @@
     the policy and the finding are in Vietnamese. Subtotal and total rows count decisions and
     add up the computed totals, the amounts paid and, within one finding, its amount;
     finding_amount_vnd is left empty where findings of different kinds would be added. -#}
+{{ config(**by_report_month(tags=['by_audit_month'], months='audit_months')) }}
+
 with decisions as (
     select * from {{ ref('rpt_report_audit_decisions') }}
+    where {{ in_partition_months('report_month', name='audit_months') }}
 ),
 
 findings as (
@@ -25,6 +28,7 @@ provinces as (
 
 scopes as (
     select * from {{ ref('rpt_report_scope') }}
+    where {{ in_partition_months('report_month', name='audit_months') }}
 ),
 
 scoped as (

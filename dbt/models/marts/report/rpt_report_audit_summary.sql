@@ -4,8 +4,11 @@
     is_always_shown has a row (zero when there is none); the others (`not_computed`) appear
     once a decision has them. A finding with no row in rpt_report_audit_findings still gets
     its own line, labelled with its code (and the test report_codes_are_labelled fails). -#}
+{{ config(**by_report_month(tags=['by_audit_month'], months='audit_months')) }}
+
 with decisions as (
     select * from {{ ref('rpt_report_audit_decisions') }}
+    where {{ in_partition_months('report_month', name='audit_months') }}
 ),
 
 findings as (
@@ -14,6 +17,7 @@ findings as (
 
 scopes as (
     select * from {{ ref('rpt_report_scope') }}
+    where {{ in_partition_months('report_month', name='audit_months') }}
 ),
 
 counted as (
