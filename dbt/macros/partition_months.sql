@@ -102,12 +102,11 @@
     {{- return(filters[0] if filters | length == 1 else '(' ~ (filters | join(' or ')) ~ ')') -}}
 {%- endmacro %}
 
-{#- A filter keeping the months of the run (`column` holds the first day of a month,
-    `months_later` months after the report month); `true` on a full build. -#}
+{#- A filter keeping the months of the run (`column` a date: the first day of a month, or any
+    day of it such as a snapshot date, `months_later` months after the report month); `false`
+    when the run has none, `true` on a full build. -#}
 {% macro in_partition_months(column, months_later=0, name='report_months') -%}
-    {%- if is_partition_run(name) and not partition_months(name) -%}
-        false
-    {%- elif is_partition_run(name) -%}
+    {%- if is_partition_run(name) -%}
         {{ partition_month_ranges(column, months_later, name) }}
     {%- else -%}
         true
