@@ -58,6 +58,9 @@ from pathlib import Path
 from dagster_project.partitions import FIRST_MONTH, months_between
 from dagster_project.settings import DBT_PROJECT_DIR, private_file
 
+# The raw tables summed up month by month; every other one is part of `*`, so a run that
+# rewrites some months has all of them as the last finished build had them.
+BY_MONTH_INPUTS = ("personnel", "decisions")
 STATE_FILE = "month_inputs.json"
 PLAN_FILE = "month_inputs_plan.json"
 EVERYTHING_ELSE = "*"
@@ -119,7 +122,7 @@ def input_fingerprints(con) -> dict[str, str]:
     add(None, f"roster provinces:{provinces}")
     other = [t for (t,) in con.execute(
         "select table_name from duckdb_tables() where schema_name = 'raw' "
-        "and table_name not in ('personnel', 'decisions', 'ingest_basis') order by 1").fetchall()]
+        "and table_name not in ? order by 1", [[*BY_MONTH_INPUTS, "ingest_basis"]]).fetchall()]
     for table in other:
         add(None, f"{table}:{_rows_hash(con, table)}")
     add(None, f"code:{code_fingerprint()};key:{key_fingerprint()};"
@@ -231,6 +234,15 @@ def _write(path: Path, content: dict) -> None:
     os.replace(tmp, path)
 
 
+def unfinished(build_dir: Path, run_id: str) -> bool:
+    """Another run planned and did not finish (`record` removes the plan of a run that does):
+    the months it rewrote before it stopped are not those of the last finished build, so this
+    run cannot compare with that build and computes everything."""
+    content = _read(build_dir / PLAN_FILE)
+    return (build_dir / PLAN_FILE).exists() and (
+        not isinstance(content, dict) or content.get("run_id") != run_id)
+
+
 def plan(con, build_dir: Path, run_id: str) -> Plan:
     """What this run computes again, kept for the run's later steps."""
     import duckdb
@@ -244,6 +256,8 @@ def plan(con, build_dir: Path, run_id: str) -> Plan:
         return FULL
     state = _read(build_dir / STATE_FILE)
     before = state.get("inputs") if isinstance(state, dict) else None
+    if unfinished(build_dir, run_id):
+        before = None
     result = Plan(months_to_rewrite(before, now, margin()), changed(before, now))
     _write(build_dir / PLAN_FILE, {"run_id": run_id, "months": result.report_months,
                                    "input_months": result.input_months, "inputs": now})

@@ -180,14 +180,20 @@ def test_a_plan_belongs_to_its_run_and_is_recorded_by_it_only(tmp_path):
         assert not (build / changed_months.STATE_FILE).exists()
         assert changed_months.record(build, "run-1")
         assert changed_months.plan(con, build, "run-3") == changed_months.Plan([], [])  # the same inputs
+        assert changed_months.record(build, "run-3")
         con.execute("insert into raw.personnel values "
                     "('2025-10-31', '001', 2.34, 'U1', 'personnel/37/roster_2025.parquet', null, 5, 'h')")
         expected = changed_months.Plan(["2025-07", "2025-08", "2025-09", "2025-10"], ["2025-10"])
         assert changed_months.plan(con, build, "run-4") == expected
-        # A run that failed records nothing: the next one compares with the last finished.
-        assert changed_months.plan(con, build, "run-5") == expected
+        # A run that failed records nothing; it may have rewritten its months before it
+        # stopped, so the next run compares with nothing and computes everything, even when
+        # its own inputs are those of the last finished build again (October taken out).
         state = json.loads((build / changed_months.STATE_FILE).read_text())
         assert "2025-10" not in state["inputs"]
+        con.execute("delete from raw.personnel where snapshot_date = '2025-10-31'")
+        assert changed_months.plan(con, build, "run-5") == changed_months.FULL
+        assert changed_months.record(build, "run-5")
+        assert changed_months.plan(con, build, "run-6") == changed_months.Plan([], [])
     finally:
         con.close()
 
@@ -300,14 +306,12 @@ def test_the_plan_is_narrowed_by_the_statuses_and_they_are_recorded(tmp_path):
         narrowed = changed_months.Plan(["2025-09", "2025-10"], ["2025-10"])
         assert changed_months.narrow_plan(con, build, "run-2") == narrowed
         assert changed_months.planned(build, "run-2") == narrowed
-        # The same run failed later: the next one compares with the statuses of run 1. With
-        # August now incomplete, it rewrites from July.
+        # The same run failed later (it recorded nothing): the next one computes everything.
         _statuses(con, [("2025-08-01", "01", "incomplete", "2025-08-31", 1, 2.0),
                         ("2025-09-01", "01", "delivered", "2025-09-30", 2, 1.5),
                         ("2025-10-01", "01", "delivered", "2025-10-31", 1, 2.0)])
-        changed_months.plan(con, build, "run-3")
-        assert changed_months.narrow_plan(con, build, "run-3").report_months == [
-            "2025-07", "2025-08", "2025-09", "2025-10"]
+        assert changed_months.plan(con, build, "run-3") == changed_months.FULL
+        assert changed_months.narrow_plan(con, build, "run-3").report_months is None
         assert changed_months.record(build, "run-3")
         state = json.loads((build / changed_months.STATE_FILE).read_text())
         assert state["statuses"] == changed_months.delivery_fingerprints(con)
@@ -380,6 +384,7 @@ def test_the_entitlements_are_recorded_and_the_next_run_compares_with_them(tmp_p
         # Nothing new: no month of the audit either.
         changed_months.plan(con, build, "run-2")
         assert changed_months.narrow_plan(con, build, "run-2") == changed_months.Plan([], [], [])
+        assert changed_months.record(build, "run-2")
         # The August decision's payment corrected: the audit from August, nothing else.
         con.execute("update marts.fct_policy_entitlement set amount_paid_vnd = 150 where decision_no = '1/QĐ'")
         changed_months.plan(con, build, "run-3")
