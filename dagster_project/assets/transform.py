@@ -21,6 +21,7 @@ from dagster_dbt import (
     DbtCliResource,
     dbt_assets,
 )
+from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 
 from dagster_project.dbt_project import BUILD_COMMAND, dbt_args, dbt_project, months_in_environment
 from dagster_project.failures import dbt_failure, failed_results
@@ -86,20 +87,73 @@ def tables_by_report_month(manifest: Mapping[str, Any]) -> frozenset[tuple[str, 
         == {"column": "report_month", "months": "report_months"})
 
 
+def dbt_project_manifest(context: AssetExecutionContext) -> Mapping[str, Any]:
+    """The manifest this multi-asset was defined from (held in its metadata)."""
+    return get_manifest_and_translator_from_dbt_assets([context.assets_def])[0]
+
+
+def unchanged_in_a_month_run(manifest: Mapping[str, Any]) -> frozenset[str]:
+    """unique_ids of the models, seeds and tests that a run rewriting some months computes
+    exactly as the last finished build did: those no source of which is read month by month
+    (changed_months.BY_MONTH_INPUTS: the rosters, the decisions) or is the audit log every
+    ingest writes. Every other source, the seeds and the code are part of what makes any
+    change of them a full build (changed_months: `*`), and no model reads the clock."""
+    moving = [uid for uid, source in manifest["sources"].items()
+              if source["schema"] != "raw" or source["identifier"] in changed_months.BY_MONTH_INPUTS]
+    seen = set(moving)
+    while moving:
+        for child in manifest["child_map"].get(moving.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                moving.append(child)
+    return frozenset(uid for uid, node in manifest["nodes"].items()
+                     if node["resource_type"] in ("model", "seed", "test") and uid not in seen)
+
+
+def upstream_first(manifest: Mapping[str, Any], unique_ids: frozenset[str]) -> list[str]:
+    """`unique_ids` ordered so that each comes after those of them it reads."""
+    ordered: list[str] = []
+    done: set[str] = set()
+
+    def visit(uid: str) -> None:
+        if uid in done:
+            return
+        done.add(uid)
+        for parent in sorted(manifest["parent_map"].get(uid, [])):
+            if parent in unique_ids:
+                visit(parent)
+        ordered.append(uid)
+
+    for uid in sorted(unique_ids):
+        visit(uid)
+    return ordered
+
+
 def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
           months: list[str] | None = None, input_months: list[str] | None = None,
-          audit_months: list[str] | None = None):
+          audit_months: list[str] | None = None, unchanged: frozenset[str] = frozenset()):
     """`dbt build` of this multi-asset's models (with their tests), row counts as metadata;
     `months` set: only those report months of the monthly models are rewritten;
     `input_months` set: only those snapshot months of the roster-row models; `audit_months`
-    set: only those report months of the payment audit's rollups."""
+    set: only those report months of the payment audit's rollups. `unchanged` (unique_ids):
+    nodes left as they are, not run; their models and seeds are reported materialized, with
+    metadata saying so (the next step runs only once every asset before it is)."""
     settings = warehouse.paths()
     working = settings.working_path
+    manifest = dbt_project_manifest(context)
+    kept = sorted(manifest["nodes"][uid]["name"] for uid in unchanged)
     # Written by the builds of earlier versions: it would describe an older build.
     (settings.dbt_target_dir / "run_results.json").unlink(missing_ok=True)
     with months_in_environment(months, input_months, audit_months):  # read as dbt starts
-        invocation = dbt.cli(dbt_args(BUILD_COMMAND, working), context=context,
-                             raise_on_error=False, target_path=settings.dbt_target_dir)
+        invocation = dbt.cli([*dbt_args(BUILD_COMMAND, working), *(["--exclude", " ".join(kept)] if kept else [])],
+                             context=context, raise_on_error=False, target_path=settings.dbt_target_dir)
+    for uid in upstream_first(manifest, unchanged):  # the order Dagster wants
+        node = manifest["nodes"][uid]
+        key = translator.get_asset_key(node)
+        if node["resource_type"] != "test" and key in context.selected_asset_keys:
+            yield Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
+                         metadata={"unique_id": uid, "rebuilt": False,
+                                   "why": "its inputs are those of the last finished build"})
     # dbt's events as dbt prints them, held until it ends: DuckDB lets no one else open
     # the file while dbt writes, so the row counts are read after. (dagster-dbt's
     # fetch_row_counts waits for the end the same way, but polls in a loop meanwhile,
@@ -137,7 +191,13 @@ def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     with connect(settings.working_path, read_only=True) as con:
         plan = changed_months.plan(con, settings.build_dir, context.run.run_id)
     context.log.info(describe_plan(plan.report_months))
-    yield from build(context, dbt, warehouse, months=plan.report_months, input_months=plan.input_months)
+    unchanged = (frozenset() if plan.report_months is None
+                 else unchanged_in_a_month_run(dbt_project_manifest(context)))
+    if unchanged:
+        context.log.info(f"Left as the last finished build made them (their inputs are the same): "
+                         f"{len(unchanged)} models, seeds and tests")
+    yield from build(context, dbt, warehouse, months=plan.report_months, input_months=plan.input_months,
+                     unchanged=unchanged)
     if DELIVERY_STATUSES not in context.selected_asset_keys:
         return  # statuses not computed again in this run: nothing to narrow by, none recorded
     with connect(settings.working_path, read_only=True) as con:

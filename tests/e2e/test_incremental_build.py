@@ -27,6 +27,11 @@ BY_MONTH = {
     "marts.fct_redeployment_suggestion": "field = coalesce(field, '') || '#stamp'",
     "marts.rpt_report_cohort": "row_label_vi = row_label_vi || ' #stamp'",
     "marts.rpt_report_units": "unit_name = coalesce(unit_name, '') || ' #stamp'",
+    "marts.rpt_staffing_balance_commune": "commune_type = coalesce(commune_type, '') || ' #stamp'",
+    "marts.rpt_staffing_balance_province": "delivery_status = delivery_status || ' #stamp'",
+    "marts.rpt_staffing_balance_national": "provinces_not_delivered = coalesce(provinces_not_delivered, '') || ' #stamp'",
+    "marts.rpt_report_balance": "row_label_vi = row_label_vi || ' #stamp'",
+    "marts.rpt_report_review": "row_label_vi = coalesce(row_label_vi, '') || ' #stamp'",
 }
 # The payment audit's rollups: rewritten by month for their own months (from the first month of
 # a decision whose entitlement changed).
@@ -37,8 +42,8 @@ AUDIT_BY_MONTH = {
 }
 STAMPS = {**BY_MONTH, **AUDIT_BY_MONTH}
 # The rollups among them: rewritten by month with the monthly marts.
-ROLLUPS_BY_MONTH = [t for t in BY_MONTH if t.startswith("marts.") and t.split(".")[1] in (
-    "fct_review_classification", "fct_redeployment_suggestion", "rpt_report_cohort", "rpt_report_units")]
+ROLLUPS_BY_MONTH = [t for t in BY_MONTH if t.startswith("marts.") and t.split(".")[1] not in (
+    "fct_staffing_balance", "fct_policy_cohort")]
 
 
 def _spoil(working, month: str, since: str = "2025-01", only: list[str] | None = None,
@@ -194,6 +199,34 @@ def test_a_run_without_the_delivery_statuses_keeps_the_whole_window(e2e_run, run
     assert len(planned) == 2 and all(m.startswith("Computing again the months 2025-07 to ") for m in planned), said
     plan = json.loads((settings.build_dir / PLAN_FILE).read_text())
     assert plan["months"][0] == "2025-07" and "statuses" not in plan
+
+
+@pytest.mark.parametrize("changed, left", [("2025-10", True), ("*", False)], ids=["october", "units"])
+def test_what_a_run_of_some_months_cannot_change_is_left_as_it_is(e2e_run, run_copy, changed, left):
+    """A run that rewrites some months leaves the models that read neither rosters, nor
+    decisions, nor the audit log (units, lineage, dimensions, seeds) as the last finished
+    build made them, and says so; a run after a change of anything else builds them again."""
+    settings = run_copy
+    state_file = settings.build_dir / STATE_FILE
+    state = json.loads(state_file.read_text())
+    state["inputs"][changed] = "an earlier input"
+    state_file.write_text(json.dumps(state))
+    con = duckdb.connect(str(settings.working_path))
+    try:
+        con.execute("update marts.dim_province set province_name = province_name || ' #stamp'")
+    finally:
+        con.close()
+
+    success, said = _build_in_process()
+    assert success, said
+    con = duckdb.connect(str(settings.working_path), read_only=True)
+    try:
+        stamped = con.execute("select count(*) from marts.dim_province "
+                              "where province_name like '% #stamp'").fetchone()[0]
+    finally:
+        con.close()
+    assert (stamped > 0) == left
+    assert any(m.startswith("Left as the last finished build made them") for m in said) == left, said
 
 
 @pytest.mark.parametrize("select, tables", [

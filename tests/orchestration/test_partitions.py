@@ -94,7 +94,9 @@ def test_the_dbt_project_is_split_around_the_monthly_marts():
     by_month = {translator.get_asset_key(n) for n in manifest["nodes"].values()
                 if n["resource_type"] == "model" and "by_month" in n["tags"]}
     assert {k.path[-1] for k in by_month} == {
-        "fct_redeployment_suggestion", "fct_review_classification", "rpt_report_cohort", "rpt_report_units"}
+        "fct_redeployment_suggestion", "fct_review_classification", "rpt_report_cohort", "rpt_report_units",
+        "rpt_staffing_balance_commune", "rpt_staffing_balance_province", "rpt_staffing_balance_national",
+        "rpt_report_balance", "rpt_report_review"}
     assert by_month <= rollups
     # The payment audit's rollups are rewritten by month too, for their own months (a
     # decision's month and every month after it), which publish finds by comparing rows.
@@ -160,3 +162,30 @@ def test_a_build_plans_each_asset_outside_the_partitions_once():
     by_month = set(sapnhap_dbt_by_month.keys)
     assert {key: n for key, n in planned.items() if key in by_month} == {key: months for key in by_month}
     assert {n for key, n in planned.items() if key not in by_month} == {1}
+
+
+def test_a_run_of_some_months_leaves_what_reads_neither_rosters_nor_decisions_nor_the_audit_log():
+    """A run that rewrites some months has the units, the lineage, the reference data, the
+    seeds and the code of the last finished build (else it is a full build): the models,
+    seeds and tests that read nothing else are left as they are."""
+    from dagster_project.assets.transform import unchanged_in_a_month_run, upstream_first
+    from dagster_project.dbt_project import dbt_project
+
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    names = {manifest["nodes"][uid]["name"] for uid in unchanged_in_a_month_run(manifest)}
+    # Seeds, the unit and lineage models, the dimensions, their tests.
+    assert {"policy_base_salary", "delivery_statuses", "stg_deliveries__units", "stg_deliveries__lineage",
+            "int_unit_lineage_resolved", "int_old_units_mapped", "dim_province", "dim_commune",
+            "bridge_commune_lineage", "unique_dim_district_district_code"} <= names
+    # What reads a roster, a decision or the ingest ledger, and a test reading the roster too.
+    assert not {"stg_deliveries__personnel", "stg_deliveries__decisions", "stg_audit__ingest_ledger",
+                "int_province_months_delivered", "fct_delivery_status", "int_roster_months_selected",
+                "fct_policy_entitlement", "int_person_months_reconciled", "fct_policy_cohort",
+                "relationships_stg_deliveries__personnel_unit_code__unit_code__ref_stg_deliveries__units_"} & names
+    # Given to Dagster each after what it reads.
+    unchanged = unchanged_in_a_month_run(manifest)
+    order = upstream_first(manifest, unchanged)
+    assert sorted(order) == sorted(unchanged)
+    position = {uid: i for i, uid in enumerate(order)}
+    pairs = [(p, uid) for uid in order for p in manifest["parent_map"][uid] if p in unchanged]
+    assert len(pairs) > 100 and all(position[p] < position[uid] for p, uid in pairs)

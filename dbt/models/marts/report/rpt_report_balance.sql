@@ -9,20 +9,26 @@
     where docs/rules.md S5 sets one (commune government agencies): leaders_over adds up the excess of
     the agencies over it. surplus_rank and shortage_rank order the detail rows with a surplus
     (largest first) and with a shortage (largest first), for the charts, within the group (provinces; a province's agencies; its communes). -#}
+{{ config(**by_report_month(tags=['by_month'])) }}
+
 with balance as (
     select * from {{ ref('fct_staffing_balance') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 province_balance as (
     select * from {{ ref('rpt_staffing_balance_province') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 national_balance as (
     select * from {{ ref('rpt_staffing_balance_national') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 commune_balance as (
     select * from {{ ref('rpt_staffing_balance_commune') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 communes as (
@@ -32,10 +38,12 @@ communes as (
 
 delivery as (
     select * from {{ ref('fct_delivery_status') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 scopes as (
     select * from {{ ref('rpt_report_scope') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 leaders_over as (

@@ -4,12 +4,16 @@
     (docs/rules.md S7). A province's report lists its agencies, the nation's its provinces;
     then the total. Nothing is computed here that the mart does not hold: rows are only
     labelled and added up. -#}
+{{ config(**by_report_month(tags=['by_month'])) }}
+
 with review as (
     select * from {{ ref('fct_review_classification') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 balance as (
     select report_month, unit_code, unit_name from {{ ref('fct_staffing_balance') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 ratings as (
@@ -23,6 +27,7 @@ provinces as (
 
 scopes as (
     select * from {{ ref('rpt_report_scope') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 in_scope as (

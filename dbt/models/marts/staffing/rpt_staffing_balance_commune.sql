@@ -5,9 +5,11 @@
     commune's government agencies with the framework norm. The sums are the macro piece
     staffing_balance_sums shared with the province and national rollups; a commune's
     quota and leaders allowed are shown even in a month its province did not deliver. -#}
+{{ config(**by_report_month(tags=['by_month'])) }}
+
 with balance as (
     select * from {{ ref('fct_staffing_balance') }}
-    where level = 'commune'
+    where level = 'commune' and {{ in_partition_months('report_month') }}
 ),
 
 norms as (

@@ -2,8 +2,11 @@
     (the same macro pieces as rpt_staffing_balance_province): only provinces that delivered
     the month in full are counted; n_provinces_not_delivered and provinces_not_delivered say
     which are left out. -#}
+{{ config(**by_report_month(tags=['by_month'])) }}
+
 with balance as (
     select * from {{ ref('fct_staffing_balance') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 norms as (

@@ -6,8 +6,11 @@
     never a shortage, and delivery_status says why. norm_posts is the sum of the exact
     commune norms (int_commune_norms_computed) of the communes with counted agencies, not of
     the apportioned agency figures. -#}
+{{ config(**by_report_month(tags=['by_month'])) }}
+
 with balance as (
     select * from {{ ref('fct_staffing_balance') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 norms as (
