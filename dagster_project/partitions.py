@@ -33,6 +33,12 @@ def all_months(now: datetime | None = None) -> list[str]:
     return list(monthly_partitions.get_partition_keys(current_time=now))
 
 
+def shift_month(month: str, by: int) -> str:
+    """The month key `by` months after `month` (before, when negative)."""
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + by
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 def months_between(first: str, last: str) -> list[str]:
     """The month keys from `first` to `last`, both included ("2025-11", "2026-01" -> three)."""
     start, end = month_start(first), month_start(last)

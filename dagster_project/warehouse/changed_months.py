@@ -55,7 +55,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from dagster_project.partitions import FIRST_MONTH, months_between
+from dagster_project.partitions import FIRST_MONTH, months_between, shift_month
 from dagster_project.settings import DBT_PROJECT_DIR, private_file
 
 # The raw tables summed up month by month; every other one is part of `*`, so a run that
@@ -171,11 +171,6 @@ def audit_months(months: list[str] | None, before: dict[str, str] | None, now: d
     return sorted(set(months) | set(months_between(first, last) if first <= last else []))
 
 
-def _shift(month: str, by: int) -> str:
-    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + by
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 def changed(before: dict[str, str] | None, now: dict[str, str]) -> list[str] | None:
     """The months whose inputs changed, oldest first, or None for a full build."""
     if before is None or before.get(EVERYTHING_ELSE) != now.get(EVERYTHING_ELSE):
@@ -194,7 +189,7 @@ def months_to_rewrite(before: dict[str, str] | None, now: dict[str, str],
         return changes
     last = max((set(before) | set(now)) - {EVERYTHING_ELSE})
     # Before the merger too: the cohort of June 2025 looks at July.
-    return months_between(_shift(changes[0], -months_before), last)
+    return months_between(shift_month(changes[0], -months_before), last)
 
 
 def narrowed(months: list[str] | None, input_months: list[str] | None,
@@ -205,7 +200,7 @@ def narrowed(months: list[str] | None, input_months: list[str] | None,
     if not months or not input_months or before is None:
         return months
     statuses = [m for m in sorted(set(before) | set(now)) if before.get(m) != now.get(m)]
-    first = _shift(min([input_months[0], *statuses]), -1)
+    first = shift_month(min([input_months[0], *statuses]), -1)
     return [m for m in months if m >= first]
 
 

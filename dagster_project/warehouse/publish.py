@@ -25,6 +25,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from dagster_project.partitions import shift_month
 from dagster_project.settings import private_dir, private_file
 from dagster_project.warehouse.connect import connect
 
@@ -56,8 +57,18 @@ def _select_sql(schema: str, table: str) -> str:
     return f'select * from work."{schema}"."{table}"'
 
 
-def _month_list(months: list[str]) -> str:
-    return ", ".join(f"date '{m}-01'" for m in months)
+def in_months(months: list[str]) -> str:
+    """SQL: report_month in one of `months` ("YYYY-MM"), as one range of dates per run of
+    consecutive months (DuckDB skips the row groups outside a range; an `in` list it reads
+    whole: the cohort's two months 0.30 -> 0.12 s nationally)."""
+    ranges: list[list[str]] = []
+    for month in sorted(set(months)):
+        if ranges and shift_month(ranges[-1][1], 1) == month:
+            ranges[-1][1] = month
+        else:
+            ranges.append([month, month])
+    return " or ".join(f"(report_month >= date '{first}-01' and report_month < date '{shift_month(last, 1)}-01')"
+                       for first, last in ranges) or "false"
 
 
 def _columns(con, catalog: str, schema: str, table: str) -> list[tuple]:
@@ -138,9 +149,9 @@ def write_publishable_copy(working: Path, target: Path, base: Path | None = None
             if changed is None:
                 con.execute(f"create or replace table {name} as {_select_sql(schema, table)}")
             elif changed:
-                con.execute(f"delete from {name} where report_month in ({_month_list(changed)})")
+                con.execute(f"delete from {name} where {in_months(changed)}")
                 con.execute(f"insert into {name} {_select_sql(schema, table)} "
-                            f"where report_month in ({_month_list(changed)})")
+                            f"where {in_months(changed)}")
             counts[schema] = counts.get(schema, 0) + 1
         con.execute("detach work")
         con.execute("checkpoint")

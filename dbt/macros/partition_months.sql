@@ -10,13 +10,14 @@
     are deleted (pre-hook) and recomputed (append), every other month's rows left as they are.
 
     The rollups tagged `by_month` (fct_redeployment_suggestion, fct_review_classification,
-    rpt_staffing_balance_commune, _province and _national, rpt_report_balance,
-    rpt_report_review, rpt_report_cohort, rpt_report_units) are rewritten by report month the
-    same way, in the monthly marts' step: a month's rows read only that month's rows of the
-    monthly marts, of the rollups before them, of int_roster_months_selected, of
-    fct_delivery_status (the month's status) and of rpt_report_scope (whose month reads the
-    delivery statuses within the margin), and tables rebuilt whole from what every month
-    shares (units, labels, seeds: a change of those is a full build).
+    rpt_staffing_balance_commune, _province and _national, rpt_person_flows_province and
+    _national, rpt_report_balance, rpt_report_review, rpt_report_cohort, rpt_report_units) are
+    rewritten by report month the same way, in the monthly marts' step: a month's rows read
+    only that month's rows of the monthly marts, of the person months, of the rollups before
+    them, of int_roster_months_selected, of the delivery statuses (fct_delivery_status,
+    int_province_months_delivered) and of rpt_report_scope (whose month reads the delivery
+    statuses within the margin), and what every month shares (units, labels, seeds, the
+    pre-merger rosters: a change of those is a full build).
 
     The payment audit's rollups (tag `by_audit_month`: rpt_report_audit_decisions,
     rpt_report_audit_detail, rpt_report_audit_summary) are rewritten by report month too, for

@@ -6,7 +6,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from dagster_project.warehouse.publish import publish
+from dagster_project.warehouse.publish import in_months, publish
 
 
 def _working(path, marker: str):
@@ -232,7 +232,25 @@ def test_a_table_by_report_month_not_rewritten_by_month_publishes_the_months_tha
     if replaced is None:
         assert len(rollup) == 1 and rollup[0].startswith('create or replace table "marts"."rollup"'), rollup
     else:
-        dates = ", ".join(f"date '{m}-01'" for m in replaced)
-        assert rollup == [f'delete from "marts"."rollup" where report_month in ({dates})',
+        months = in_months(replaced)
+        assert rollup == [f'delete from "marts"."rollup" where {months}',
                           f'insert into "marts"."rollup" select * from work."marts"."rollup" '
-                          f'where report_month in ({dates})'], rollup
+                          f'where {months}'], rollup
+
+
+def test_the_months_published_are_ranges_of_dates():
+    """One range per run of consecutive months (across a new year), so DuckDB can skip the row
+    groups of other months; every day of a month is in it, no day of another."""
+    assert in_months(["2026-10", "2026-09"]) == (
+        "(report_month >= date '2026-09-01' and report_month < date '2026-11-01')")
+    assert in_months(["2025-11", "2026-01", "2025-12", "2026-03"]) == (
+        "(report_month >= date '2025-11-01' and report_month < date '2026-02-01') or "
+        "(report_month >= date '2026-03-01' and report_month < date '2026-04-01')")
+    assert in_months([]) == "false"
+    con = duckdb.connect()
+    days = [date(2025, 10, 31), date(2025, 11, 1), date(2025, 12, 31), date(2026, 1, 15),
+            date(2026, 2, 1), date(2026, 3, 31), date(2026, 4, 1)]
+    picked = con.execute(f"select report_month from unnest(?) t(report_month) where "
+                         f"{in_months(['2025-11', '2025-12', '2026-01', '2026-03'])} order by 1",
+                         [days]).fetchall()
+    assert [d for (d,) in picked] == [date(2025, 11, 1), date(2025, 12, 31), date(2026, 1, 15), date(2026, 3, 31)]

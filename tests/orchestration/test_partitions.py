@@ -96,7 +96,7 @@ def test_the_dbt_project_is_split_around_the_monthly_marts():
     assert {k.path[-1] for k in by_month} == {
         "fct_redeployment_suggestion", "fct_review_classification", "rpt_report_cohort", "rpt_report_units",
         "rpt_staffing_balance_commune", "rpt_staffing_balance_province", "rpt_staffing_balance_national",
-        "rpt_report_balance", "rpt_report_review"}
+        "rpt_report_balance", "rpt_report_review", "rpt_person_flows_province", "rpt_person_flows_national"}
     assert by_month <= rollups
     # The payment audit's rollups are rewritten by month too, for their own months (a
     # decision's month and every month after it), which publish finds by comparing rows.

@@ -6,16 +6,20 @@
     full (unknown, not leavers; fct_delivery_status). joined_then_left (recruited after the
     merger and not on the month's roster) and not_reported_joined (recruited, and their
     province's month is missing) are in neither head count. -#}
+{{ config(**by_report_month(tags=['by_month'])) }}
+
 with roster as (
     select * from {{ ref('int_roster_snapshots_deduplicated') }}
 ),
 
 selected as (
     select * from {{ ref('int_roster_months_selected') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 reconciliation as (
     select * from {{ ref('int_person_months_reconciled') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 report_months as (

@@ -8,12 +8,15 @@
     the month's roster count as not_reported, not as leavers: persons_before = stayed_out +
     moved_out + left_total + not_reported; delivery_status says what the province delivered
     (fct_delivery_status). -#}
+{{ config(**by_report_month(tags=['by_month'])) }}
+
 with roster as (
     select * from {{ ref('int_roster_snapshots_deduplicated') }}
 ),
 
 selected as (
     select * from {{ ref('int_roster_months_selected') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 units as (
@@ -31,10 +34,12 @@ provinces as (
 
 reconciliation as (
     select * from {{ ref('int_person_months_reconciled') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 delivery as (
     select * from {{ ref('int_province_months_delivered') }}
+    where {{ in_partition_months('report_month') }}
 ),
 
 report_months as (
