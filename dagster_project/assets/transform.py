@@ -140,13 +140,15 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
     metadata saying so (the next step runs only once every asset before it is)."""
     settings = warehouse.paths()
     working = settings.working_path
-    manifest = dbt_project_manifest(context)
-    kept = sorted(manifest["nodes"][uid]["name"] for uid in unchanged)
+    manifest = dbt_project_manifest(context) if unchanged else {"nodes": {}}
+    args = dbt_args(BUILD_COMMAND, working)
+    if unchanged:
+        args += ["--exclude", " ".join(sorted(manifest["nodes"][uid]["name"] for uid in unchanged))]
     # Written by the builds of earlier versions: it would describe an older build.
     (settings.dbt_target_dir / "run_results.json").unlink(missing_ok=True)
     with months_in_environment(months, input_months, audit_months):  # read as dbt starts
-        invocation = dbt.cli([*dbt_args(BUILD_COMMAND, working), *(["--exclude", " ".join(kept)] if kept else [])],
-                             context=context, raise_on_error=False, target_path=settings.dbt_target_dir)
+        invocation = dbt.cli(args, context=context, raise_on_error=False,
+                             target_path=settings.dbt_target_dir)
     for uid in upstream_first(manifest, unchanged):  # the order Dagster wants
         node = manifest["nodes"][uid]
         key = translator.get_asset_key(node)
