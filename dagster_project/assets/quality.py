@@ -70,16 +70,19 @@ def _gx_check(table: str, severity: str):
         description=DESCRIPTIONS[severity],
     )
     def _check(warehouse: Warehouse) -> AssetCheckResult:
-        from dagster_project.quality.suites import columns_needed, run_suite
+        from dagster_project.quality.suites import SuiteResult, columns_needed, run_suite
 
         build_dir = warehouse.paths().build_dir
         with warehouse.working(read_only=True) as con:
             basis = stored_basis(con, table)
             files = validated.files_in(con, table, columns_needed(table, severity)) \
-                if severity != "structure" else {}
+                if severity != "structure" else validated.layout_of(con, table)
             skip = validated.passed_files(build_dir, table, severity, basis, files)
-            result = run_suite(con, table, severity, skip)
-        if result.success and severity != "structure":
+            if validated.nothing_new(con, table, files, skip):
+                result = SuiteResult(f"raw_{table}_{severity}", True, 0, rows=0)
+            else:
+                result = run_suite(con, table, severity, skip - {validated.LAYOUT})
+        if result.success:
             validated.record_passed(build_dir, table, severity, basis, files)
         return AssetCheckResult(
             passed=result.success,
@@ -88,7 +91,7 @@ def _gx_check(table: str, severity: str):
                 "suite": result.suite,
                 "expectations": result.evaluated,
                 "rows_validated": result.rows if result.rows is not None else 0,
-                "files_passed_before": len(skip),
+                "files_passed_before": len(skip - {validated.LAYOUT}),
                 "failed": len(result.failures),
                 "failures": MetadataValue.md(result.markdown()),
             },

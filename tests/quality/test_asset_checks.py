@@ -112,6 +112,15 @@ def test_suites_validate_only_the_rows_of_files_they_have_not_passed(data_dir):
         assert (metadata["rows_validated"].value, metadata["files_passed_before"].value) == (2, 1)
     soft = check_named("personnel", "gx_soft")
     assert soft(Warehouse()).metadata["rows_validated"].value == 0
+    # The units and the lineage did not change: no suite of theirs is built or run (the
+    # structure suite's layout passed before too), so none of them needs Great Expectations.
+    for table in ("units", "lineage"):
+        for name in ("gx_structure", "gx_identity", "gx_soft"):
+            metadata = _evaluation(second, table, name).metadata
+            assert (metadata["expectations"].value, metadata["rows_validated"].value) == (0, 0), (table, name)
+            assert "Nothing new to validate" in metadata["failures"].value
+    assert _evaluation(second, "personnel", "gx_structure").metadata["expectations"].value == 0
+    assert _evaluation(second, "personnel", "gx_identity").metadata["expectations"].value > 0
 
     # A value out of bounds written into June's rows: that file is read again, and the suite
     # warns as long as the row is there.
@@ -123,3 +132,15 @@ def test_suites_validate_only_the_rows_of_files_they_have_not_passed(data_dir):
         result = soft(Warehouse())
         assert not result.passed
         assert (result.metadata["rows_validated"].value, result.metadata["files_passed_before"].value) == (3, 1)
+
+    # A row outside every file, and a column added by hand: the suites that passed before see them.
+    con = duckdb.connect(str(get_settings().working_path))
+    con.execute("insert into raw.units (unit_code, period) values ('X', 'post')")
+    con.close()
+    identity = check_named("units", "gx_identity")(Warehouse())
+    assert not identity.passed and identity.metadata["rows_validated"].value == 1
+    con = duckdb.connect(str(get_settings().working_path))
+    con.execute("alter table raw.lineage add column note varchar")
+    con.close()
+    structure = check_named("lineage", "gx_structure")(Warehouse())
+    assert not structure.passed and structure.metadata["expectations"].value == 1
