@@ -131,11 +131,14 @@ def _insert_current(con, table: str, rows: list[tuple], now: datetime) -> None:
         con.unregister("__ledger_new")
 
 
-def reconcile(con, table: str) -> pl.DataFrame:
+def reconcile(con, table: str, distinct: frozenset[str] = frozenset()) -> pl.DataFrame:
     """One row per current ledger row of `table` (and per data orphan), with the counts found
     in raw.<table> and audit.quarantine and `ok`: rows_read = loaded + quarantined, each
     counted in the tables, and the ledger agrees. An empty `problems` list means the
-    invariant holds."""
+    invariant holds. `distinct`: content hashes of files whose loaded rows are known to hold
+    each source row once (the identity suite passed them, rows unchanged since): their rows
+    are counted, not their distinct source rows (national roster: 1.2 -> 0.2 s)."""
+    known = pl.DataFrame({"content_hash": sorted(distinct)}, schema={"content_hash": pl.String})
     sql = f"""
     with led as (
         select file, content_hash, sheet, status, rows_read, rows_loaded, rows_quarantined
@@ -143,8 +146,13 @@ def reconcile(con, table: str) -> pl.DataFrame:
     ),
     loaded as (
         select source_file as file, source_hash as content_hash, source_sheet as sheet,
+               count(*) as n_loaded, count(*) as n_distinct
+        from raw.{table} where source_hash in (select content_hash from __distinct) group by all
+        union all
+        select source_file as file, source_hash as content_hash, source_sheet as sheet,
                count(*) as n_loaded, count(distinct source_row) as n_distinct
-        from raw.{table} group by all
+        from raw.{table} where source_hash is null or source_hash not in (select content_hash from __distinct)
+        group by all
     ),
     quarantined as (
         select file, content_hash, sheet,
@@ -183,7 +191,11 @@ def reconcile(con, table: str) -> pl.DataFrame:
     left join overlap o on o.file = k.file and o.content_hash = k.content_hash and o.sheet is not distinct from k.sheet
     order by k.file, k.sheet
     """
-    df = con.sql(sql).pl()
+    con.register("__distinct", known.to_arrow())
+    try:
+        df = con.sql(sql).pl()
+    finally:
+        con.unregister("__distinct")
     ok = (
         pl.when(pl.col("status").is_null()).then(False)  # rows with no current ledger entry
         .when(pl.col("status") == "loaded").then(

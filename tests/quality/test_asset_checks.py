@@ -85,6 +85,21 @@ def test_checks_fail_on_a_tampered_table_and_soft_rules_only_warn(data_dir):
 
 
 
+def test_reconcile_sees_a_source_row_twice_in_a_file_the_identity_suite_passed(data_dir):
+    """The reconcile counts the distinct source rows only of files whose rows changed since the
+    identity suite passed them: a row renumbered by hand onto another (same counts, one source
+    row twice) is such a change, and fails it."""
+    deliver(data_dir / "raw", PERSONNEL_ROWS)
+    assert run_all().success
+    reconciled = check_named("personnel", "rows_reconcile")
+    assert reconciled(Warehouse()).passed
+    con = duckdb.connect(str(get_settings().working_path))
+    con.execute("update raw.personnel set source_row = 2 where source_row = 3")
+    con.close()
+    result = reconciled(Warehouse())
+    assert not result.passed and result.metadata["files_failing"].value == 1
+
+
 def _evaluation(result, table: str, name: str):
     [e] = [e for e in result.get_asset_check_evaluations()
            if e.asset_key == AssetKey(["raw", table]) and e.check_name == name]
