@@ -13,7 +13,6 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from dagster_project.contract import DELIVERIES, REASONS
 from dagster_project.failures import explained
 from dagster_project.ingest import ORDER, IngestResult, ingest_table
-from dagster_project.quality.suites import import_in_background
 from dagster_project.resources import Warehouse
 
 OWNERS = ["team:sapnhap"]
@@ -75,8 +74,7 @@ def _ingest_asset(table: str, deps: list[AssetKey]):
     def _ingest(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
         with explained(f"ingest of raw.{table}"), warehouse.working() as con:
             result = ingest_table(con, warehouse.paths().raw_dir, table,
-                                  full=os.environ.get(FULL_INGEST_ENV, "") not in ("", "0"),
-                                  before_reading=import_in_background)  # for the suites after
+                                  full=os.environ.get(FULL_INGEST_ENV, "") not in ("", "0"))
         context.log.info(
             f"raw.{table}: {result.rows_read} rows read, {result.rows_loaded} loaded, "
             f"{result.rows_quarantined} quarantined from {len(result.files)} file(s)/sheet(s); "

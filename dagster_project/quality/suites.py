@@ -20,8 +20,6 @@ functions (3-4 s import).
 
 import functools
 import gc
-import importlib
-import threading
 from dataclasses import dataclass, field
 
 from dagster_project.contract import CODE, DECIMAL, DELIVERIES, ENUM, INTEGER
@@ -114,22 +112,6 @@ class SuiteResult:
         for f in self.failures:
             lines.append(f"| {f['expectation']} | {f['column']} | {f['unexpected_count']} | {f['sample']} |")
         return "\n".join(lines)
-
-
-@functools.cache
-def import_in_background() -> None:
-    """Start importing Great Expectations in a thread, once per process. Ingest calls this when
-    it has files to read: the import (2.4 s, most of it Python) then runs while they are read
-    and parsed, partly outside the interpreter lock, and the first suite finds the module
-    imported or waits for the rest of it (the import lock). A failed import here is left to the
-    suite's own import, which raises it."""
-    def run() -> None:
-        try:
-            importlib.import_module("great_expectations")
-        except Exception:  # noqa: BLE001 - the suite imports it again and reports the error
-            pass
-
-    threading.Thread(target=run, name="sapnhap-import-gx", daemon=True).start()
 
 
 @functools.cache

@@ -377,24 +377,6 @@ def test_unchanged_files_are_not_read(tmp_path, con, files_read):
     assert contents(con) == contents(scratch)
 
 
-def test_the_hook_before_reading_runs_only_when_files_are_read(tmp_path, con, files_read):
-    """Ingest calls `before_reading` (the asset starts importing Great Expectations there)
-    when it has files to read, before reading them, and not when every file is unchanged."""
-    from dagster_project.ingest import ingest_table
-
-    raw = tmp_path / "raw"
-    hand_made(raw)
-    calls: list[int] = []
-
-    def hook() -> None:
-        calls.append(len(files_read))
-
-    ingest_table(con, raw, "units", before_reading=hook)
-    assert calls == [0] and files_read == ["units/u.csv"]
-    ingest_table(con, raw, "units", before_reading=hook)
-    assert calls == [0] and files_read == ["units/u.csv"]  # nothing to read: not called
-
-
 def test_a_code_change_reads_everything(tmp_path, con, files_read, monkeypatch):
     """What the last ingest was checked against is kept with it: other code (or libraries)
     makes the next ingest a full one; so does `full=True`."""

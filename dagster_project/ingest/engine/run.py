@@ -1,7 +1,6 @@
 """Ingest one delivery: bring raw.<table> and its quarantine up to date in one transaction (every
 file, or only what changed: engine/incremental.py), update the ledger."""
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from dagster_project.warehouse.ddl import ensure_schemas
 
 
 def ingest_table(con, raw_dir: Path | str, table_name: str, now: datetime | None = None,
-                 full: bool = False, before_reading: Callable[[], None] | None = None) -> IngestResult:
+                 full: bool = False) -> IngestResult:
     """Bring raw.<table_name> and its quarantine up to date with raw_dir/<table_name>/, update
     the ledger (with the files there that are ignored, and why; the first delivery in ORDER
     also records the files under raw/ in no delivery's folder, as table UNFILED).
@@ -30,7 +29,7 @@ def ingest_table(con, raw_dir: Path | str, table_name: str, now: datetime | None
     the changed files and those a check over several files links to them are read; the rows
     of the other files stay. `full`: read every file. Either way the tables and the ledger end
     as a full ingest leaves them. `con` is a plain read-write duckdb connection; the write is
-    one transaction. `before_reading` is called when there are files to read, before they are."""
+    one transaction."""
     delivery = DELIVERIES[table_name]
     raw_dir = Path(raw_dir)
     ensure_schemas(con)
@@ -42,8 +41,6 @@ def ingest_table(con, raw_dir: Path | str, table_name: str, now: datetime | None
     before = {} if full or incremental.stored_basis(con, table_name) != checked_against \
         else incremental.current_files(con, table_name)
     kept, read = plan(con, raw_dir, files, before, delivery)
-    if read and before_reading is not None:
-        before_reading()
     con.execute("begin transaction")
     try:
         if kept:
