@@ -137,7 +137,8 @@ def reconcile(con, table: str, distinct: frozenset[str] = frozenset()) -> pl.Dat
     counted in the tables, and the ledger agrees. An empty `problems` list means the
     invariant holds. `distinct`: content hashes of files whose loaded rows are known to hold
     each source row once (the identity suite passed them, rows unchanged since): their rows
-    are counted, not their distinct source rows (national roster: 1.2 -> 0.2 s)."""
+    are counted, not their distinct source rows (the rosters' check in an added month at
+    national scale: 1.8 -> 0.4 s)."""
     known = pl.DataFrame({"content_hash": sorted(distinct)}, schema={"content_hash": pl.String})
     sql = f"""
     with led as (
