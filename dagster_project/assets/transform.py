@@ -253,6 +253,8 @@ def describe_plan(months: list[str] | None) -> str:
         return "Every month is computed (a full build)"
     if not months:
         return "No month's inputs changed: no month is computed again"
+    if len(months) == 1:
+        return f"Computing again the month {months[0]}"
     return f"Computing again the months {months[0]} to {months[-1]} ({len(months)})"
 
 

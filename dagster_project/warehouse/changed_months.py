@@ -4,7 +4,9 @@ build that finished, and the months that read them.
 After ingest, the inputs of the build are summed up as fingerprints (`input_fingerprints`):
 one per month (the roster rows loaded with a snapshot date in that month, every column but
 where the row came from; the decisions with a leave date in it; the roster files of that month
-that were rejected, which make its province's month `rejected`), and one, `*`, for everything
+that were rejected, which make its province's month `rejected`; and what the month's cohort
+reads of the next month: the roster rows dated and the decisions leaving on its first day,
+the day the cohort's hypothetical leave starts), and one, `*`, for everything
 else a build reads (units, lineage, the reference data, a decision without a leave date, the
 code, the pseudonym key, dbt and DuckDB, the provinces that have any roster). A file that is only renamed or sent again with the same rows changes
 nothing; a yearly Parquet file replaced by one with one more month changes that month only; a
@@ -14,22 +16,24 @@ The months to rewrite (`months_to_rewrite`) start `margin()` months before the f
 whose fingerprint changed (pre-merger months included: the cohort has them) and run to the
 last month with data, before or after: a month's
 delivery status compares its headcount with reference_window_months either side (seed
-delivery_expectations), the person months of a month read the statuses of the months before
-it, and the cohort of a month looks one month ahead. Everything changes (None: a full build)
-when `*` changed, a pre-merger month changed (every later month reads the last pre-merger
-roster), or no build has finished on this folder yet.
+delivery_expectations), and the person months of a month read the statuses of the months
+before it. Everything changes (None: a full build) when `*` changed, a pre-merger month changed
+(every later month reads the last pre-merger roster; June 2025's inputs include the roster rows
+dated 1 July 2025, which its cohort reads), or no build has finished on this folder yet.
 
 The models of roster rows (deduplicated rows, retirement points, each month's roster) read
 nothing of another month: they are rewritten for the changed months only (`changed`).
 
 The margin is only needed where a month's delivery status changed. Once the main dbt step has
 computed the statuses again, the plan is narrowed (`narrowed`): the first month to rewrite is
-the month before the first month whose inputs or whose delivery statuses changed (the cohort
-looks one month ahead). The statuses a build was made from are recorded with its inputs
+the first month whose inputs or whose delivery statuses changed (the inputs of a month include
+what its cohort reads of the next month's first day, so a change there changes the month
+before too). The statuses a build was made from are recorded with its inputs
 (`delivery_fingerprints`: every column of int_province_months_delivered but the reference
 headcount, which only the delivery marts rebuilt whole read; the month-by-month models read a
 province's status, snapshot date and headcount). An added month whose neighbours keep their
-statuses rewrites two months, not four, of int_person_months_reconciled too: it runs with the
+statuses, and that brings no roster row dated and no decision leaving on its first day, rewrites
+that month alone, not four, of int_person_months_reconciled too: it runs with the
 monthly marts, after the statuses (a month of it reads nothing delivered after the month but
 the statuses of that month and the months before).
 
@@ -69,11 +73,12 @@ WINDOW_SEED = DBT_PROJECT_DIR / "seeds" / "delivery_expectations.csv"
 
 
 def margin() -> int:
-    """How many months before the first changed month are rewritten too."""
+    """How many months before the first changed month are rewritten too (before their delivery
+    statuses are computed again)."""
     with open(WINDOW_SEED, newline="", encoding="utf-8") as f:
         window = next(int(float(row["value"])) for row in csv.DictReader(f)
                       if row["parameter"] == "reference_window_months")
-    return max(window, 1)
+    return max(window, 0)
 
 
 def _rows_hash(con, table: str, where: str = "true", group: str | None = None) -> list[tuple]:
@@ -100,9 +105,18 @@ def input_fingerprints(con) -> dict[str, str]:
     for month, rows, total in _rows_hash(con, "personnel", group="strftime(snapshot_date, '%Y-%m')"):
         add(month, f"rows:{rows}:{total}")
     # A decision counts from its leave month: the leavers of that month on, the cohorts of the
-    # month before it on.
+    # months after it.
     for month, rows, total in _rows_hash(con, "decisions", group="strftime(leave_date, '%Y-%m')"):
         add(month, f"decisions:{rows}:{total}")
+    # The cohort of a month leaves on the first day of the next (int_policy_cohort_candidates):
+    # a decision leaving that day takes the person out of it, and a roster row dated that day is
+    # the row its entitlement is computed from (int_policy_decisions_joined). Both count for the
+    # month before theirs too; nothing else of a later month does.
+    for table, column in (("personnel", "snapshot_date"), ("decisions", "leave_date")):
+        for month, rows, total in _rows_hash(
+                con, table, where=f"day({column}) = 1",
+                group=f"strftime({column} - interval 1 day, '%Y-%m')"):
+            add(month, f"{table} on the first day of the next month:{rows}:{total}")
     # Of the roster files not loaded, only a rejected file says something about its months
     # (int_province_months_delivered); a skipped instructions sheet, a replaced file do not.
     rejected = con.execute(
@@ -188,19 +202,19 @@ def months_to_rewrite(before: dict[str, str] | None, now: dict[str, str],
     if not changes:
         return changes
     last = max((set(before) | set(now)) - {EVERYTHING_ELSE})
-    # Before the merger too: the cohort of June 2025 looks at July.
+    # Before the merger too: the cohort has the pre-merger months.
     return months_between(shift_month(changes[0], -months_before), last)
 
 
 def narrowed(months: list[str] | None, input_months: list[str] | None,
              before: dict[str, str] | None, now: dict[str, str]) -> list[str] | None:
-    """The plan's report months (`months`, with the margin) without those before the month
-    preceding the first month whose inputs (`input_months`) or delivery statuses changed
-    (`before` and `now`); unchanged without statuses to compare with, or on a full build."""
+    """The plan's report months (`months`, with the margin) without those before the first
+    month whose inputs (`input_months`) or delivery statuses changed (`before` and `now`);
+    unchanged without statuses to compare with, or on a full build."""
     if not months or not input_months or before is None:
         return months
     statuses = [m for m in sorted(set(before) | set(now)) if before.get(m) != now.get(m)]
-    first = shift_month(min([input_months[0], *statuses]), -1)
+    first = min([input_months[0], *statuses])
     return [m for m in months if m >= first]
 
 

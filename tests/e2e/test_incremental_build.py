@@ -7,6 +7,7 @@ them: the build must find those months from its inputs and set them right.
 """
 
 import json
+import shutil
 
 import duckdb
 import pytest
@@ -116,18 +117,18 @@ def _build_in_process(keys=None) -> tuple[bool, list[str]]:
 
 
 @pytest.mark.parametrize("changed_status, monthly_from, changed_entitlement, audit_from", [
-    (None, "2025-09", None, "2025-09"),
-    ("2025-08", "2025-07", None, "2025-07"),
-    (None, "2025-09", "2025-08", "2025-08"),
+    (None, "2025-10", None, "2025-10"),
+    ("2025-08", "2025-08", None, "2025-08"),
+    (None, "2025-10", "2025-08", "2025-08"),
 ], ids=["statuses_kept", "august_status_changed", "august_decision_changed"])
 def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build(
         e2e_run, run_copy, changed_status, monthly_from, changed_entitlement, audit_from):
     settings = run_copy
     # As if October's rosters had been different when the warehouse was last built: the
     # inputs it was built from say so. The plan goes back the delivery window (3 months, from
-    # July); the person months, the monthly marts and the rollups are rewritten from the month
-    # before the first month whose inputs or delivery status changed: September when no
-    # status changed, July when August's had.
+    # July); the person months, the monthly marts and the rollups are rewritten from the first
+    # month whose inputs or delivery status changed: October when no status changed, August
+    # when August's had.
     state_file = settings.build_dir / STATE_FILE
     state = json.loads(state_file.read_text())
     assert "2025-10" in state["inputs"] and "2025-08" in state["statuses"]
@@ -152,11 +153,8 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
     planned = [m for m in said if "Computing again the months " in m]
     assert planned[0].startswith("Computing again the months 2025-07 to "), planned
     assert planned[-1].startswith(f"Computing again the months {monthly_from} to "), planned
-    if monthly_from == "2025-07":  # nothing narrowed, nothing said of it
-        assert len(planned) == 2, planned
-    else:
-        assert len(planned) == 3 and planned[1].startswith(
-            f"The person months, the monthly marts and the rollups: {planned[2]}"), planned
+    assert len(planned) == 3 and planned[1].startswith(
+        f"The person months, the monthly marts and the rollups: {planned[2]}"), planned
     audit = [m for m in said if m.startswith("The payment audit: ")]
     if audit_from != monthly_from:  # said only when they are not the plan's months
         last = planned[-1].split(" to ")[1].split(" ")[0]
@@ -178,6 +176,72 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
     assert state["inputs"]["2025-10"] != "an earlier October"
     assert "an earlier status" not in state["statuses"].values()
     assert "an earlier entitlement" not in state["entitlements"].values()
+
+
+def _first_day_of_october(con, what: str) -> None:
+    """A real change of the inputs, made where ingest would have put it: a civil servant on
+    September's roster (Ninh Bình, 37, merged; Cao Bằng sent none) leaves on 1 October by a
+    new decision (`decision`), or has a roster row dated 1 October with another salary
+    (`roster_row`)."""
+    person, snapshot = con.execute(
+        "select national_id, snapshot_date from raw.personnel "
+        "where snapshot_date = (select max(snapshot_date) from raw.personnel "
+        "  where snapshot_date between date '2025-09-01' and date '2025-09-30') "
+        "and national_id not in (select national_id from raw.decisions) "
+        "and staff_category = 'civil_servant' order by national_id limit 1").fetchone()
+    if what == "decision":
+        con.execute(
+            "insert into raw.decisions select * replace (? as national_id, 'TEST-1/QĐ-UBND' as "
+            "decision_no, date '2025-09-20' as decision_date, date '2025-10-01' as leave_date, "
+            "null as amount_paid_vnd, null as paid_date, 1000000 + source_row as source_row) "
+            "from raw.decisions where voluntary order by decision_no limit 1", [person])
+    else:
+        con.execute(
+            "insert into raw.personnel select * replace (date '2025-10-01' as snapshot_date, "
+            "salary_coefficient + 0.66 as salary_coefficient, 1000000 + source_row as source_row) "
+            "from raw.personnel where national_id = ? and snapshot_date = ?", [person, snapshot])
+
+
+@pytest.mark.parametrize("what", ["decision", "roster_row"])
+def test_the_first_day_of_a_month_is_read_by_the_month_before(e2e_run, run_copy, tmp_path,
+                                                              monkeypatch, what):
+    """September's cohort would leave on 1 October, computed from the roster row dated on or
+    before that day: a decision leaving on 1 October, or a roster row dated that day, changes
+    September. The build after it computes again from September (not from October, as for
+    any other change of October) and ends with what a full build makes of the same inputs."""
+    settings = run_copy
+    con = duckdb.connect(str(settings.working_path))
+    try:
+        _first_day_of_october(con, what)
+    finally:
+        con.close()
+    full = tmp_path / "full"
+    shutil.copytree(settings.data_dir, full)
+    (full / settings.build_dir.relative_to(settings.data_dir) / STATE_FILE).unlink()
+
+    success, said = _build_in_process()
+    assert success, said
+    monkeypatch.setenv("SAPNHAP_DATA_DIR", str(full))
+    success, full_said = _build_in_process()
+    assert success, full_said
+    assert "Every month is computed (a full build)" in full_said, full_said
+
+    differences = _differences(settings.working_path, full / settings.working_path.relative_to(settings.data_dir))
+    assert {t: d[1:] for t, d in differences.items()} == {t: (0, 0) for t in differences}
+    assert "The person months, the monthly marts and the rollups: Computing again the months 2025-09 to " in (
+        " ".join(said)), said
+    # And the change was one: September's cohort is not what the first build made of it.
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{settings.working_path}' as now (read_only)")
+        con.execute(f"attach '{e2e_run.settings.working_path}' as before (read_only)")
+        september = "from {}.marts.fct_policy_cohort where report_month = date '2025-09-01'"
+        assert con.execute(f"select count(*) from ({september.format('now')} except all "
+                           f"{september.format('before')})").fetchone()[0] + con.execute(
+            f"select count(*) from ({september.format('before')} except all "
+            f"{september.format('now')})").fetchone()[0] > 0
+    finally:
+        con.close()
 
 
 def test_a_run_without_the_delivery_statuses_keeps_the_whole_window(e2e_run, run_copy):

@@ -68,7 +68,7 @@ def test_the_margin_is_the_delivery_window_of_the_seed(tmp_path, monkeypatch):
     monkeypatch.setattr(changed_months, "WINDOW_SEED", seed)
     assert changed_months.margin() == 5
     seed.write_text("parameter,value,source,note\nreference_window_months,0,x,y\n", encoding="utf-8")
-    assert changed_months.margin() == 1  # the cohort looks one month ahead
+    assert changed_months.margin() == 0
 
 
 ROSTER = [  # snapshot, national id, salary, source file, source row
@@ -140,11 +140,28 @@ def test_a_rejected_roster_file_changes_its_month_and_a_skipped_sheet_nothing(tm
 
 def test_a_decision_changes_its_leave_month(tmp_path):
     before = _fingerprints(tmp_path, "a", ROSTER)
-    now = _fingerprints(tmp_path, "b", ROSTER, decisions=[("001", "2025-10-01")])
+    now = _fingerprints(tmp_path, "b", ROSTER, decisions=[("001", "2025-10-15")])
     assert {k for k in now if before.get(k) != now[k]} == {"2025-10"}
     assert months_to_rewrite(before, now, 1) == ["2025-09", "2025-10"]
     undated = _fingerprints(tmp_path, "c", ROSTER, decisions=[("001", None)])
     assert {k for k in undated if before.get(k) != undated[k]} == {EVERYTHING_ELSE}
+
+
+@pytest.mark.parametrize("decisions, roster", [
+    ([("001", "2025-10-01")], ROSTER),  # leaves on 1 October: out of September's cohort
+    ([], [*ROSTER, ("2025-10-01", "002", 3.10, "personnel/37/roster_2025.parquet", 5)]),
+], ids=["decision", "roster_row"])
+def test_the_first_day_of_a_month_changes_the_month_before_too(tmp_path, decisions, roster):
+    """September's cohort would leave on 1 October, from the roster row dated on or before
+    that day: a decision leaving on 1 October or a roster row dated that day changes it."""
+    before = _fingerprints(tmp_path, "a", ROSTER)
+    now = _fingerprints(tmp_path, "b", roster, decisions=decisions)
+    assert {k for k in now if before.get(k) != now[k]} == {"2025-09", "2025-10"}
+    # The last day of September, or the second of October, changes its own month only.
+    later = [(n, "2025-10-02") for n, _ in decisions]
+    rows = [(("2025-09-30" if d == "2025-10-01" else d), *rest) for d, *rest in roster[4:]]
+    now = _fingerprints(tmp_path, "c", [*ROSTER, *rows], decisions=later)
+    assert {k for k in now if before.get(k) != now[k]} == {"2025-10" if decisions else "2025-09"}
 
 
 def test_another_table_changes_everything(tmp_path):
@@ -219,19 +236,21 @@ STATUSES = {"2025-07": "s7", "2025-08": "s8", "2025-09": "s9", "2025-10": "s10"}
 MARGIN = ["2025-08", "2025-09", "2025-10", "2025-11"]  # November added, 3 months back
 
 
-def test_an_added_month_whose_neighbours_keep_their_statuses_rewrites_it_and_the_month_before():
+def test_an_added_month_whose_neighbours_keep_their_statuses_rewrites_it_alone():
     now = {**STATUSES, "2025-11": "s11"}
-    assert changed_months.narrowed(MARGIN, ["2025-11"], STATUSES, now) == ["2025-10", "2025-11"]
+    assert changed_months.narrowed(MARGIN, ["2025-11"], STATUSES, now) == ["2025-11"]
+    # The month before changed too (a decision leaving on 1 November): from it.
+    assert changed_months.narrowed(MARGIN, ["2025-10", "2025-11"], STATUSES, now) == ["2025-10", "2025-11"]
 
 
-def test_a_changed_status_in_the_margin_keeps_the_months_from_the_one_before_it():
-    now = {**STATUSES, "2025-09": "s9 incomplete", "2025-11": "s11"}
+def test_a_changed_status_in_the_margin_keeps_the_months_from_it():
+    now = {**STATUSES, "2025-08": "s8 incomplete", "2025-11": "s11"}
     assert changed_months.narrowed(MARGIN, ["2025-11"], STATUSES, now) == MARGIN
     now = {**STATUSES, "2025-10": "s10 incomplete", "2025-11": "s11"}
-    assert changed_months.narrowed(MARGIN, ["2025-11"], STATUSES, now) == MARGIN[1:]
+    assert changed_months.narrowed(MARGIN, ["2025-11"], STATUSES, now) == ["2025-10", "2025-11"]
     # A month whose status is gone counts as changed too.
     now = {k: v for k, v in STATUSES.items() if k != "2025-09"} | {"2025-11": "s11"}
-    assert changed_months.narrowed(MARGIN, ["2025-11"], STATUSES, now) == MARGIN
+    assert changed_months.narrowed(MARGIN, ["2025-11"], STATUSES, now) == MARGIN[1:]
 
 
 @pytest.mark.parametrize("months, inputs, before", [
@@ -303,7 +322,7 @@ def test_the_plan_is_narrowed_by_the_statuses_and_they_are_recorded(tmp_path):
             "2025-07", "2025-08", "2025-09", "2025-10"]
         _statuses(con, [(m, "01", "delivered", d, 2, 1.5) for m, d in months]
                   + [("2025-10-01", "01", "delivered", "2025-10-31", 1, 2.0)])
-        narrowed = changed_months.Plan(["2025-09", "2025-10"], ["2025-10"])
+        narrowed = changed_months.Plan(["2025-10"], ["2025-10"])
         assert changed_months.narrow_plan(con, build, "run-2") == narrowed
         assert changed_months.planned(build, "run-2") == narrowed
         # The same run failed later (it recorded nothing): the next one computes everything.

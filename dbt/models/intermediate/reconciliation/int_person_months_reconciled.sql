@@ -30,9 +30,9 @@
     Partitioned by report month (dbt/macros/partition_months.sql): a run given months rewrites
     only their rows. A row of month M reads nothing delivered after M except the delivery status
     of M and the months before it (which looks reference_window_months ahead): the runner
-    rewrites every month from the month before the first month whose inputs or delivery
-    statuses changed (dagster_project/warehouse/changed_months.py: the statuses are computed
-    in the dbt step before this model's). -#}
+    rewrites every month from the first month whose inputs or delivery statuses changed
+    (dagster_project/warehouse/changed_months.py: the statuses are computed in the dbt step
+    before this model's). -#}
 {{ config(**by_report_month()) }}
 
 -- The two rosters are read several times below: not materialized, so each reads the table
