@@ -104,8 +104,7 @@ def input_fingerprints(con) -> dict[str, str]:
 
     for month, rows, total in _rows_hash(con, "personnel", group="strftime(snapshot_date, '%Y-%m')"):
         add(month, f"rows:{rows}:{total}")
-    # A decision counts from its leave month: the leavers of that month on, the cohorts of the
-    # months after it.
+    # A decision counts from its leave month: the leavers and the cohorts of that month on.
     for month, rows, total in _rows_hash(con, "decisions", group="strftime(leave_date, '%Y-%m')"):
         add(month, f"decisions:{rows}:{total}")
     # The cohort of a month leaves on the first day of the next (int_policy_cohort_candidates):
