@@ -21,7 +21,7 @@ help:
 	@echo "make faults  kill -9 a real run at nine moments; the next run must complete (minutes)"
 	@echo "make ui     the Dagster UI on http://127.0.0.1:$(PORT)"
 	@echo "make lint   ruff (Python) and sqlfluff (dbt models)"
-	@echo "make bench  the monthly run at national scale: floor, full build, added month, nothing new (about 25 min)"
+	@echo "make bench  the monthly run at national scale: floor, full build, added month, nothing new (about 10 min; 5 more to generate the set the first time)"
 	@echo "make bench-all  every benchmark in bench/ (generator, ingest, national figures, monthly run; hours)"
 
 $(STAMP): $(ROOT)/pyproject.toml
@@ -55,7 +55,7 @@ test-tools:
 	fi
 
 test: $(STAMP) $(MANIFEST) test-tools
-	cd $(ROOT) && $(BIN)/python -m pytest -m "not kill" -n 2 --dist loadgroup
+	cd $(ROOT) && $(BIN)/python -m pytest -m "not kill" -n 2 --dist loadgroup --no-loadscope-reorder
 
 faults: $(STAMP) $(MANIFEST)
 	cd $(ROOT) && $(BIN)/python -m pytest -m kill
