@@ -116,10 +116,18 @@ class SuiteResult:
 
 @functools.cache
 def _context():
-    """One ephemeral context per process, progress bars off (they flood the Dagster logs)."""
+    """One ephemeral context per process, progress bars off (they flood the Dagster logs).
+
+    Great Expectations fingerprints a pandas batch smaller than HASH_THRESHOLD (1 GB) by
+    hashing every row of it, twice per validation, for a batch marker nothing here reads: at
+    national scale 2.7 of the roster soft suite's 8.1 s. The threshold is set to 0 (no batch
+    is hashed); were it gone from a later version, batches would be hashed again, no more."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.execution_engine import pandas_execution_engine
 
+    if hasattr(pandas_execution_engine, "HASH_THRESHOLD"):
+        pandas_execution_engine.HASH_THRESHOLD = 0
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     return ctx
@@ -177,7 +185,9 @@ def load_frame(con, table: str, severity: str, skip_files: frozenset[str] = froz
     """The columns a suite needs from raw.<table>, as pandas (structure: the layout, no rows),
     without the rows of the files (content hashes) in `skip_files`. Text columns are Arrow
     strings, not Python objects: at national scale (5.8 million roster rows) that is 2.2 GB at
-    the peak instead of 5.7 GB for the identity suite."""
+    the peak instead of 5.7 GB for the identity suite. Dates are numpy datetimes, not Python
+    date objects: the roster identity suite's uniqueness of (snapshot_date, national_id) took
+    5.2 s with the objects, 4.35 s without (7.3 million rows)."""
     if severity == "structure":
         return con.sql(f"select * from raw.{table} limit 0").df()
     import pyarrow as pa
@@ -188,7 +198,7 @@ def load_frame(con, table: str, severity: str, skip_files: frozenset[str] = froz
         return con.sql(
             f"select {cols} from raw.{table} "
             "where source_hash is null or source_hash not in (select source_hash from __skip_files)"
-        ).to_arrow_table().to_pandas(types_mapper=_arrow_strings)
+        ).to_arrow_table().to_pandas(types_mapper=_arrow_strings, date_as_object=False)
     finally:
         con.unregister("__skip_files")
 
