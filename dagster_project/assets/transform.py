@@ -72,6 +72,12 @@ translator = SapnhapTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 MONTHLY = "tag:monthly"
 PERSON_MONTHS = "int_person_months_reconciled"
 DOWNSTREAM = f"{MONTHLY}+ {PERSON_MONTHS}+"
+# dbt's threads in a run that rewrites a few months (dbt/profiles.yml keeps any other run to
+# one: two large models side by side spill). A few months' models and tests are small, and one
+# at a time leaves a core idle: with two, an added month's dbt steps at national scale (4
+# months, then 1) took 12.6 and 16.9 s against 13.1 and 18.8 s, and wrote the same tables.
+FEW_MONTHS = 4  # an added month and the delivery window before it (changed_months.margin)
+FEW_MONTHS_THREADS = 2
 # What the main step narrows the months of the next step by (changed_months.narrow_plan).
 DELIVERY_STATUSES = AssetKey(changed_months.DELIVERY_STATUSES.split("."))
 
@@ -129,6 +135,14 @@ def upstream_first(manifest: Mapping[str, Any], unique_ids: frozenset[str]) -> l
     return ordered
 
 
+def threads_args(months: list[str] | None) -> list[str]:
+    """dbt's --threads for a run rewriting `months` (None: every month), or nothing (the
+    profile's one)."""
+    if months is not None and len(months) <= FEW_MONTHS:
+        return ["--threads", str(FEW_MONTHS_THREADS)]
+    return []
+
+
 def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
           months: list[str] | None = None, input_months: list[str] | None = None,
           audit_months: list[str] | None = None, unchanged: frozenset[str] = frozenset()):
@@ -142,6 +156,7 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
     working = settings.working_path
     manifest = dbt_project_manifest(context) if unchanged else {"nodes": {}}
     args = dbt_args(BUILD_COMMAND, working)
+    args += threads_args(months)
     if unchanged:
         args += ["--exclude", " ".join(sorted(manifest["nodes"][uid]["name"] for uid in unchanged))]
     # Written by the builds of earlier versions: it would describe an older build.

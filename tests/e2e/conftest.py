@@ -10,6 +10,7 @@ folder, under a clock set a year after the data end (faketime): what `make run` 
 fresh machine on another day. Every e2e test reads what that one run produced.
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -26,6 +27,43 @@ E2E_THROUGH = "2025-10"
 E2E_SEED = 11
 E2E_TODAY = "2026-11-01 06:05:00"  # a year after the data end
 SAPNHAP = str(Path(sys.executable).with_name("sapnhap"))
+
+
+@dataclass(frozen=True)
+class DbtInvocation:
+    threads: int
+    overlapped: bool  # two nodes ran at the same time
+
+
+def dbt_invocations(target_dir: Path) -> dict[str, DbtInvocation]:
+    """invocation id -> what dbt's log (`dbt.log*` in `target_dir`) says of the dbt call, oldest
+    first. The builds log JSON lines (the nodes' times with them); `dbt docs generate` logs
+    text, in which only the threads are read."""
+    logs = sorted(target_dir.glob("dbt.log*"),  # dbt.log.2, dbt.log.1, dbt.log
+                  key=lambda p: -int(p.suffix[1:]) if p.suffix[1:].isdigit() else 0)
+    threads: dict[str, int] = {}
+    spans: dict[str, list[tuple[str, str]]] = {}
+    text_invocation = None
+    for line in "\n".join(p.read_text(encoding="utf-8") for p in logs).splitlines():
+        if line.startswith("{"):
+            event = json.loads(line)
+            invocation, name = event["info"]["invocation_id"], event["info"]["name"]
+            if name == "ConcurrencyLine":
+                threads[invocation] = event["data"]["num_threads"]
+            elif name == "NodeFinished":
+                node = event["data"]["node_info"]
+                spans.setdefault(invocation, []).append((node["node_started_at"], node["node_finished_at"]))
+        elif line.startswith("=====") and " | " in line:  # a text invocation's header
+            text_invocation = line.split(" | ")[1].strip(" =")
+        elif "Concurrency: " in line and text_invocation:
+            threads[text_invocation] = int(line.split("Concurrency: ")[1].split()[0])
+    found = {}
+    for invocation, n in threads.items():
+        ordered = sorted(spans.get(invocation, []))
+        running_until = [max(end for _, end in ordered[:i + 1]) for i in range(len(ordered))]
+        found[invocation] = DbtInvocation(n, any(start < running_until[i - 1]
+                                                 for i, (start, _) in enumerate(ordered) if i))
+    return found
 
 
 def sapnhap(cwd: Path, *args: str, today: str | None = None, data: str = "data") -> subprocess.CompletedProcess:

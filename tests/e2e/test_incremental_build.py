@@ -16,6 +16,7 @@ from dagster import AssetKey, DagsterInstance
 from dagster_project.dbt_project import run_dbt
 from dagster_project.warehouse.changed_months import STATE_FILE
 from dagster_project.warehouse.publish import remember
+from tests.e2e.conftest import dbt_invocations
 
 pytestmark = pytest.mark.e2e
 
@@ -147,8 +148,12 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
         _spoil(path, "2025-10", since=audit_from, stamps=AUDIT_BY_MONTH)
     remember(settings.build_dir, settings.published_path)  # ... by the last publish
 
+    before = set(dbt_invocations(settings.dbt_target_dir))
     success, said = _build_in_process()
     assert success, said
+    # A run of some months runs two dbt nodes at once (a full build one: test_pipeline.py).
+    calls = [c for i, c in dbt_invocations(settings.dbt_target_dir).items() if i not in before]
+    assert len(calls) == 2 and all(c.threads == 2 for c in calls) and any(c.overlapped for c in calls), calls
     # To the last month with an input (decisions leave later than the rosters end).
     planned = [m for m in said if "Computing again the months " in m]
     assert planned[0].startswith("Computing again the months 2025-07 to "), planned

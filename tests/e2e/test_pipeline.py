@@ -9,7 +9,7 @@ import pytest
 from dagster_project.partitions import month_start
 from dagster_project.runner import run_month
 from dagster_project.settings import get_settings
-from tests.e2e.conftest import E2E_THROUGH
+from tests.e2e.conftest import E2E_THROUGH, DbtInvocation, dbt_invocations
 
 
 def _query(path, sql):
@@ -191,3 +191,12 @@ def test_dbt_parses_the_project_once_for_the_calls_of_a_run(e2e_run):
         elif "Unable to do partial parsing" in line and full_parse:
             full_parse[-1] = True
     assert full_parse == [True, False, False], full_parse
+
+
+def test_a_full_build_runs_one_dbt_node_at_a_time(e2e_run):
+    """Two large models side by side share DuckDB's memory limit and spill (dbt/profiles.yml):
+    a full build's dbt calls run one node at a time (a run of some months, two:
+    test_incremental_build.py)."""
+    assert e2e_run.success, e2e_run.result.stdout + e2e_run.result.stderr
+    calls = list(dbt_invocations(e2e_run.settings.dbt_target_dir).values())
+    assert len(calls) == 3 and all(c == DbtInvocation(1, False) for c in calls), calls

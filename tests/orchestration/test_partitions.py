@@ -189,3 +189,15 @@ def test_a_run_of_some_months_leaves_what_reads_neither_rosters_nor_decisions_no
     position = {uid: i for i, uid in enumerate(order)}
     pairs = [(p, uid) for uid in order for p in manifest["parent_map"][uid] if p in unchanged]
     assert len(pairs) > 100 and all(position[p] < position[uid] for p, uid in pairs)
+
+
+def test_a_run_of_a_few_months_runs_two_dbt_nodes_at_once_and_any_other_one():
+    """An added month (its main step rewrites it and the three months of the delivery window
+    before it) runs two dbt nodes at a time; more months, or every month, run the profile's one
+    (large models side by side spill: dbt/profiles.yml)."""
+    from dagster_project.assets.transform import threads_args
+
+    for months in ([], ["2026-10"], ["2026-07", "2026-08", "2026-09", "2026-10"]):
+        assert threads_args(months) == ["--threads", "2"], months
+    assert threads_args(["2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]) == []
+    assert threads_args(None) == []
