@@ -75,7 +75,8 @@ DOWNSTREAM = f"{MONTHLY}+ {PERSON_MONTHS}+"
 # dbt's threads in a run that rewrites a few months (dbt/profiles.yml keeps any other run to
 # one: two large models side by side spill). A few months' models and tests are small, and one
 # at a time leaves a core idle: with two, an added month's dbt steps at national scale (4
-# months, then 1) took 12.6 and 16.9 s against 13.1 and 18.8 s, and wrote the same tables.
+# months, then 1; the same copy, twice each) took 13.2 and 15.6-17.1 s against 14.3-15.6 and
+# 19.0-20.4 s, and wrote the same tables.
 FEW_MONTHS = 4  # an added month and the delivery window before it (changed_months.margin)
 FEW_MONTHS_THREADS = 2
 # What the main step narrows the months of the next step by (changed_months.narrow_plan).
