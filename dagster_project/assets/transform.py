@@ -29,6 +29,7 @@ from dagster_project.partitions import monthly_partitions, months_to_build
 from dagster_project.resources import Warehouse
 from dagster_project.warehouse import changed_months
 from dagster_project.warehouse.connect import connect
+from dagster_project.warehouse.publish import in_months
 
 OWNERS = ["team:sapnhap"]
 
@@ -72,13 +73,14 @@ translator = SapnhapTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 MONTHLY = "tag:monthly"
 PERSON_MONTHS = "int_person_months_reconciled"
 DOWNSTREAM = f"{MONTHLY}+ {PERSON_MONTHS}+"
-# dbt's threads in a run that rewrites a few months (dbt/profiles.yml keeps any other run to
-# one: two large models side by side spill). A few months' models and tests are small, and one
-# at a time leaves a core idle: with two, an added month's dbt steps at national scale (4
-# months, then 1; the same copy, twice each) took 13.2 and 15.6-17.1 s against 14.3-15.6 and
-# 19.0-20.4 s, and wrote the same tables.
-FEW_MONTHS = 4  # an added month and the delivery window before it (changed_months.margin)
-FEW_MONTHS_THREADS = 2
+# dbt's threads in a run that rewrites the months of a few roster rows (dbt/profiles.yml keeps
+# any other run to one). Such a run's models and tests are small, and one at a time leaves a
+# core idle: with two, an added month's dbt steps at national scale (October and the delivery
+# window before it, 1.8 million roster rows, then October; the same copy, twice each) took 13.2
+# and 15.6-17.1 s against 14.3-15.6 and 19.0-20.4 s, and wrote the same tables. Large models
+# side by side run out of memory: a full build (6.9 million rows) with two failed.
+SMALL_RUN_ROWS = 2_000_000
+SMALL_RUN_THREADS = 2
 # What the main step narrows the months of the next step by (changed_months.narrow_plan).
 DELIVERY_STATUSES = AssetKey(changed_months.DELIVERY_STATUSES.split("."))
 
@@ -136,12 +138,19 @@ def upstream_first(manifest: Mapping[str, Any], unique_ids: frozenset[str]) -> l
     return ordered
 
 
-def threads_args(months: list[str] | None) -> list[str]:
-    """dbt's --threads for a run rewriting `months` (None: every month), or nothing (the
-    profile's one)."""
-    if months is not None and len(months) <= FEW_MONTHS:
-        return ["--threads", str(FEW_MONTHS_THREADS)]
+def threads_args(months: list[str] | None, roster_rows: int) -> list[str]:
+    """dbt's --threads for a run rewriting `months` (None: every month), whose roster has
+    `roster_rows` rows dated in them; or nothing (the profile's one)."""
+    if months is not None and roster_rows <= SMALL_RUN_ROWS:
+        return ["--threads", str(SMALL_RUN_THREADS)]
     return []
+
+
+def roster_rows_in(working: Path, months: list[str] | None) -> int:
+    """The roster rows dated in `months` (None: every month)."""
+    with duckdb.connect(str(working), read_only=True) as con:
+        where = "true" if months is None else in_months(months, "snapshot_date")
+        return con.execute(f"select count(*) from raw.personnel where {where}").fetchone()[0]
 
 
 def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
@@ -157,7 +166,7 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
     working = settings.working_path
     manifest = dbt_project_manifest(context) if unchanged else {"nodes": {}}
     args = dbt_args(BUILD_COMMAND, working)
-    args += threads_args(months)
+    args += threads_args(months, roster_rows_in(working, months) if months else 0)
     if unchanged:
         args += ["--exclude", " ".join(sorted(manifest["nodes"][uid]["name"] for uid in unchanged))]
     # Written by the builds of earlier versions: it would describe an older build.

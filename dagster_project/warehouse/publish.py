@@ -57,8 +57,8 @@ def _select_sql(schema: str, table: str) -> str:
     return f'select * from work."{schema}"."{table}"'
 
 
-def in_months(months: list[str]) -> str:
-    """SQL: report_month in one of `months` ("YYYY-MM"), as one range of dates per run of
+def in_months(months: list[str], column: str = "report_month") -> str:
+    """SQL: `column` in one of `months` ("YYYY-MM"), as one range of dates per run of
     consecutive months (DuckDB skips the row groups outside a range; an `in` list it reads
     whole: the cohort's two months 0.30 -> 0.12 s nationally)."""
     ranges: list[list[str]] = []
@@ -67,7 +67,7 @@ def in_months(months: list[str]) -> str:
             ranges[-1][1] = month
         else:
             ranges.append([month, month])
-    return " or ".join(f"(report_month >= date '{first}-01' and report_month < date '{shift_month(last, 1)}-01')"
+    return " or ".join(f"({column} >= date '{first}-01' and {column} < date '{shift_month(last, 1)}-01')"
                        for first, last in ranges) or "false"
 
 

@@ -151,7 +151,7 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
     before = set(dbt_invocations(settings.dbt_target_dir))
     success, said = _build_in_process()
     assert success, said
-    # A run of some months runs two dbt nodes at once (a full build one: test_pipeline.py).
+    # A small run of some months runs two dbt nodes at once (a full build one: test_pipeline.py).
     calls = [c for i, c in dbt_invocations(settings.dbt_target_dir).items() if i not in before]
     assert len(calls) == 2 and all(c.threads == 2 for c in calls) and any(c.overlapped for c in calls), calls
     # To the last month with an input (decisions leave later than the rosters end).

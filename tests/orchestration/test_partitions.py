@@ -4,6 +4,7 @@ project is split around them (e2e: tests/e2e/test_partitions.py)."""
 import json
 import os
 
+import duckdb
 import pytest
 from dagster import AssetKey, PartitionKeyRange
 from dagster._core.definitions.partitions.definition import TimeWindowPartitionsDefinition
@@ -191,13 +192,30 @@ def test_a_run_of_some_months_leaves_what_reads_neither_rosters_nor_decisions_no
     assert len(pairs) > 100 and all(position[p] < position[uid] for p, uid in pairs)
 
 
-def test_a_run_of_a_few_months_runs_two_dbt_nodes_at_once_and_any_other_one():
-    """An added month (its main step rewrites it and the three months of the delivery window
-    before it) runs two dbt nodes at a time; more months, or every month, run the profile's one
-    (large models side by side spill: dbt/profiles.yml)."""
+def test_a_run_of_a_few_roster_rows_runs_two_dbt_nodes_at_once_and_any_other_one():
+    """An added month at national scale (it and the delivery window before it: 1.8 million
+    roster rows) runs two dbt nodes at a time; a run of more rows, or of every month, the
+    profile's one (a full build with two ran out of memory: dbt/profiles.yml)."""
     from dagster_project.assets.transform import threads_args
 
-    for months in ([], ["2026-10"], ["2026-07", "2026-08", "2026-09", "2026-10"]):
-        assert threads_args(months) == ["--threads", "2"], months
-    assert threads_args(["2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]) == []
-    assert threads_args(None) == []
+    for months, rows in (([], 0), (["2026-10"], 455_000), (["2026-07", "2026-10"], 1_820_000),
+                         (["2025-07", "2025-08"], 2_000_000)):
+        assert threads_args(months, rows) == ["--threads", "2"], months
+    assert threads_args(["2025-07", "2025-08"], 2_000_001) == []
+    assert threads_args(None, 0) == []
+
+
+def test_a_run_counts_the_roster_rows_of_its_months(tmp_path):
+    from dagster_project.assets.transform import roster_rows_in
+
+    working = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(working))
+    con.execute("create schema raw")
+    con.execute("create table raw.personnel as select * from (values (date '2026-06-30'), "
+                "(date '2026-07-01'), (date '2026-07-31'), (date '2026-08-15'), (date '2026-09-01'), "
+                "(date '2026-10-31'), (date '2026-11-01')) t (snapshot_date)")
+    con.close()
+    assert roster_rows_in(working, ["2026-07"]) == 2
+    assert roster_rows_in(working, ["2026-07", "2026-08", "2026-10"]) == 4
+    assert roster_rows_in(working, []) == 0
+    assert roster_rows_in(working, None) == 7
