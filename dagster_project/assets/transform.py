@@ -76,10 +76,12 @@ DOWNSTREAM = f"{MONTHLY}+ {PERSON_MONTHS}+"
 # dbt's threads in a run that rewrites the months of a few roster rows (dbt/profiles.yml keeps
 # any other run to one). Such a run's models and tests are small, and one at a time leaves a
 # core idle: with two, an added month's dbt steps at national scale (October and the delivery
-# window before it, 1.8 million roster rows, then October; the same copy, twice each) took 13.2
+# window before it, 1.2 million roster rows, then October; the same copy, twice each) took 13.2
 # and 15.6-17.1 s against 14.3-15.6 and 19.0-20.4 s, and wrote the same tables. Large models
-# side by side run out of memory: a full build (6.9 million rows) with two failed.
-SMALL_RUN_ROWS = 2_000_000
+# side by side run out of memory: a full build (7.0 million rows) with two failed. The limit is
+# a little above the largest run measured with two: June to September corrected, 1.2 million
+# rows in the monthly step, a 3.1 GB peak for the run.
+SMALL_RUN_ROWS = 1_300_000
 SMALL_RUN_THREADS = 2
 # What the main step narrows the months of the next step by (changed_months.narrow_plan).
 DELIVERY_STATUSES = AssetKey(changed_months.DELIVERY_STATUSES.split("."))
