@@ -39,6 +39,20 @@ def shift_month(month: str, by: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def in_months(months: list[str], column: str = "report_month") -> str:
+    """SQL: `column` in one of `months` ("YYYY-MM"), as one range of dates per run of
+    consecutive months (DuckDB skips the row groups outside a range; an `in` list it reads
+    whole: the cohort's two months 0.30 -> 0.12 s nationally)."""
+    ranges: list[list[str]] = []
+    for month in sorted(set(months)):
+        if ranges and shift_month(ranges[-1][1], 1) == month:
+            ranges[-1][1] = month
+        else:
+            ranges.append([month, month])
+    return " or ".join(f"({column} >= date '{first}-01' and {column} < date '{shift_month(last, 1)}-01')"
+                       for first, last in ranges) or "false"
+
+
 def months_between(first: str, last: str) -> list[str]:
     """The month keys from `first` to `last`, both included ("2025-11", "2026-01" -> three)."""
     start, end = month_start(first), month_start(last)

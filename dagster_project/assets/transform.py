@@ -25,11 +25,10 @@ from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 
 from dagster_project.dbt_project import BUILD_COMMAND, dbt_args, dbt_project, months_in_environment
 from dagster_project.failures import dbt_failure, failed_results
-from dagster_project.partitions import monthly_partitions, months_to_build
+from dagster_project.partitions import in_months, monthly_partitions, months_to_build
 from dagster_project.resources import Warehouse
 from dagster_project.warehouse import changed_months
 from dagster_project.warehouse.connect import connect
-from dagster_project.warehouse.publish import in_months
 
 OWNERS = ["team:sapnhap"]
 

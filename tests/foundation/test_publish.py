@@ -6,7 +6,8 @@ from datetime import date
 import duckdb
 import pytest
 
-from dagster_project.warehouse.publish import in_months, publish
+from dagster_project.partitions import in_months
+from dagster_project.warehouse.publish import publish
 
 
 def _working(path, marker: str):
