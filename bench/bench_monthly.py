@@ -1,26 +1,32 @@
 """The monthly run at national scale, as ratios to a floor measured in the same run.
 
-    python bench/bench_monthly.py [--bench-dir DIR] [--scale F] [--seed N]
+    python bench/bench_monthly.py [--bench-dir DIR] [--scale F] [--seed N] [--repeat N]
 
 Prints, in one run:
 - the floor: a bare polars parse of every roster CSV and Parquet file of the national set (the
   fastest of three);
 - the full build: `sapnhap run` on an empty data folder holding the whole set (through 2026-10);
-- an added month: the set without October 2026 built first (not timed), then October's files
-  delivered (new monthly CSVs, a yearly Parquet replaced by one with one more month, a new
-  quarterly workbook), and `sapnhap run` again;
+- an added month: the set without October 2026 built first (once, not timed), then October's
+  files delivered (new monthly CSVs, a yearly Parquet replaced by one with one more month, a
+  new quarterly workbook) to a copy of it, and `sapnhap run` again;
 - a run with nothing new: `sapnhap run` once more;
 each with its wall time, its ratio to the floor (and the added month's to the full build),
 and the peak memory of the run (the largest process: the command or the dbt it starts).
 
+The machine is shared and noisy, so the full build and the added month are each run `--repeat`
+times (default 2), one after the other (full, added, full, added, ...): every run is printed,
+and the figures are their medians (the added month's ratio is the median added month over the
+median full build; each pair's own ratio is printed too). Peak memory is the largest of them.
+
 The national set is generated once into the bench folder (default bench/data/, ignored by
-git; about 5 minutes) and reused. The machine is shared and noisy: read the ratios.
+git; about 5 minutes) and reused. Read the ratios.
 """
 
 import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -115,7 +121,11 @@ def main() -> None:
     parser.add_argument("--bench-dir", type=Path, default=ROOT / "bench" / "data")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="runs of the full build and of the added month, one after the other (default 2)")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     base = args.bench_dir.resolve()
     full_raw = base / "national" / "raw"
     generate(full_raw, args.scale, args.seed)
@@ -125,30 +135,48 @@ def main() -> None:
     print(f"floor: bare polars parse of {rows:,} roster rows (CSV + Parquet): {floor:.1f} s "
           f"(fastest of {', '.join(f'{t:.1f}' for t in passes)} s)", flush=True)
 
-    full = base / "run_full"
-    shutil.rmtree(full, ignore_errors=True)
-    shutil.copytree(full_raw, full / "raw", ignore=shutil.ignore_patterns("_manifest"))
-    t_full, rss_full, line = run(full, LAST, base / "full.log")
-    print(f"full build: {t_full:.0f} s, {t_full / floor:.0f}x the floor, peak {rss_full:,.0f} MB\n  {line}", flush=True)
-
-    added = base / "run_added"
-    shutil.rmtree(added, ignore_errors=True)
+    # Built through September once, where the added month runs (dbt and Dagster keep the
+    # folder's path), then put aside: each added month starts from a copy of it put back.
+    full, added, before = base / "run_full", base / "run_added", base / "run_added_before"
+    for folder in (added, before):
+        shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(base / "previous" / "raw", added / "raw")
     run(added, PREVIOUS, base / "previous.log")
-    shutil.rmtree(added / "raw" / "personnel")
-    shutil.copytree(full_raw / "personnel", added / "raw" / "personnel")
-    t_added, rss_added, line = run(added, LAST, base / "added.log")
-    print(f"added month: {t_added:.0f} s, {t_added / floor:.0f}x the floor, {t_added / t_full:.2f} of the "
-          f"full build, peak {rss_added:,.0f} MB\n  {line}", flush=True)
+    added.rename(before)
+
+    fulls, addeds = [], []
+    for i in range(1, args.repeat + 1):
+        shutil.rmtree(full, ignore_errors=True)
+        shutil.copytree(full_raw, full / "raw", ignore=shutil.ignore_patterns("_manifest"))
+        t_full, rss_full, line = run(full, LAST, base / "full.log")
+        fulls.append((t_full, rss_full))
+        print(f"full build {i}: {t_full:.0f} s, {t_full / floor:.0f}x the floor, peak {rss_full:,.0f} MB\n  {line}",
+              flush=True)
+        shutil.rmtree(added, ignore_errors=True)
+        shutil.copytree(before, added, symlinks=True)
+        shutil.rmtree(added / "raw" / "personnel")
+        shutil.copytree(full_raw / "personnel", added / "raw" / "personnel")
+        t_added, rss_added, line = run(added, LAST, base / "added.log")
+        addeds.append((t_added, rss_added))
+        print(f"added month {i}: {t_added:.0f} s, {t_added / floor:.0f}x the floor, {t_added / t_full:.2f} of "
+              f"full build {i}, peak {rss_added:,.0f} MB\n  {line}", flush=True)
 
     t_same, rss_same, line = run(added, LAST, base / "same.log")
     print(f"nothing new: {t_same:.1f} s, {t_same / floor:.1f}x the floor, peak {rss_same:,.0f} MB\n  {line}", flush=True)
 
+    t_full = statistics.median(t for t, _ in fulls)
+    t_added = statistics.median(t for t, _ in addeds)
+    rss_full, rss_added = max(r for _, r in fulls), max(r for _, r in addeds)
+    runs = f" (median of {args.repeat})" if args.repeat > 1 else ""
+    print(f"full build{runs}: {t_full:.0f} s, {t_full / floor:.0f}x the floor, peak {rss_full:,.0f} MB")
+    print(f"added month{runs}: {t_added:.0f} s, {t_added / t_full:.2f} of the full build, peak {rss_added:,.0f} MB")
     results = {"floor_s": floor, "roster_rows": rows, "full_s": t_full, "full_peak_mb": rss_full,
                "added_s": t_added, "added_peak_mb": rss_added, "nothing_new_s": t_same,
-               "full_over_floor": t_full / floor, "added_over_full": t_added / t_full}
+               "full_over_floor": t_full / floor, "added_over_full": t_added / t_full,
+               "full_runs_s": [t for t, _ in fulls], "added_runs_s": [t for t, _ in addeds]}
     (base / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps({k: round(v, 2) for k, v in results.items()}))
+    print(json.dumps({k: [round(x, 2) for x in v] if isinstance(v, list) else round(v, 2)
+                      for k, v in results.items()}))
 
 
 if __name__ == "__main__":
