@@ -169,7 +169,7 @@ def main() -> None:
     rss_full, rss_added = max(r for _, r in fulls), max(r for _, r in addeds)
     runs = f" (median of {args.repeat})" if args.repeat > 1 else ""
     print(f"full build{runs}: {t_full:.0f} s, {t_full / floor:.0f}x the floor, peak {rss_full:,.0f} MB")
-    print(f"added month{runs}: {t_added:.0f} s, {t_added / t_full:.2f} of the full build, peak {rss_added:,.0f} MB")
+    print(f"added month{runs}: {t_added:.0f} s, {t_added / t_full:.3f} of the full build, peak {rss_added:,.0f} MB")
     results = {"floor_s": floor, "roster_rows": rows, "full_s": t_full, "full_peak_mb": rss_full,
                "added_s": t_added, "added_peak_mb": rss_added, "nothing_new_s": t_same,
                "full_over_floor": t_full / floor, "added_over_full": t_added / t_full,
