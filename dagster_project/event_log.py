@@ -7,6 +7,12 @@ model and test is one, and so is every planned one. Stored that way they took 3.
 line) to 9 ms (a materialization, mirrored in the index) each; with one connection kept per
 database, 0.7 ms and 2.3 ms. Same tables, same statements, same lock: only the connection is
 reused.
+
+The databases are in SQLite's write-ahead-log mode (Dagster sets it), where
+`synchronous = normal` syncs the log to disk at its checkpoints instead of at every commit: a
+process that is killed loses nothing it committed, a power cut may lose the last events of a
+run, and neither can corrupt a database. A materialization stored 1.61 -> 1.16 ms (600 in a
+row); a national build run records 1,800 to 2,000 events, about 0.9 s less.
 """
 
 from collections import OrderedDict
@@ -14,10 +20,14 @@ from contextlib import contextmanager
 
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from sqlalchemy.pool import QueuePool
 
 OPEN_DATABASES = 8  # the index and the run databases used last keep their connection
+
+
+def _sync_at_checkpoints(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("pragma synchronous = normal")
 
 
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
@@ -35,6 +45,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             engine = create_engine(
                 self.conn_string_for_shard(shard), poolclass=QueuePool, pool_size=1,
                 connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+            event.listen(engine, "connect", _sync_at_checkpoints)
         self._engines[shard] = engine  # the most recent last
         while len(self._engines) > OPEN_DATABASES:
             self._engines.popitem(last=False)[1].dispose()

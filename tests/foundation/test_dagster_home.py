@@ -47,6 +47,11 @@ def test_the_event_log_keeps_connections_open_and_loses_no_event(tmp_path, monke
         # The index and the last runs written keep one engine each; older ones were closed.
         assert len(storage._engines) == OPEN_DATABASES
         assert {"index", runs[-1]} <= set(storage._engines) and runs[0] not in storage._engines
+        # Each in write-ahead-log mode, synced at checkpoints (1), not at every commit (2).
+        for engine in storage._engines.values():
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("pragma journal_mode").scalar() == "wal"
+                assert conn.exec_driver_sql("pragma synchronous").scalar() == 1
     # Another process's view: every event was committed, in each run's database and the index.
     with DagsterInstance.from_config(str(home)) as instance:
         for run_id in runs:
