@@ -57,11 +57,16 @@ def _select_sql(schema: str, table: str) -> str:
     return f'select * from work."{schema}"."{table}"'
 
 
-def _columns(con, catalog: str, schema: str, table: str) -> list[tuple]:
-    return con.execute(
-        "select column_name, data_type from information_schema.columns where table_catalog = ? "
-        "and table_schema = ? and table_name = ? order by ordinal_position",
-        [catalog, schema, table]).fetchall()
+def _columns(con, catalog: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(schema, table) -> its (column, type)s in order, for every table of `catalog`: one query
+    (one a table took 0.5 s of an added month's publish at national scale)."""
+    columns: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for schema, table, column, data_type in con.execute(
+            "select table_schema, table_name, column_name, data_type from information_schema.columns "
+            "where table_catalog = ? order by table_schema, table_name, ordinal_position",
+            [catalog]).fetchall():
+        columns.setdefault((schema, table), []).append((column, data_type))
+    return columns
 
 
 def _months_differing(con, schema: str, table: str) -> list[str] | None:
@@ -122,11 +127,13 @@ def write_publishable_copy(working: Path, target: Path, base: Path | None = None
                     f"'pg_catalog', {', '.join(repr(s) for s in PUBLISHED_SCHEMAS)})").fetchall():
                 con.execute(f'drop schema "{schema}" cascade')  # published by an earlier version
         counts: dict[str, int] = {}
+        working_columns = _columns(con, "work")
+        published_columns = _columns(con, target_catalog) if incremental else {}
         for schema, table in tables:
             con.execute(f'create schema if not exists "{schema}"')
             name = f'"{schema}"."{table}"'
-            columns = _columns(con, "work", schema, table)
-            same = incremental and columns == _columns(con, target_catalog, schema, table)
+            columns = working_columns[(schema, table)]
+            same = incremental and columns == published_columns.get((schema, table))
             changed = None
             if same and (schema, table) in partitioned:
                 changed = months
