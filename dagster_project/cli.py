@@ -6,6 +6,8 @@ folder) ends the command with one line and exit status 1, never a stack trace; `
 `report` end with one line saying what was built, published and written.
 """
 
+import logging
+import os
 import sys
 import time
 from importlib.metadata import version
@@ -284,5 +286,25 @@ def check() -> None:
     click.echo("All blocking checks passed.")
 
 
+def entry() -> None:
+    """The `sapnhap` command: `main`, then the process ends without the interpreter's
+    teardown. After a build, freeing what Dagster, dbt's manifest and Great Expectations hold
+    took 1.4 s of every run at national scale (measured on an added month: the last line
+    printed, then 1.4 s to exit); by then every file the command wrote is closed, and its
+    thread pools are shut down. An error that is not an expected condition ends as usual,
+    with its traceback."""
+    try:
+        main()
+        code = 0
+    except SystemExit as done:  # click ends every command this way
+        if isinstance(done.code, str):
+            print(done.code, file=sys.stderr)
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    entry()
