@@ -13,6 +13,12 @@ The databases are in SQLite's write-ahead-log mode (Dagster sets it), where
 process that is killed loses nothing it committed, a power cut may lose the last events of a
 run, and neither can corrupt a database. A materialization stored 1.61 -> 1.16 ms (600 in a
 row); a national build run records 1,800 to 2,000 events, about 0.9 s less.
+
+Before storing an asset event or a check's result, Dagster asks whether the index has the
+table it writes to, by opening the index again (a new engine) every time: 0.6 s of the 3.1 s
+an added month's run spent storing events at national scale. A table that is there stays
+there while the process runs (no migration runs meanwhile), so the answer is kept once it is
+yes.
 """
 
 from collections import OrderedDict
@@ -33,7 +39,13 @@ def _sync_at_checkpoints(dbapi_connection, _record) -> None:
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data=None):
         self._engines = OrderedDict()
+        self._tables_present: set[str] = set()
         super().__init__(base_dir, inst_data=inst_data)
+
+    def has_table(self, table_name: str) -> bool:
+        if table_name not in self._tables_present and super().has_table(table_name):
+            self._tables_present.add(table_name)
+        return table_name in self._tables_present
 
     @classmethod
     def from_config_value(cls, inst_data, config_value):

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import yaml
 from dagster import AssetKey, AssetMaterialization, DagsterInstance
+from dagster._core.definitions.data_version import DATA_VERSION_TAG
 from dagster._core.events import DagsterEvent, DagsterEventType, StepMaterializationData
 from dagster._core.events.log import EventLogEntry
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from dagster_project.dagster_home import ensure_dagster_home
 from dagster_project.event_log import OPEN_DATABASES, PooledSqliteEventLogStorage
@@ -28,7 +30,8 @@ def _materialization(run_id: str, i: int) -> EventLogEntry:
     event = DagsterEvent(
         event_type_value=DagsterEventType.ASSET_MATERIALIZATION.value, job_name="job",
         event_specific_data=StepMaterializationData(
-            AssetMaterialization(asset_key=AssetKey(["marts", f"table_{i}"]), metadata={"i": i})))
+            AssetMaterialization(asset_key=AssetKey(["marts", f"table_{i}"]), metadata={"i": i},
+                                 partition="2026-10", tags={DATA_VERSION_TAG: f"v{i}"})))
     return EventLogEntry(error_info=None, level=10, user_message="", run_id=run_id,
                          timestamp=time.time(), dagster_event=event, job_name="job", step_key="step")
 
@@ -41,9 +44,15 @@ def test_the_event_log_keeps_connections_open_and_loses_no_event(tmp_path, monke
         storage = instance.event_log_storage
         assert isinstance(storage, PooledSqliteEventLogStorage)
         assert storage._base_dir == str(home / "history" / "runs")
+        opened, original_has_table = [], SqliteEventLogStorage.has_table
+        monkeypatch.setattr(SqliteEventLogStorage, "has_table",
+                            lambda self, name: opened.append(name) or original_has_table(self, name))
         for i in range(3):
             for run_id in runs:
                 storage.store_event(_materialization(run_id, i))
+        # Whether the index has the tables of asset events is asked of the database once each,
+        # not once an event (33 materializations here).
+        assert 0 < len(opened) == len(set(opened)), opened
         # The index and the last runs written keep one engine each; older ones were closed.
         assert len(storage._engines) == OPEN_DATABASES
         assert {"index", runs[-1]} <= set(storage._engines) and runs[0] not in storage._engines
