@@ -207,7 +207,6 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
     with months_in_environment(months, input_months, audit_months):  # read as dbt starts
         invocation = dbt.cli(args, context=context, raise_on_error=False,
                              target_path=settings.dbt_target_dir)
-    blocking_checks = unchanged_blocking_checks(context, unchanged)
     for uid in upstream_first(manifest, unchanged):  # the order Dagster wants
         node = manifest["nodes"][uid]
         key = translator.get_asset_key(node)
@@ -215,15 +214,6 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
             yield Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
                          metadata={"unique_id": uid, "rebuilt": False,
                                    "why": "its inputs are those of the last finished build"})
-        elif uid in blocking_checks:
-            # Dagster warns on the console about each blocking check without a result (about
-            # a hundred lines in an added month). The last finished build passed it, on the
-            # same inputs: a build whose blocking test fails does not finish.
-            spec = blocking_checks[uid]
-            yield AssetCheckResult(asset_key=spec.asset_key, check_name=spec.name, passed=True,
-                                   metadata={"unique_id": uid, "rebuilt": False,
-                                             "why": "not run: its inputs are those of the last "
-                                                    "finished build, which passed it"})
     # dbt's events as dbt prints them, held until it ends: DuckDB lets no one else open
     # the file while dbt writes, so the row counts are read after. (dagster-dbt's
     # fetch_row_counts waits for the end the same way, but polls in a loop meanwhile,
@@ -241,6 +231,15 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
         count = counts.get(event_unique_id(event))
         yield event if count is None else event.with_metadata(
             {**event.metadata, "dagster/row_count": MetadataValue.int(count)})
+    # The blocking tests left out, after their models (some are built again): Dagster warns on
+    # the console about each blocking check without a result (about a hundred lines in an
+    # added month). The last finished build passed them on the same inputs: a build whose
+    # blocking test fails does not finish.
+    for uid, spec in unchanged_blocking_checks(context, unchanged).items():
+        yield AssetCheckResult(asset_key=spec.asset_key, check_name=spec.name, passed=True,
+                               metadata={"unique_id": uid, "rebuilt": False,
+                                         "why": "not run: its inputs are those of the last "
+                                                "finished build, which passed it"})
     if not invocation.is_successful():
         raise Failure(description=dbt_failure(failed_results(summary)))
 
