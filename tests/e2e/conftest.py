@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -33,6 +33,7 @@ SAPNHAP = str(Path(sys.executable).with_name("sapnhap"))
 class DbtInvocation:
     threads: int
     overlapped: bool  # two nodes ran at the same time
+    tests: frozenset[str] = field(default=frozenset(), compare=False)  # the names of the tests it ran
 
 
 def dbt_invocations(target_dir: Path) -> dict[str, DbtInvocation]:
@@ -43,6 +44,7 @@ def dbt_invocations(target_dir: Path) -> dict[str, DbtInvocation]:
                   key=lambda p: -int(p.suffix[1:]) if p.suffix[1:].isdigit() else 0)
     threads: dict[str, int] = {}
     spans: dict[str, list[tuple[str, str]]] = {}
+    tests: dict[str, set[str]] = {}
     text_invocation = None
     for line in "\n".join(p.read_text(encoding="utf-8") for p in logs).splitlines():
         if line.startswith("{"):
@@ -53,6 +55,8 @@ def dbt_invocations(target_dir: Path) -> dict[str, DbtInvocation]:
             elif name == "NodeFinished":
                 node = event["data"]["node_info"]
                 spans.setdefault(invocation, []).append((node["node_started_at"], node["node_finished_at"]))
+            elif name == "LogTestResult":
+                tests.setdefault(invocation, set()).add(event["data"]["name"])
         elif line.startswith("=====") and " | " in line:  # a text invocation's header
             text_invocation = line.split(" | ")[1].strip(" =")
         elif "Concurrency: " in line and text_invocation:
@@ -62,7 +66,8 @@ def dbt_invocations(target_dir: Path) -> dict[str, DbtInvocation]:
         ordered = sorted(spans.get(invocation, []))
         running_until = [max(end for _, end in ordered[:i + 1]) for i in range(len(ordered))]
         found[invocation] = DbtInvocation(n, any(start < running_until[i - 1]
-                                                 for i, (start, _) in enumerate(ordered) if i))
+                                                 for i, (start, _) in enumerate(ordered) if i),
+                                          frozenset(tests.get(invocation, ())))
     return found
 
 

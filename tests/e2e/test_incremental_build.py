@@ -97,19 +97,6 @@ def _differences(a, b, schemas=("marts", "intermediate")) -> dict[str, tuple[int
         con.close()
 
 
-def _tests_run(target_dir, before: set[str]) -> set[str]:
-    """The names of the tests dbt ran in the invocations not in `before` (dbt.log* in
-    `target_dir`)."""
-    names = set()
-    for log in target_dir.glob("dbt.log*"):
-        for line in log.read_text(encoding="utf-8").splitlines():
-            if line.startswith("{"):
-                event = json.loads(line)
-                if event["info"]["name"] == "LogTestResult" and event["info"]["invocation_id"] not in before:
-                    names.add(event["data"]["name"])
-    return names
-
-
 def _build_in_process(keys=None, logs: list | None = None) -> tuple[bool, list[str]]:
     """The dbt steps of a run of every month, publish and the last step (which records the
     inputs): ingest and the suites have nothing to do here; or the assets `keys`. (success,
@@ -331,7 +318,7 @@ def test_what_a_run_of_some_months_cannot_change_is_left_as_it_is(e2e_run, run_c
     # of a model it excludes): a roster row's unit among the units, a status's province.
     assert {"relationships_stg_deliveries__personnel_unit_code__unit_code__ref_stg_deliveries__units_",
             "relationships_fct_delivery_status_province_code__province_code__ref_dim_province_",
-            } <= _tests_run(settings.dbt_target_dir, before)
+            } <= {t for i, c in dbt_invocations(settings.dbt_target_dir).items() if i not in before for t in c.tests}
     con = duckdb.connect(str(settings.working_path), read_only=True)
     try:
         stamped = con.execute("select count(*) from marts.dim_commune "
