@@ -28,7 +28,8 @@ from dagster_project.settings import DBT_PROJECT_DIR, WAREHOUSE_FILE
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
-DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+# dbt's command line, ended without the interpreter's teardown (dbt_command.py).
+DBT_EXECUTABLE = Path(sys.executable).with_name("sapnhap-dbt")
 # dbt unit tests check logic, not data: the test suite runs them (tests/dbt); builds don't.
 # The build is two dbt invocations (before the monthly marts, and from them on:
 # assets/transform.py): "buildable" runs a test in the one whose models complete its parents
