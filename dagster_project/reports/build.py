@@ -74,8 +74,8 @@ def write_pack(warehouse: Path, month: date, reports_dir: Path) -> Pack:
     # They find the reports in the memory the fork gives them, by index: sending them (a
     # million cells at national scale) would pickle and unpickle 14 MB, 1.4 s of CPU. A worker
     # lives for one pack and runs no cycle collection (objects are still freed as they are
-    # dropped): its full collections scanned the reports it inherited again and again (national scale: the pack 6.3 -> 5.6 s, a worker's peak
-    # memory 174 -> 240 MB).
+    # dropped): its full collections scanned the reports it inherited again and again
+    # (national scale: the pack 6.3 -> 5.6 s, a worker's peak memory 174 -> 240 MB).
     folders = [folder] * len(reports)
     workers = min(os.cpu_count() or 1, len(reports), MAX_WORKERS)
     if workers > 1:
