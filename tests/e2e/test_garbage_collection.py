@@ -10,6 +10,7 @@ import pytest
 
 import dagster_project.reports.build as build
 from dagster_project import runner
+from dagster_project.jobs import REPORT_JOB
 from dagster_project.partitions import month_start
 from tests.e2e.conftest import E2E_THROUGH
 
@@ -46,7 +47,7 @@ def test_loading_the_definitions_leaves_collection_on_when_it_fails(monkeypatch)
 
     monkeypatch.setattr(dbt_project, "prepare_manifest", no_manifest)
     with pytest.raises(RuntimeError, match="no manifest"):
-        runner.execute_job("monthly_report")
+        runner.execute_job(REPORT_JOB)
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
 
