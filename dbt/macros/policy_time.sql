@@ -6,6 +6,17 @@
     (year({{ date_expr }}) * 12 + month({{ date_expr }}) - 1)
 {%- endmacro %}
 
+{#- A4: months early, from the leave month to the pension-start month; a leave date on the
+    1st counts from its own month, any other day from the next month. -#}
+{% macro policy_months_early(pension_start_expr, leave_expr) -%}
+    cast(
+        {{ policy_month_index(pension_start_expr) }}
+        - {{ policy_month_index(leave_expr) }}
+        - case when day({{ leave_expr }}) = 1 then 0 else 1 end
+        as integer
+    )
+{%- endmacro %}
+
 {#- The first day of the month with that index. -#}
 {% macro policy_month_start(index_expr) -%}
     make_date(cast(({{ index_expr }}) // 12 as bigint), cast(({{ index_expr }}) % 12 + 1 as bigint), 1)

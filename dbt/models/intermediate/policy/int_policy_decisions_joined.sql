@@ -21,8 +21,9 @@
     in a report month (int_policy_cohort_candidates, one leave date) is looked up once and
     given one hypothetical decision per (decree, policy) their category on that month's
     roster can use (rules.policy_decision_types) at the end, decision_no =
-    person_key|YYYY-MM|decree|policy, voluntary. At national scale that is 7 million lookups
-    rather than 13 million. The last pre-merger row on or before the leave date is the
+    person_key|YYYY-MM|decree|policy, voluntary (but not an early retirement the cohort would
+    never show: last_band below). At national scale that is 7 million lookups rather than
+    13 million. The last pre-merger row on or before the leave date is the
     roster row on or before it when that row is pre-merger, else (a post-merger row: the
     leave date is after every pre-merger snapshot) the person's last pre-merger row.
     A view, computed within int_policy_entitlements_computed (one row per row of it); its
@@ -73,6 +74,27 @@ base_salary as (
 
 decision_types as (
     select * from {{ ref('policy_decision_types') }}
+),
+
+-- A hypothetical early retirement more months early than the last band (A8) fails (too_early)
+-- whatever else holds. Where the category can resign under the same decree, with at least
+-- the months A10 asks, it is not spelled out: the cohort takes the resignation, which passes
+-- every rule the early retirement would have passed first, and when it fails, fails on the
+-- same rule (the rules before the policy's own are the person's, the leave date's and the
+-- decree's), so the cohort's row is the same. At national scale 5.4 of 13.4 million
+-- hypothetical decisions, the cohort's query 21.3-21.9 s -> 17.7-19.0 s.
+last_band as (
+    select max(max_months_early) as max_months_early
+    from {{ ref('policy_early_retirement_bands') }}
+),
+
+resignation_rule as (
+    select * from {{ ref('policy_resignation') }}
+),
+
+resignation_types as (
+    select decree, staff_category from decision_types
+    where policy = 'resignation'
 ),
 
 -- What is looked up once per row: a real decision, or a person in post in a report month
@@ -339,7 +361,25 @@ final as (
     left join decision_types
         on d.is_hypothetical
         and decision_types.staff_category = d.candidate_staff_category
-    where not d.is_hypothetical or decision_types.staff_category is not null
+    left join resignation_types
+        on resignation_types.decree = decision_types.decree
+        and resignation_types.staff_category = decision_types.staff_category
+    cross join last_band
+    cross join resignation_rule
+    where
+        not d.is_hypothetical
+        or (
+            decision_types.staff_category is not null
+            and not coalesce(
+                decision_types.policy = 'early_retirement'
+                and resignation_types.decree is not null
+                and {{ policy_months_early('d.pension_start_date', 'd.leave_date') }}
+                > last_band.max_months_early
+                and {{ policy_months_early('d.pension_start_date', 'd.leave_date') }}
+                >= resignation_rule.min_months_early,
+                false
+            )
+        )
 )
 
 select * from final

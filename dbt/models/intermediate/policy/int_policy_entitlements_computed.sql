@@ -88,12 +88,7 @@ deferrals as (
 with_quantities as (
     select
         r.*,
-        cast(
-            {{ policy_month_index('r.pension_start_date') }}
-            - {{ policy_month_index('r.leave_date') }}
-            - case when day(r.leave_date) = 1 then 0 else 1 end
-            as integer
-        ) as months_early,
+        {{ policy_months_early('r.pension_start_date', 'r.leave_date') }} as months_early,
         cast(
             r.si_months + {{ policy_whole_months('r.snapshot_date', 'r.leave_date') }} as integer
         ) as si_months_at_leave,
