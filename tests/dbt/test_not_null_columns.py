@@ -1,33 +1,17 @@
 """The columns' not_null tests of a model are one test (dbt/tests/generic/not_null_columns.sql):
 it must fail on a null in any of its columns, count the null values, and pass without."""
 
-import shutil
-
-import duckdb
 import pytest
 
-from dagster_project.dbt_project import PARTIAL_PARSE, prepare_manifest, run_dbt
+from tests.dbt.data_tests import run_data_test
 
 FRAMEWORK = "not_null_columns_staffing_framework_parameter__value__is_active__source__url"
 
 
 def _test(tmp_path, rows: list[tuple]) -> str:
     """dbt test of FRAMEWORK on a warehouse whose rules.staffing_framework holds `rows`: its output."""
-    warehouse = tmp_path / "w.duckdb"
-    warehouse.unlink(missing_ok=True)
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute("create schema rules")
-        con.execute("create table rules.staffing_framework (parameter varchar, value double, "
-                    "is_active boolean, source varchar, url varchar)")
-        con.executemany("insert into rules.staffing_framework values (?, ?, ?, ?, ?)", rows)
-    # A target folder of its own, seeded with the project's parse: nothing written beside the
-    # project's manifest, which other tests read and replace.
-    target = tmp_path / "target"
-    target.mkdir(exist_ok=True)
-    shutil.copy2(prepare_manifest().parent / PARTIAL_PARSE, target)
-    result = run_dbt(["test", "--select", FRAMEWORK, "--target-path", str(target), "--log-path", str(target)],
-                     warehouse, check=False, capture_output=True, text=True)
-    return result.stdout + result.stderr
+    return run_data_test(tmp_path, FRAMEWORK, "rules.staffing_framework",
+                         "parameter varchar, value double, is_active boolean, source varchar, url varchar", rows)
 
 
 @pytest.mark.parametrize(("rows", "nulls"), [

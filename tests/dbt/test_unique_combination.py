@@ -2,11 +2,7 @@
 rows by a hash of the columns first: it must still report every repeated combination with
 its number of rows, take nulls as values, and pass when no combination repeats."""
 
-import shutil
-
-import duckdb
-
-from dagster_project.dbt_project import PARTIAL_PARSE, prepare_manifest, run_dbt
+from tests.dbt.data_tests import run_data_test
 
 DECISION_TYPES = "unique_combination_policy_decision_types_decree__policy__staff_category"
 
@@ -14,19 +10,8 @@ DECISION_TYPES = "unique_combination_policy_decision_types_decree__policy__staff
 def _test(tmp_path, rows: list[tuple]) -> str:
     """dbt test of DECISION_TYPES on a warehouse whose rules.policy_decision_types holds
     `rows` (decree, policy, staff_category): its output."""
-    warehouse = tmp_path / "w.duckdb"
-    warehouse.unlink(missing_ok=True)
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute("create schema rules")
-        con.execute("create table rules.policy_decision_types (decree varchar, policy varchar, "
-                    "staff_category varchar)")
-        con.executemany("insert into rules.policy_decision_types values (?, ?, ?)", rows)
-    target = tmp_path / "target"
-    target.mkdir(exist_ok=True)
-    shutil.copy2(prepare_manifest().parent / PARTIAL_PARSE, target)
-    result = run_dbt(["test", "--select", DECISION_TYPES, "--target-path", str(target), "--log-path", str(target)],
-                     warehouse, check=False, capture_output=True, text=True)
-    return result.stdout + result.stderr
+    return run_data_test(tmp_path, DECISION_TYPES, "rules.policy_decision_types",
+                         "decree varchar, policy varchar, staff_category varchar", rows)
 
 
 def test_each_repeated_combination_fails_the_test(tmp_path):

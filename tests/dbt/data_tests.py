@@ -1,0 +1,27 @@
+"""One dbt data test run on a warehouse made for it: the table it reads, holding given rows."""
+
+import shutil
+
+import duckdb
+
+from dagster_project.dbt_project import PARTIAL_PARSE, prepare_manifest, run_dbt
+
+
+def run_data_test(tmp_path, test: str, table: str, columns: str, rows: list[tuple]) -> str:
+    """dbt test `test` on a warehouse whose `table` ("schema.name", `columns` as in a create
+    table) holds `rows`: dbt's output."""
+    warehouse = tmp_path / "w.duckdb"
+    warehouse.unlink(missing_ok=True)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"create schema {table.split('.')[0]}")
+        con.execute(f"create table {table} ({columns})")
+        if rows:
+            con.executemany(f"insert into {table} values ({', '.join('?' * len(rows[0]))})", rows)
+    # A target folder of its own, seeded with the project's parse: nothing written beside the
+    # project's manifest, which other tests read and replace.
+    target = tmp_path / "target"
+    target.mkdir(exist_ok=True)
+    shutil.copy2(prepare_manifest().parent / PARTIAL_PARSE, target)
+    result = run_dbt(["test", "--select", test, "--target-path", str(target), "--log-path", str(target)],
+                     warehouse, check=False, capture_output=True, text=True)
+    return result.stdout + result.stderr
