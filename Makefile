@@ -21,7 +21,7 @@ help:
 	@echo "make faults  kill -9 a real run at nine moments; the next run must complete (minutes)"
 	@echo "make ui     the Dagster UI on http://127.0.0.1:$(PORT)"
 	@echo "make lint   ruff (Python) and sqlfluff (dbt models)"
-	@echo "make bench  the monthly run at national scale: floor, full build and added month twice each (medians), nothing new (about 11-14 min; 5 more to generate the set the first time)"
+	@echo "make bench  the monthly run at national scale: floor, full build and added month twice each (medians), nothing new (about 10-14 min; 5 more to generate the set the first time)"
 	@echo "make bench-all  every benchmark in bench/ (generator, ingest, national figures, monthly run; hours)"
 
 $(STAMP): $(ROOT)/pyproject.toml
