@@ -138,12 +138,17 @@ def prepare(sh: Sheet, delivery: Delivery, hmap: dict[str, str], is_workbook: bo
     ), None
 
 
-def read_prepared(raw_dir: Path, files: list[str], delivery: Delivery):
+def read_prepared(raw_dir: Path, files: list[str], delivery: Delivery,
+                  prepared: dict[str, list] | None = None):
     """(Sheet, prepared frame, Rejected) of every sheet of every file, in delivery order.
-    Files are read and prepared on two threads, a few files ahead of the caller."""
+    Files are read and prepared on two threads, a few files ahead of the caller; the sheets of
+    a file in `prepared` (by file, as this yields them) are taken from it instead."""
     hmap = header_map(delivery)
+    prepared = prepared if prepared is not None else {}
 
     def one(rel: str):
+        if rel in prepared:
+            return prepared.pop(rel)
         out = []
         for sh in read_file(raw_dir, rel, hmap):
             frame, rejected = prepare(sh, delivery, hmap, sh.sheet is not None)
