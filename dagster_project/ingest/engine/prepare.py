@@ -108,15 +108,18 @@ def prepare(sh: Sheet, delivery: Delivery, hmap: dict[str, str], is_workbook: bo
             sh.skip_note or (f"no header: rows 1-{rows}" if rows else "")), None)
     delivered = {n: h for h, n in mapped.items()}
     snapshot = delivery.snapshot
-    fdate, facts = None, None
+    fdate = None
     missing = [c.name for c in delivery.columns if c.required and c.name not in mapped.values()]
     if snapshot is not None:
         fdate = name_date(delivery, sh.file) or (sh.title_date if snapshot.form_title else None)
-        if snapshot.provinces_of is not None:
-            facts = _raw_facts(df, delivered.get(snapshot.column), delivered.get(snapshot.provinces_of), fdate)
         if snapshot.column not in mapped.values() and fdate is None:
             missing.insert(0, snapshot.column)
     if missing:
+        # What a rejected roster was for; a loaded sheet's come from its checked rows (load.py).
+        # Only here: computed for every sheet, they cost about 1 s of CPU at national scale.
+        facts = None
+        if snapshot is not None and snapshot.provinces_of is not None:
+            facts = _raw_facts(df, delivered.get(snapshot.column), delivered.get(snapshot.provinces_of), fdate)
         return None, file_rejection(sh, delivery.name, "missing_required_column", ", ".join(missing),
                                     "", sh.rows_read, facts)
     cols = [(pl.col(delivered[c.name]) if c.name in delivered else pl.lit(None, pl.String)).alias(f"__raw_{c.name}")
