@@ -134,27 +134,18 @@ def _context():
 
 
 def validate_frame(frame, suite) -> SuiteResult:
-    """Validate a pandas DataFrame against `suite` as one whole-dataframe batch. The data
-    source is deleted afterwards: the context lives as long as the process, and its data
-    source would hold on to the frame (national scale: a 2 GB roster frame kept through the
-    rest of the run, under the next suite's). Results in the BASIC format: the unexpected
-    count and up to 20 unexpected values, all a failure reports; the default (SUMMARY) also
-    counts every unexpected value and took 9.5 s instead of 5.9 for the roster's identity
-    suite at national scale."""
-    ctx = _context()
-    try:
-        batch = (
-            ctx.data_sources.add_or_update_pandas("frame")
-            .add_dataframe_asset("frame")
-            .add_batch_definition_whole_dataframe("whole")
-            .get_batch(batch_parameters={"dataframe": frame})
-        )
-        result = batch.validate(suite, result_format="BASIC")
-        del batch
-    finally:
-        ctx.data_sources.delete("frame")
+    """Validate a pandas DataFrame against `suite`. Each expectation is given only the columns
+    it reads (`by_domain`): Great Expectations copies the whole batch's frame, keeping the
+    rows where the column is not null, twice for each column expectation; at national scale
+    the roster's soft suite (12 expectations, 12 columns, 7.3 million rows) took 4.7 s on one
+    frame, 1.0 s on one frame per column. An expectation on a column the frame lacks gets the
+    whole frame, so it fails as it would there."""
+    results = []
+    for columns, expectations in by_domain(suite):
+        whole = columns is None or not set(columns) <= set(frame.columns)
+        results += _validate(frame if whole else frame[columns], suite.name, expectations)
     failures = []
-    for r in result.results:
+    for r in results:
         if r.success:
             continue
         kwargs = r.expectation_config.kwargs
@@ -168,7 +159,47 @@ def validate_frame(frame, suite) -> SuiteResult:
             "unexpected_count": r.result.get("unexpected_count"),
             "sample": str(sample)[:200],
         })
-    return SuiteResult(suite.name, bool(result.success), len(result.results), failures)
+    return SuiteResult(suite.name, all(r.success for r in results), len(results), failures)
+
+
+def by_domain(suite) -> list[tuple[list[str] | None, list]]:
+    """The suite's expectations grouped by the columns they read (None: the whole table, for a
+    table-level expectation), in the suite's order."""
+    groups: dict[tuple[str, ...] | None, list] = {}
+    for expectation in suite.expectations:
+        kwargs = expectation.configuration.kwargs
+        columns = [kwargs["column"]] if kwargs.get("column") else kwargs.get("column_list")
+        groups.setdefault(tuple(columns) if columns else None, []).append(expectation)
+    return [(list(k) if k is not None else None, v) for k, v in groups.items()]
+
+
+def _validate(frame, name: str, expectations: list) -> list:
+    """Validate `frame` as one whole-dataframe batch (an ephemeral context, as STACK.md
+    prescribes) against a suite of copies of `expectations`. The data source is deleted
+    afterwards: the context lives as long as the process, and its data source would hold on
+    to the frame (national scale: a 2 GB roster frame kept through the rest of the run, under
+    the next suite's). Results in the BASIC format: the unexpected count and up to 20
+    unexpected values, all a failure reports; the default (SUMMARY) also counts every
+    unexpected value and took 9.5 s instead of 5.9 for the roster's identity suite at
+    national scale."""
+    import great_expectations as gx
+
+    ctx = _context()
+    suite = gx.ExpectationSuite(name=name)
+    for expectation in expectations:  # an expectation belongs to one suite
+        suite.add_expectation(type(expectation)(**expectation.configuration.kwargs))
+    try:
+        batch = (
+            ctx.data_sources.add_or_update_pandas("frame")
+            .add_dataframe_asset("frame")
+            .add_batch_definition_whole_dataframe("whole")
+            .get_batch(batch_parameters={"dataframe": frame})
+        )
+        result = batch.validate(suite, result_format="BASIC")
+        del batch
+    finally:
+        ctx.data_sources.delete("frame")
+    return list(result.results)
 
 
 def _arrow_strings(data_type):

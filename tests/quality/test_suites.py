@@ -214,3 +214,17 @@ def test_dates_reach_the_suites_as_datetimes_not_python_objects(con):
         con.execute("rollback")
     assert frame["snapshot_date"].isna().sum() == 1
     assert ("expect_column_values_to_not_be_null", "snapshot_date") in failing(result)
+
+
+def test_an_expectation_on_a_column_the_frame_lacks_fails_and_the_others_still_run(con):
+    # Each expectation is validated on the columns it reads: one whose column is gone must
+    # still be reported, as a failure, beside the others' results.
+    frame = personnel_frame(con).drop(columns=["staff_category"])
+    frame.loc[0, "salary_coefficient"] = 11.0
+    suite = build_suite("personnel", "soft")
+    result = validate_frame(frame, suite)
+    assert result.evaluated == len(suite.expectations)
+    assert failing(result) == {
+        ("expect_column_values_to_be_between", "salary_coefficient"),
+        ("expect_column_values_to_be_in_set", "staff_category"),
+    }
