@@ -199,9 +199,11 @@ def find_layout(grid: pl.DataFrame, hmap: dict[str, str], scan: int = SCAN_ROWS)
     filled_np = counted.get_column("n").to_numpy().astype(np.int64)
     width = len(_mapped(labels, hmap))
     sparse = filled_np <= max(3, width // 3)
-    # a sparse row is looked at cell by cell: cells of spaces only hold nothing
-    for r in np.flatnonzero(sparse & (filled_np > 0)):
-        filled_np[r] = sum(1 for c in _text_rows(grid, [int(r)])[0] if c)
+    # a sparse row is looked at cell by cell: cells of spaces only hold nothing (the rows read
+    # in one gather, not one each: 0.5 s of CPU in 40 national workbooks)
+    looked_at = np.flatnonzero(sparse & (filled_np > 0))
+    if len(looked_at):
+        filled_np[looked_at] = [sum(1 for c in cells if c) for cells in _text_rows(grid, looked_at.tolist())]
     # the footer: the first signature-block row after which every row is sparse
     dense_after = np.flip(np.cumsum(np.flip(~sparse))) - (~sparse)  # dense rows after each row
     footer_start = n
