@@ -138,8 +138,9 @@ def validate_frame(frame, suite) -> SuiteResult:
     it reads (`by_domain`): Great Expectations copies the whole batch's frame, keeping the
     rows where the column is not null, twice for each column expectation; at national scale
     the roster's soft suite (12 expectations, 12 columns, 7.3 million rows) took 4.7 s on one
-    frame, 1.0 s on one frame per column. An expectation on a column the frame lacks gets the
-    whole frame, so it fails as it would there."""
+    frame, 1.0 s on one frame per column; on an added month's 1.2 million rows both suites take
+    about what they took (each validation costs a few hundredths of a second more). An
+    expectation on a column the frame lacks gets the whole frame, so it fails as it would there."""
     results = []
     for columns, expectations in by_domain(suite):
         whole = columns is None or not set(columns) <= set(frame.columns)
