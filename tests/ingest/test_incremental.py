@@ -376,6 +376,60 @@ def test_unchanged_files_are_not_read(tmp_path, con, files_read):
     assert contents(con) == contents(scratch)
 
 
+def test_new_people_on_the_rosters_leave_the_decisions_unread(tmp_path, con, files_read):
+    """The decisions are checked against the people of the rosters. A roster that only adds
+    people leaves every decision as it was: the decisions are not read again. Where a decision
+    was quarantined for a person on no roster, or a loaded decision's person leaves every
+    roster, they are, and end as a first ingest of the same files leaves them."""
+    from tests.ingest.conftest import DECISIONS_HEADER, DECISIONS_ROWS
+
+    raw = tmp_path / "raw"
+    hand_made(raw)
+    write_csv(raw / "decisions" / "d.csv", DECISIONS_HEADER, DECISIONS_ROWS)
+    ingest_all(con, raw)
+    assert con.sql("select count(*) from raw.decisions").fetchall()[0][0] == 2
+
+    def same_as_scratch(name: str) -> None:
+        scratch = warehouse(tmp_path / f"{name}.duckdb")
+        ingest_all(scratch, raw)
+        assert contents(con) == contents(scratch)
+        assert ledger(con, current_only=True) == ledger(scratch, current_only=True)
+        scratch.close()
+
+    def quarantined_decisions() -> list[tuple]:
+        return con.sql("select file, rule from audit.quarantine where table_name = 'decisions' "
+                       "order by all").fetchall()
+
+    # a new person on April's date, on no decision
+    newcomer = PERSONNEL_ROWS[0].replace("004070123456", "004070999999")
+    write_csv(raw / P / "bo_sung_2025-04-30.csv", PERSONNEL_HEADER, [newcomer])
+    files_read.clear()
+    ingest_all(con, raw)
+    assert files_read == [f"{P}/bo_sung_2025-04-30.csv"]
+    same_as_scratch("newcomer")
+
+    # a decision for someone on no roster yet: quarantined; then their roster arrives
+    stranger = DECISIONS_ROWS[1].replace("004185654321", "004185888888")
+    write_csv(raw / "decisions" / "d2.csv", DECISIONS_HEADER, [stranger])
+    ingest_all(con, raw)
+    assert quarantined_decisions() == [("decisions/d2.csv", "unknown_person")]
+    write_csv(raw / P / "bo_sung_2025-03-31.csv", PERSONNEL_HEADER,
+              [PERSONNEL_ROWS[1].replace("004185654321", "004185888888")])
+    files_read.clear()
+    ingest_all(con, raw)
+    assert {"decisions/d.csv", "decisions/d2.csv"} <= set(files_read)
+    assert quarantined_decisions() == []
+    same_as_scratch("arrived")
+
+    # that roster withdrawn: the decision's person is on no roster again
+    (raw / P / "bo_sung_2025-03-31.csv").unlink()
+    files_read.clear()
+    ingest_all(con, raw)
+    assert {"decisions/d.csv", "decisions/d2.csv"} <= set(files_read)
+    assert quarantined_decisions() == [("decisions/d2.csv", "unknown_person")]
+    same_as_scratch("withdrawn")
+
+
 def test_a_code_change_reads_everything(tmp_path, con, files_read, monkeypatch):
     """What the last ingest was checked against is kept with it: other code (or libraries)
     makes the next ingest a full one; so does `full=True`."""

@@ -137,10 +137,16 @@ def _sources(lk) -> list[tuple[str, tuple[str, ...]]]:
     raise TypeError(f"no sources known for lookup {type(lk).__name__}")
 
 
+def source_name(table: str, columns: tuple[str, ...]) -> str:
+    """How `lookup_fingerprint` names what a lookup reads: the table and its columns."""
+    return f"{table}({', '.join(columns)})"
+
+
 def lookup_fingerprint(con, delivery: Delivery) -> str:
     """What the delivery's lookups would read from the warehouse now, as one string: per table
-    and columns read, the number of distinct values and an order-free hash of them. Equal
-    fingerprints: every lookup (and the ledger's provinces of a roster) decides as before."""
+    and columns read (`source_name`), the number of distinct values and an order-free hash of
+    them, after a colon. Equal fingerprints: every lookup (and the ledger's provinces of a
+    roster) decides as before."""
     parts = []
     for table, columns in sorted({s for lk in delivery.lookups for s in _sources(lk)}):
         if not has_table(con, "raw", table):
@@ -149,5 +155,18 @@ def lookup_fingerprint(con, delivery: Delivery) -> str:
         cols = ", ".join(columns)
         n, h = con.execute(f"select count(*), bit_xor(hash({cols})) from "
                            f"(select distinct {cols} from raw.{table})").fetchone()
-        parts.append(f"{table}({cols}):{n}:{h}")
+        parts.append(f"{source_name(table, columns)}:{n}:{h}")
     return ";".join(parts)
+
+
+def rows_deciding_otherwise(con, delivery: Delivery, lk: InDelivery) -> int:
+    """How many rows of what `delivery` holds now the lookup `lk` could decide otherwise, its
+    values having changed: the loaded rows whose value it no longer finds, and the rows it
+    quarantined (their value may be there now). 0: the lookup decides every row as before."""
+    table, column = delivery.name, lk.column
+    return con.execute(f"""
+        select (select count(*) from raw."{table}" as t
+                where t."{column}" is not null and not exists (
+                    select 1 from raw."{lk.delivery}" as r where r."{lk.target}" = t."{column}"))
+             + (select count(*) from audit.quarantine where table_name = ? and rule = ?)""",
+        [table, lk.reason]).fetchone()[0]

@@ -25,8 +25,11 @@ of the table.
 A changed basis is a full ingest too: new code, a new library, a new year (the latest date a
 column may hold moves with it), or a table earlier in ORDER
 (or the reference units) holding other values for the lookups (a corrected units file makes
-the rosters checked again in full). `ingest_table(..., full=True)` (SAPNHAP_FULL_INGEST=1 for
-a run) forces one.
+the rosters checked again in full). One change of the lookups' values leaves every file's
+outcome as it was (`same_outcomes`): another delivery's values (the rosters' people, for the
+decisions) that every loaded row still finds, where that lookup quarantined no row. A new
+month's rosters usually only add people: the decisions are then not read again.
+`ingest_table(..., full=True)` (SAPNHAP_FULL_INGEST=1 for a run) forces one.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -37,8 +40,12 @@ from pathlib import Path
 import polars as pl
 
 from dagster_project.contract import Delivery
-from dagster_project.contract.model import latest_date
-from dagster_project.ingest.checks.lookups import lookup_fingerprint
+from dagster_project.contract.model import InDelivery, latest_date
+from dagster_project.ingest.checks.lookups import (
+    lookup_fingerprint,
+    rows_deciding_otherwise,
+    source_name,
+)
 from dagster_project.ingest.checks.whole_table import duplicate_keys
 from dagster_project.ingest.engine.results import FileResult
 from dagster_project.ingest.ledger import COUNTED
@@ -60,6 +67,31 @@ def basis(con, delivery: Delivery) -> str:
     """What an ingest of `delivery` is checked against besides its own files: the code, the
     latest date a column may hold (it moves with the year of the run), the lookups' values."""
     return f"code:{code_fingerprint()};latest:{latest_date()};{lookup_fingerprint(con, delivery)}"
+
+
+def basis_parts(value: str) -> dict[str, str]:
+    """A basis by part: `code`, `latest` and each source of the lookups (`source_name`)."""
+    return dict(part.partition(":")[::2] for part in value.split(";"))
+
+
+def same_outcomes(con, delivery: Delivery, stored: str | None, now: str) -> bool:
+    """Whether every file ingested against the basis `stored` has the outcome it would have
+    against `now`: the same basis, or one whose only changes are the values of `InDelivery`
+    lookups (another delivery's, loaded before), each of which decides every row it decided
+    before as it did (lookups.rows_deciding_otherwise). A row quarantined for another reason
+    stays quarantined for it: no other check reads the warehouse."""
+    if stored is None:
+        return False
+    if stored == now:
+        return True
+    before, after = basis_parts(stored), basis_parts(now)
+    if before.keys() != after.keys():
+        return False
+    by_source = {source_name(lk.delivery, (lk.target,)): lk
+                 for lk in delivery.lookups if isinstance(lk, InDelivery)}
+    moved = [name for name, value in after.items() if before[name] != value]
+    return all(name in by_source for name in moved) and not any(
+        rows_deciding_otherwise(con, delivery, by_source[name]) for name in moved)
 
 
 def stored_basis(con, table: str) -> str | None:

@@ -25,7 +25,8 @@ def ingest_table(con, raw_dir: Path | str, table_name: str, now: datetime | None
     the ledger (with the files there that are ignored, and why; the first delivery in ORDER
     also records the files under raw/ in no delivery's folder, as table UNFILED).
 
-    Incremental (engine/incremental.py): after an ingest checked against the same basis, only
+    Incremental (engine/incremental.py): after an ingest checked against the same basis (or
+    one whose changes decide no file otherwise: incremental.same_outcomes), only
     the changed files and those a check over several files links to them are read; the rows
     of the other files stay. `full`: read every file. Either way the tables and the ledger end
     as a full ingest leaves them. `con` is a plain read-write duckdb connection; the write is
@@ -38,8 +39,9 @@ def ingest_table(con, raw_dir: Path | str, table_name: str, now: datetime | None
     found = survey(raw_dir, ORDER, frozenset(p.name for p in SHIPPED_REFERENCE_DIR.iterdir()), recorded)
     files = found.delivered[table_name]
     checked_against = incremental.basis(con, delivery)
-    before = {} if full or incremental.stored_basis(con, table_name) != checked_against \
-        else incremental.current_files(con, table_name)
+    same = not full and incremental.same_outcomes(con, delivery, incremental.stored_basis(con, table_name),
+                                                  checked_against)
+    before = incremental.current_files(con, table_name) if same else {}
     kept, read, prepared = plan(con, raw_dir, files, before, delivery)
     con.execute("begin transaction")
     try:
