@@ -5,9 +5,10 @@ again every month (national scale: 7.3 million roster rows, 38 s of the roster's
 Per table and suite, a small JSON file in the build folder holds the content hashes of the
 files whose rows passed, each with a fingerprint of its rows as the suite reads them (their
 number and the sum of their hashes: a file whose rows changed since, by a new ingest or by
-hand, is validated again), and the ingest basis they passed under (raw.ingest_basis: the code,
-the checks' lookups, the latest allowed date) with the Great Expectations version. A new basis
-validates everything again. Only a suite that passed records anything, so a failure stays
+hand, is validated again), and what of the ingest basis the suites depend on (raw.ingest_basis:
+the code and the latest allowed date; not the values the lookups read, which change which rows
+are loaded, and so their fingerprints, not what a suite says of them) with the Great
+Expectations version. A new code, year or version validates everything again. Only a suite that passed records anything, so a failure stays
 until the file is replaced or removed. The structure suite, which reads the table's layout and
 no rows, records the layout the same way (`layout_of`).
 
@@ -27,14 +28,19 @@ import os
 from importlib.metadata import version
 from pathlib import Path
 
+from dagster_project.ingest.engine.incremental import basis_parts
+
 
 def state_path(build_dir: Path, table: str, severity: str) -> Path:
     return build_dir / f"gx_passed_{table}_{severity}.json"
 
 
 def _digest(basis: str) -> str:
-    """The basis with the Great Expectations version (a new version validates everything again)."""
-    return hashlib.sha256(f"{basis}|great_expectations={version('great_expectations')}".encode()).hexdigest()
+    """The code and the latest allowed date of the ingest basis, with the Great Expectations
+    version (a new version validates everything again)."""
+    parts = basis_parts(basis)
+    return hashlib.sha256(f"code:{parts.get('code')};latest:{parts.get('latest')}|"
+                          f"great_expectations={version('great_expectations')}".encode()).hexdigest()
 
 
 def passed_files(build_dir: Path, table: str, severity: str, basis: str | None,
