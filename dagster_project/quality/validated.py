@@ -8,9 +8,10 @@ number and the sum of their hashes: a file whose rows changed since, by a new in
 hand, is validated again), and what of the ingest basis the suites depend on (raw.ingest_basis:
 the code and the latest allowed date; not the values the lookups read, which change which rows
 are loaded, and so their fingerprints, not what a suite says of them) with the Great
-Expectations version. A new code, year or version validates everything again. Only a suite that passed records anything, so a failure stays
-until the file is replaced or removed. The structure suite, which reads the table's layout and
-no rows, records the layout the same way (`layout_of`).
+Expectations version. A new code, year or version validates everything again. Only a suite that
+passed records anything, so a failure stays until the file is replaced or removed. The
+structure suite, which reads the table's layout and no rows, records the layout the same way
+(`layout_of`).
 
 When every file passed before and no row lies outside the files (`nothing_new`), a check does
 not build its suite at all: a month in which a table's files are unchanged neither imports
