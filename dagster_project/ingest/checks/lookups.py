@@ -159,6 +159,12 @@ def lookup_fingerprint(con, delivery: Delivery) -> str:
     return ";".join(parts)
 
 
+def in_delivery_sources(delivery: Delivery) -> dict[str, InDelivery]:
+    """The delivery's `InDelivery` lookups by the name of what each reads (`source_name`)."""
+    return {source_name(table, columns): lk for lk in delivery.lookups if isinstance(lk, InDelivery)
+            for table, columns in _sources(lk)}
+
+
 def rows_deciding_otherwise(con, delivery: Delivery, lk: InDelivery) -> int:
     """How many rows of what `delivery` holds now the lookup `lk` could decide otherwise, its
     values having changed: the loaded rows whose value it no longer finds, and the rows it

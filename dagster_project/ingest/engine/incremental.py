@@ -40,11 +40,11 @@ from pathlib import Path
 import polars as pl
 
 from dagster_project.contract import Delivery
-from dagster_project.contract.model import InDelivery, latest_date
+from dagster_project.contract.model import latest_date
 from dagster_project.ingest.checks.lookups import (
+    in_delivery_sources,
     lookup_fingerprint,
     rows_deciding_otherwise,
-    source_name,
 )
 from dagster_project.ingest.checks.whole_table import duplicate_keys
 from dagster_project.ingest.engine.results import FileResult
@@ -87,8 +87,7 @@ def same_outcomes(con, delivery: Delivery, stored: str | None, now: str) -> bool
     before, after = basis_parts(stored), basis_parts(now)
     if before.keys() != after.keys():
         return False
-    by_source = {source_name(lk.delivery, (lk.target,)): lk
-                 for lk in delivery.lookups if isinstance(lk, InDelivery)}
+    by_source = in_delivery_sources(delivery)
     moved = [name for name, value in after.items() if before[name] != value]
     return all(name in by_source for name in moved) and not any(
         rows_deciding_otherwise(con, delivery, by_source[name]) for name in moved)
