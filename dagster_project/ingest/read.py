@@ -293,8 +293,10 @@ def read_workbook(data: bytes, rel: str, digest: str, hmap: dict[str, str]) -> l
     reader = fastexcel.read_excel(data)
     out = []
     for name in reader.sheet_names:
-        sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-        grid = pl.from_arrow(sheet.to_arrow()) if sheet.width else pl.DataFrame()
+        # eager: the cells straight into Arrow (national scale, 145 workbooks: 13.7 -> 12.7 s
+        # of CPU read alone)
+        batch = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string", eager=True)
+        grid = pl.from_arrow(batch) if batch.num_columns else pl.DataFrame()
         out.append(sheet_from_grid(rel, name, digest, _all_text(grid), hmap))
     return out
 
