@@ -229,11 +229,11 @@ departures as (
 -- point of the row last seen is looked up here too, once per departure, not per person month
 -- (the full build's query alone 14.1 -> 12.5 s, same rows).
 departure_keys as (
-    select distinct 'pre' as period, last_seen_province_code as province_code, last_seen_month
+    select 'pre' as period, last_seen_province_code as province_code, last_seen_month
     from departures
     where last_seen_period = 'pre'
     union
-    select distinct 'post' as period, last_seen_new_province_code as province_code, last_seen_month
+    select 'post' as period, last_seen_new_province_code as province_code, last_seen_month
     from departures
 ),
 
