@@ -14,13 +14,15 @@ from datetime import date
 from pathlib import Path
 
 from dagster_project.reports.content import (
-    build_reports,
+    NATION,
+    build_report,
     changes_table,
     latest_month,
-    report_provinces,
+    report_scopes,
 )
 from dagster_project.reports.excel import write_workbook
 from dagster_project.reports.html import write_html
+from dagster_project.reports.model import file_stem
 from dagster_project.reports.restate import changes, read_issued
 from dagster_project.warehouse.connect import connect
 
@@ -52,52 +54,63 @@ def write_pack(warehouse: Path, month: date, reports_dir: Path) -> Pack:
         raise NoDataForMonth(f"no published warehouse at {warehouse}")
     con = connect(warehouse, read_only=True)
     try:
-        if not report_provinces(con, month):
+        scopes = report_scopes(con, month)
+        if not any(scope["scope_code"] != NATION for scope in scopes):
             latest = latest_month(con)
             raise NoDataForMonth(
                 f"no province has a roster for {month:%m/%Y}"
                 + (f" (latest month with data: {latest:%m/%Y})" if latest else ""))
-        reports = build_reports(con, month)
     finally:
         con.close()
     folder = reports_dir / f"{month:%Y-%m}"
     folder.mkdir(parents=True, exist_ok=True)
-    restated: list[str] = []
-    for report in reports:
-        report.changes = changes(read_issued(folder / f"{report.file_stem}.xlsx"), report.figures)
-        if report.changes:
-            report.sheets[0].tables.append(changes_table(report))
-            restated.append(report.scope_code)
-    # Laying out the workbooks is most of the time, in pure Python: one process a core. The
-    # processes are forked and only lay out (xlsxwriter, html): nothing in them uses a thread
-    # pool of the parent (DuckDB, polars, the workbook reader above), which a fork would not copy.
-    # They find the reports in the memory the fork gives them, by index: sending them (a
-    # million cells at national scale) would pickle and unpickle 14 MB, 1.4 s of CPU. A worker
-    # lives for one pack and runs no cycle collection (objects are still freed as they are
-    # dropped): its full collections scanned the reports it inherited again and again
-    # (national scale: the pack 6.3 -> 5.6 s, a worker's peak memory 174 -> 240 MB).
-    folders = [folder] * len(reports)
-    workers = min(os.cpu_count() or 1, len(reports), MAX_WORKERS)
-    if workers > 1:
-        _forked.extend(reports)
-        try:
+    # What is on disk is read here: a forked process must not use polars (the workbook reader
+    # hands over a polars frame), whose thread pool this process may hold (ingest) and a fork
+    # would not copy. Then each report is read from the warehouse and laid out in a process of
+    # its own, one a core, the nation's (the largest) first: reading is 14 queries a report
+    # (national scale: 1.8 s for the 35 on one core), laying out is pure Python (xlsxwriter,
+    # 9 s of CPU). Each process opens the published file read-only for itself, once nothing
+    # here holds it; it gets a scope (a few fields) and the figures on disk, and sends back
+    # the names of the files written. A worker lives for one pack and runs no cycle collection
+    # (objects are still freed as they are dropped).
+    workers = min(os.cpu_count() or 1, len(scopes), MAX_WORKERS)
+    jobs = [(warehouse, month, scope, folder,
+             read_issued(folder / f"{file_stem(month, scope['scope_code'])}.xlsx")) for scope in scopes]
+    try:
+        if workers > 1:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                      initializer=gc.disable) as pool:
-                written = list(pool.map(_write_forked, range(len(reports)), folders))
-        finally:
-            _forked.clear()
-    else:
-        written = list(map(write_report, reports, folders))
-    return Pack(folder=folder, files=[f for files in written for f in files],
-                scopes=[r.scope_code for r in reports], restated=restated)
+                done = list(pool.map(_write_scope, *zip(*jobs, strict=True)))
+        else:
+            done = [_write_scope(*job) for job in jobs]
+    finally:
+        _close_worker_connection()  # the one this process opened (one core: no workers)
+    return Pack(folder=folder, files=[f for files, _ in done for f in files],
+                scopes=[scope["scope_code"] for scope in scopes],
+                restated=[scope["scope_code"] for scope, (_, restated) in zip(scopes, done, strict=True)
+                          if restated])
 
 
 MAX_WORKERS = 4
-_forked: list = []  # the reports of the pack being written, as the forked workers inherit them
+_worker: dict = {}  # the process's read-only connection to the warehouse of the pack: path -> connection
 
 
-def _write_forked(index: int, folder: Path) -> list[Path]:
-    return write_report(_forked[index], folder)
+def _close_worker_connection() -> None:
+    while _worker:
+        _worker.popitem()[1].close()
+
+
+def _write_scope(warehouse: Path, month: date, scope: dict, folder: Path, issued) -> tuple[list[Path], bool]:
+    """Read one scope's report, compare it with the one on disk (`issued`: read_issued), write
+    its workbook and page: (the files, whether it restates the one issued before)."""
+    if str(warehouse) not in _worker:
+        _close_worker_connection()
+        _worker[str(warehouse)] = connect(warehouse, read_only=True)
+    report = build_report(_worker[str(warehouse)], month, scope)
+    report.changes = changes(issued, report.figures)
+    if report.changes:
+        report.sheets[0].tables.append(changes_table(report))
+    return write_report(report, folder), bool(report.changes)
 
 
 def write_report(report, folder: Path) -> list[Path]:

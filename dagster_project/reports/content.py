@@ -68,12 +68,6 @@ def report_scopes(con, month: date) -> list[dict]:
     """, [month])
 
 
-def report_provinces(con, month: date) -> list[tuple[str, str]]:
-    """Provinces with a report in the month: (code, name)."""
-    return [(s["scope_code"], s["scope_name_vi"]) for s in report_scopes(con, month)
-            if s["scope_code"] != NATION]
-
-
 def latest_month(con) -> date | None:
     return con.execute("select max(report_month) from marts.rpt_report_scope").fetchone()[0]
 
@@ -658,15 +652,3 @@ def build_report(con, month: date, scope: dict) -> Report:
         warnings_vi=delivery_warnings(con, month, scope),
         figures=summary_figures(con, month, code),
     )
-
-
-def build_reports(con, month: date) -> list[Report]:
-    scopes = report_scopes(con, month)
-    if not scopes:
-        latest = latest_month(con)
-        raise ValueError(
-            f"No staffing data for {month:%Y-%m} in the published warehouse "
-            f"(latest month with data: {latest:%Y-%m})" if latest else
-            f"No staffing data in the published warehouse for {month:%Y-%m}"
-        )
-    return [build_report(con, month, scope) for scope in scopes]

@@ -116,6 +116,11 @@ class Change:
     amount_now_vnd: int | None
 
 
+def file_stem(month: date, scope_code: str) -> str:
+    """The name of a report's workbook and page, without the suffix."""
+    return f"bao_cao_{month:%Y-%m}_{scope_code}"
+
+
 @dataclass
 class Report:
     scope_code: str  # "VN" for the nation, else the new province code
@@ -151,7 +156,7 @@ class Report:
 
     @property
     def file_stem(self) -> str:
-        return f"bao_cao_{self.month:%Y-%m}_{self.scope_code}"
+        return file_stem(self.month, self.scope_code)
 
     def table(self, key: str) -> Table:
         for sheet in self.sheets:

@@ -19,6 +19,7 @@ import pytest
 
 from dagster_project.partitions import month_start
 from dagster_project.reports.build import write_pack
+from dagster_project.reports.restate import read_issued
 from tests.e2e.conftest import E2E_PROVINCES, E2E_THROUGH
 from tests.reports.workbook import all_text, head_text, read_table
 
@@ -358,6 +359,36 @@ def test_the_same_month_gives_the_same_pack(pack_dir, published, tmp_path):
     for path in again.files:
         original = pack_dir / path.name
         assert hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(original.read_bytes()).digest(), path.name
+
+
+def test_a_province_whose_figures_changed_is_restated_and_the_others_are_not(pack_dir, published, tmp_path,
+                                                                              monkeypatch):
+    # One province's workbook on disk reports one count the warehouse no longer gives: written
+    # again (by the forked workers, as on any machine of two cores or more), that report and
+    # only it is a restatement, against the count on disk.
+    import dagster_project.reports.build as build
+
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
+    copy = tmp_path / "reports"
+    shutil.copytree(pack_dir, copy / E2E_THROUGH)
+    province = sorted(E2E_PROVINCES.split(","))[0]
+    [issued] = (copy / E2E_THROUGH).glob(f"*_{province}.xlsx")
+    book = openpyxl.load_workbook(issued)
+    sheet = book["Tổng hợp"]
+    header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Mã số")
+    line = next(row for row in sheet.iter_rows(min_row=header + 2)
+                if len(str(row[0].value or "")) > 1 and isinstance(row[3].value, int | float))
+    code, count = line[0].value, int(line[3].value)
+    line[3].value = count + 1
+    book.save(issued)
+
+    again = write_pack(published, month_start(E2E_THROUGH), copy)
+    assert again.restated == [province]
+    now, replaced = read_issued(issued)
+    assert now[code][1] == count and replaced is not None and replaced[code][1] == count + 1
+    for path in again.files:
+        if path.stem != issued.stem:
+            assert path.read_bytes() == (pack_dir / path.name).read_bytes(), path.name
 
 
 def _pdf_text(pdf) -> str:
