@@ -7,16 +7,18 @@ import duckdb
 from dagster_project.dbt_project import PARTIAL_PARSE, prepare_manifest, run_dbt
 
 
-def run_data_test(tmp_path, test: str, table: str, columns: str, rows: list[tuple]) -> str:
+def run_data_test(tmp_path, test: str, table: str, columns: str, rows: list[tuple],
+                  others: dict[str, tuple[str, list[tuple]]] | None = None) -> str:
     """dbt test `test` on a warehouse whose `table` ("schema.name", `columns` as in a create
-    table) holds `rows`: dbt's output."""
+    table) holds `rows`, and each of `others` (table -> (columns, rows)) its own: dbt's output."""
     warehouse = tmp_path / "w.duckdb"
     warehouse.unlink(missing_ok=True)
     with duckdb.connect(str(warehouse)) as con:
-        con.execute(f"create schema {table.split('.')[0]}")
-        con.execute(f"create table {table} ({columns})")
-        if rows:
-            con.executemany(f"insert into {table} values ({', '.join('?' * len(rows[0]))})", rows)
+        for name, (names_and_types, values) in {table: (columns, rows), **(others or {})}.items():
+            con.execute(f"create schema if not exists {name.split('.')[0]}")
+            con.execute(f"create table {name} ({names_and_types})")
+            if values:
+                con.executemany(f"insert into {name} values ({', '.join('?' * len(values[0]))})", values)
     # A target folder of its own, seeded with the project's parse: nothing written beside the
     # project's manifest, which other tests read and replace.
     target = tmp_path / "target"
