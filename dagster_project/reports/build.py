@@ -84,7 +84,7 @@ def write_pack(warehouse: Path, month: date, reports_dir: Path) -> Pack:
         else:
             done = [_write_scope(*job) for job in jobs]
     finally:
-        _close_worker_connection()  # the one this process opened (one core: no workers)
+        _close_connections()  # the one this process opened (one core: no workers)
     return Pack(folder=folder, files=[f for files, _ in done for f in files],
                 scopes=[scope["scope_code"] for scope in scopes],
                 restated=[scope["scope_code"] for scope, (_, restated) in zip(scopes, done, strict=True)
@@ -92,21 +92,21 @@ def write_pack(warehouse: Path, month: date, reports_dir: Path) -> Pack:
 
 
 MAX_WORKERS = 4
-_worker: dict = {}  # the process's read-only connection to the warehouse of the pack: path -> connection
+_connections: dict = {}  # this process's read-only connection to the warehouse of the pack: path -> it
 
 
-def _close_worker_connection() -> None:
-    while _worker:
-        _worker.popitem()[1].close()
+def _close_connections() -> None:
+    while _connections:
+        _connections.popitem()[1].close()
 
 
 def _write_scope(warehouse: Path, month: date, scope: dict, folder: Path, issued) -> tuple[list[Path], bool]:
     """Read one scope's report, compare it with the one on disk (`issued`: read_issued), write
     its workbook and page: (the files, whether it restates the one issued before)."""
-    if str(warehouse) not in _worker:
-        _close_worker_connection()
-        _worker[str(warehouse)] = connect(warehouse, read_only=True)
-    report = build_report(_worker[str(warehouse)], month, scope)
+    if str(warehouse) not in _connections:
+        _close_connections()
+        _connections[str(warehouse)] = connect(warehouse, read_only=True)
+    report = build_report(_connections[str(warehouse)], month, scope)
     report.changes = changes(issued, report.figures)
     if report.changes:
         report.sheets[0].tables.append(changes_table(report))
