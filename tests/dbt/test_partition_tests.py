@@ -23,7 +23,8 @@ TWO_MODELS = "staffing_moves_within_capacity_fct_redeployment_suggestion_ref_fct
 UNITS = ("not_null_columns_stg_deliveries__units_unit_code__unit_name__period__level__province_code__unit_kind__"
          "arrangement_date__source_file")
 UNIQUE_ROSTER = "unique_combination_stg_deliveries__personnel_snapshot_date__person_key"
-DECISION_PERSONS = "relationships_stg_deliveries__decisions_person_key__person_key__ref_stg_deliveries__personnel_"
+DECISION_PERSONS = ("relationships_stg_deliveries__decisions_person_key__person_key__ref_"
+                    "int_roster_snapshots_deduplicated_")
 COHORT_NOT_NULL = "not_null_columns_fct_policy_cohort_report_month__person_key__unit_code"
 
 
