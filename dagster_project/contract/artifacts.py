@@ -120,7 +120,8 @@ def column_tests(delivery: Delivery, c: Column) -> list[tuple]:
         ref = getattr(lk, "references", None)
         if lk.column == c.name and ref is not None:
             target = DELIVERIES[ref[0]]
-            tests.append(("relationships", (target.staging.model, staged_name(target, ref[1]))))
+            tests.append(("relationships", (target.staging.rows_model or target.staging.model,
+                                            staged_name(target, ref[1]))))
     return tests
 
 

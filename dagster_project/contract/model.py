@@ -340,6 +340,9 @@ class Staging:
     description: str
     staged: tuple[Staged, ...] = ()
     hidden: tuple[str, ...] = ()  # delivered columns that stop at raw (names)
+    # The model that holds every row of the staging view, materialised: a relationships test
+    # from another delivery reads it instead of the view (None: the view).
+    rows_model: str | None = None
 
 
 # --- a delivery --------------------------------------------------------------------------

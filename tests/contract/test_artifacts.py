@@ -72,7 +72,8 @@ def test_staging_keys_and_references_follow_the_descriptions():
     assert {"relationships": {"arguments": {"to": "ref('stg_deliveries__units')", "field": "unit_code"}}} \
         in _tests_of(columns["unit_code"])
     decisions = {c["name"]: c for c in models["stg_deliveries__decisions"]["columns"]}
-    assert {"relationships": {"arguments": {"to": "ref('stg_deliveries__personnel')", "field": "person_key"}}} \
+    # A decision's person among the roster rows with their key computed once (not the view).
+    assert {"relationships": {"arguments": {"to": "ref('int_roster_snapshots_deduplicated')", "field": "person_key"}}} \
         in _tests_of(decisions["person_key"])
     # The columns that may not be null, in one test of the model: voluntary has a default.
     not_null = [t["not_null_columns"]["arguments"]["columns"]
