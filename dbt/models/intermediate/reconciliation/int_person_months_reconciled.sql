@@ -213,7 +213,6 @@ departures as (
         last_seen_month,
         last_seen_snapshot_date,
         last_seen_period,
-        last_seen_pension_start_date,
         last_seen_province_code,
         last_seen_new_province_code
     from last_seen
@@ -226,9 +225,7 @@ departures as (
 -- roster after the one last seen, by the end of M), and one after M changes nothing below
 -- (left_month is at most M). So each (period, province, month last seen) is looked up once,
 -- not each person's every later month (at national scale an added month put 3.7 million
--- such months against the rosters; the query alone 3.0 -> 2.6 s, same rows). The retirement
--- point of the row last seen comes with the departure, once per departure, not per person
--- month.
+-- such months against the rosters; the query alone 3.0 -> 2.6 s, same rows).
 departure_keys as (
     select 'pre' as period, last_seen_province_code as province_code, last_seen_month
     from departures
@@ -275,8 +272,7 @@ departure_months as (
             end,
             pre.next_month,
             post.next_month
-        ) as first_absent_month,
-        departures.last_seen_pension_start_date as pension_start_date
+        ) as first_absent_month
     from departures
     left join departure_rosters as pre
         on pre.period = 'pre'
@@ -295,7 +291,7 @@ departure_months as (
 left_months as (
     select
         last_seen.*,
-        departure_months.pension_start_date,
+        last_seen.last_seen_pension_start_date as pension_start_date,
         coalesce(departure_months.first_absent_month < last_seen.report_month, false)
             as has_left_before_month,
         least(
