@@ -5,6 +5,7 @@ command, two or three a build), once dbt's DuckDB database is closed, which writ
 command built into the file (a checkpoint), as the teardown did."""
 
 import atexit
+import os
 
 from dagster_project.quick_exit import run_and_exit
 
@@ -22,7 +23,31 @@ def close_dbt() -> None:
     atexit._run_exitfuncs()
 
 
+def parse_state_without_the_folder() -> None:
+    """dbt parses the whole project again (about 6 s) when the connection of its profile is not
+    the one its saved parse was made with, and the path of the DuckDB file is part of it: the
+    first build of every data folder, and of every copy of one (the test suite makes dozens),
+    would parse everything. What a parse makes depends on the file's name (the database the
+    models live in), not on its folder: the saved state is made and compared with the name
+    only. tests/dbt/test_dbt_command.py checks a copied folder's build parses nothing."""
+    from dbt.parser.manifest import ManifestLoader
+
+    state_check = ManifestLoader.build_manifest_state_check
+
+    def by_file_name(loader):
+        credentials = loader.root_project.credentials
+        path = credentials.path
+        credentials.path = os.path.basename(path)
+        try:
+            return state_check(loader)
+        finally:
+            credentials.path = path
+
+    ManifestLoader.build_manifest_state_check = by_file_name
+
+
 def main() -> None:
     from dbt.cli.main import cli
 
+    parse_state_without_the_folder()
     run_and_exit(cli, before_exit=close_dbt)

@@ -4,11 +4,12 @@
 (Makefile target `manifest`; the CLI and the test suite call `prepare_manifest()`), never
 at import time.
 
-Which DuckDB file dbt writes is passed on the command line (`--vars warehouse_path`, read by
-profiles.yml), never through the environment of the process: `dbt_args` adds it, and every
-dbt call (the Dagster asset, `sapnhap check`, docs, tests) goes through it. Which months a
-build rewrites is passed in the environment (`dbt_env`): every call sets them, `all` when
-none are given, so a value left in the shell never reaches dbt.
+Which DuckDB file dbt writes, and which months a build rewrites, are passed in the
+environment of the dbt process (`dbt_env`, read by profiles.yml and the partition macros):
+every dbt call (the Dagster asset, `sapnhap check`, docs, tests) sets them, the months `all`
+when none are given, and a file left in the shell never reaches dbt. Not `--vars`: dbt parses
+the whole project again (about 6 s) when a var changes, and every data folder, and every copy
+of one, has its own file (dbt_command.py says how its folder is kept out of the comparison).
 """
 
 import json
@@ -18,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,27 +43,20 @@ BUILD_COMMAND = ("build", "--exclude-resource-type", "unit_test", "--indirect-se
 DATA_TEST_COMMAND = ("test", "--exclude-resource-type", "unit_test")
 
 
-def dbt_args(command: tuple[str, ...] | list[str], warehouse: Path | None = None) -> list[str]:
-    """The arguments of a dbt command on `warehouse` (an absolute path), without the
-    executable and project flags (DbtCliResource adds those)."""
-    args = list(command)
-    if warehouse is not None:
-        args += ["--vars", json.dumps({"warehouse_path": str(Path(warehouse).resolve())})]
-    return args
-
-
 MONTH_VARIABLES = {"report_months": "SAPNHAP_REPORT_MONTHS", "input_months": "SAPNHAP_INPUT_MONTHS",
                    "audit_months": "SAPNHAP_AUDIT_MONTHS"}
+WAREHOUSE_VARIABLE = "SAPNHAP_WAREHOUSE_PATH"  # read by profiles.yml
 
 
 def dbt_env(months: list[str] | None = None, input_months: list[str] | None = None,
-            audit_months: list[str] | None = None) -> dict[str, str]:
-    """The environment variables that tell dbt which months to rewrite
-    (dbt/macros/partition_months.sql): `months` ("YYYY-MM"), the report months of the monthly
-    models; `input_months`, the snapshot months of the roster-row models; `audit_months`, the
-    report months of the payment audit's rollups; None: every month (`all`). Not vars: a
-    changed var makes dbt parse the whole project again."""
-    env = {}
+            audit_months: list[str] | None = None, warehouse: Path | None = None) -> dict[str, str]:
+    """The environment variables of a dbt command: the DuckDB file it opens, `warehouse` (made
+    absolute; None: none is set, and a dbt process started with these has none: `dbt parse`
+    opens no file); and which months to rewrite (dbt/macros/partition_months.sql): `months`
+    ("YYYY-MM"), the report months of the monthly models; `input_months`, the snapshot months
+    of the roster-row models; `audit_months`, the report months of the payment audit's
+    rollups; None: every month (`all`)."""
+    env = {} if warehouse is None else {WAREHOUSE_VARIABLE: str(Path(warehouse).resolve())}
     for name, value in (("report_months", months), ("input_months", input_months),
                         ("audit_months", audit_months)):
         if value is not None:
@@ -72,13 +67,20 @@ def dbt_env(months: list[str] | None = None, input_months: list[str] | None = No
     return env
 
 
+def dbt_process_env(base: Mapping[str, str], **kwargs) -> dict[str, str]:
+    """`base` (a process's environment) with dbt_env(**kwargs) in place of what it had of it."""
+    env = {name: value for name, value in base.items() if name != WAREHOUSE_VARIABLE}
+    return {**env, **dbt_env(**kwargs)}
+
+
 @contextmanager
-def months_in_environment(months: list[str] | None = None, input_months: list[str] | None = None,
-                          audit_months: list[str] | None = None):
+def dbt_environment(months: list[str] | None = None, input_months: list[str] | None = None,
+                    audit_months: list[str] | None = None, warehouse: Path | None = None):
     """dbt_env set in this process's environment, as it was after: for a dbt process started
     inside (dagster-dbt passes the process's environment on)."""
-    wanted = dbt_env(months, input_months, audit_months)
-    before = {name: os.environ.get(name) for name in wanted}
+    wanted = dbt_env(months, input_months, audit_months, warehouse)
+    before = {name: os.environ.get(name) for name in [*wanted, WAREHOUSE_VARIABLE]}
+    os.environ.pop(WAREHOUSE_VARIABLE, None)
     os.environ.update(wanted)
     try:
         yield
@@ -100,28 +102,39 @@ def scratch_target():
     target = MANIFEST_PATH.parent
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".dbt_", dir=target) as scratch:
-        state = target / PARTIAL_PARSE
-        if state.exists():
-            shutil.copy2(state, scratch)
+        with_parse_state(Path(scratch))
         yield Path(scratch)
 
 
 PARTIAL_PARSE = "partial_parse.msgpack"
 
 
+def with_parse_state(target: Path) -> None:
+    """Give a dbt target folder without one the project's partial-parse state (written with the
+    manifest, `prepare_manifest`): dbt then reads the files that changed since, not all of them
+    (the first build of a data folder; about 6 s)."""
+    state = MANIFEST_PATH.parent / PARTIAL_PARSE
+    if state.exists() and not (target / PARTIAL_PARSE).exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(state, target / PARTIAL_PARSE)
+
+
 def run_dbt(command: tuple[str, ...] | list[str], warehouse: Path | None = None,
             check: bool = True, months: list[str] | None = None,
             audit_months: list[str] | None = None, **kwargs) -> subprocess.CompletedProcess:
     """Run dbt as a subprocess on this project (for what is not a Dagster asset). Its artifacts
-    go to the `--target-path` the command names, else to a temporary folder."""
+    go to the `--target-path` the command names (given the project's parse state when it has
+    none), else to a temporary folder."""
     command = list(command)
     if "--target-path" not in command:
         with scratch_target() as scratch:
             return run_dbt([*command, "--target-path", str(scratch), "--log-path", str(scratch)],
                            warehouse, check, months, audit_months, **kwargs)
-    argv = [str(DBT_EXECUTABLE), *dbt_args(command, warehouse),
+    with_parse_state(Path(command[command.index("--target-path") + 1]))
+    argv = [str(DBT_EXECUTABLE), *command,
             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-    env = {**kwargs.pop("env", os.environ), **dbt_env(months, audit_months=audit_months)}
+    env = dbt_process_env(kwargs.pop("env", os.environ), months=months, audit_months=audit_months,
+                          warehouse=warehouse)
     return subprocess.run(argv, check=check, cwd=DBT_PROJECT_DIR, env=env, **kwargs)
 
 
@@ -197,6 +210,7 @@ def generate_docs(warehouse_path: Path, out_dir: Path, target_dir: Path | None =
         return page, False
     with tempfile.TemporaryDirectory(prefix="sapnhap_docs_") as scratch:
         target = Path(target_dir or scratch)
+        with_parse_state(target)
         run_dbt(["docs", "generate", "--static", "--quiet", "--target-path", str(target),
                  "--log-path", str(target)], warehouse=warehouse_path)
         out_dir.mkdir(parents=True, exist_ok=True)

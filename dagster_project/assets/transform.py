@@ -28,7 +28,12 @@ from dagster_dbt.asset_utils import (
     get_manifest_and_translator_from_dbt_assets,
 )
 
-from dagster_project.dbt_project import BUILD_COMMAND, dbt_args, dbt_project, months_in_environment
+from dagster_project.dbt_project import (
+    BUILD_COMMAND,
+    dbt_environment,
+    dbt_project,
+    with_parse_state,
+)
 from dagster_project.failures import dbt_failure, failed_results
 from dagster_project.partitions import in_months, monthly_partitions, months_to_build
 from dagster_project.resources import Warehouse
@@ -198,13 +203,14 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
     settings = warehouse.paths()
     working = settings.working_path
     manifest = dbt_project_manifest(context) if unchanged else {"nodes": {}}
-    args = dbt_args(BUILD_COMMAND, working)
+    args = list(BUILD_COMMAND)
     args += threads_args(months, roster_rows_in(working, months) if months else 0)
     if unchanged:
         args += ["--exclude", " ".join(sorted(manifest["nodes"][uid]["name"] for uid in unchanged))]
     # Written by the builds of earlier versions: it would describe an older build.
     (settings.dbt_target_dir / "run_results.json").unlink(missing_ok=True)
-    with months_in_environment(months, input_months, audit_months):  # read as dbt starts
+    with_parse_state(settings.dbt_target_dir)  # a new data folder
+    with dbt_environment(months, input_months, audit_months, working):  # read as dbt starts
         invocation = dbt.cli(args, context=context, raise_on_error=False,
                              target_path=settings.dbt_target_dir)
     for uid in upstream_first(manifest, unchanged):  # the order Dagster wants

@@ -16,7 +16,7 @@ from dagster_project.warehouse.reference import REFERENCE_FILES, load_reference_
 
 
 def test_all_dbt_unit_tests_pass(tmp_path):
-    warehouse = tmp_path / "w.duckdb"
+    warehouse = tmp_path / "warehouse.duckdb"
     con = duckdb.connect(str(warehouse))
     ensure_schemas(con)
     for table in REFERENCE_FILES:

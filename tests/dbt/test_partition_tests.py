@@ -11,10 +11,10 @@ import pytest
 from dagster_project.dbt_project import (
     DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
-    dbt_args,
-    dbt_env,
+    dbt_process_env,
     prepare_manifest,
     run_dbt,
+    with_parse_state,
 )
 
 UNIQUE_POINTS = "unique_combination_int_retirement_points_computed_person_key__snapshot_date"
@@ -31,13 +31,14 @@ COHORT_NOT_NULL = "not_null_columns_fct_policy_cohort_report_month__person_key__
 def compiled(tmp_path, months=None, input_months=None) -> dict[str, str]:
     """test name -> its compiled SQL."""
     target = tmp_path / "target"
-    args = dbt_args(["compile", "--quiet", "--select", UNIQUE_POINTS, COHORT_VALUES, TWO_MODELS, UNITS,
-                     UNIQUE_ROSTER, DECISION_PERSONS, COHORT_NOT_NULL,
-                     "--target-path", str(target), "--log-path", str(target)],
-                    tmp_path / "w.duckdb")
+    with_parse_state(target)
+    args = ["compile", "--quiet", "--select", UNIQUE_POINTS, COHORT_VALUES, TWO_MODELS, UNITS,
+            UNIQUE_ROSTER, DECISION_PERSONS, COHORT_NOT_NULL,
+            "--target-path", str(target), "--log-path", str(target)]
     subprocess.run([str(DBT_EXECUTABLE), *args, "--project-dir", str(DBT_PROJECT_DIR),
                     "--profiles-dir", str(DBT_PROJECT_DIR)], check=True, cwd=DBT_PROJECT_DIR,
-                   capture_output=True, env={**os.environ, **dbt_env(months, input_months)})
+                   capture_output=True, env=dbt_process_env(os.environ, months=months, input_months=input_months,
+                                                            warehouse=tmp_path / "warehouse.duckdb"))
     manifest = json.loads((target / "manifest.json").read_text())
     return {n["name"]: n["compiled_code"] for n in manifest["nodes"].values()
             if n["resource_type"] == "test" and n.get("compiled_code")}
@@ -94,7 +95,7 @@ def test_other_months_do_not_make_dbt_parse_anything_again(tmp_path):
 
     def parse(months):
         (target / "dbt.log").unlink(missing_ok=True)
-        run_dbt(command, tmp_path / "w.duckdb", months=months, capture_output=True)
+        run_dbt(command, tmp_path / "warehouse.duckdb", months=months, capture_output=True)
         return (target / "dbt.log").read_text(encoding="utf-8")
 
     parse(None)

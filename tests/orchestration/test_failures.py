@@ -42,7 +42,7 @@ def test_a_failed_model_is_named_from_the_events_dbt_printed(tmp_path):
     # On a warehouse without raw tables the first staging view cannot be created.
     command = [*BUILD_COMMAND, "--select", "stg_deliveries__units", "--log-format", "json",
                "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "target")]
-    result = run_dbt(command, tmp_path / "empty.duckdb", check=False, capture_output=True, text=True)
+    result = run_dbt(command, tmp_path / "warehouse.duckdb", check=False, capture_output=True, text=True)
     assert result.returncode == 1
     assert not (tmp_path / "target" / "run_results.json").exists()
     events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]

@@ -9,7 +9,12 @@ import pytest
 from dagster import AssetKey, PartitionKeyRange
 from dagster._core.definitions.partitions.definition import TimeWindowPartitionsDefinition
 
-from dagster_project.dbt_project import dbt_args, dbt_env, months_in_environment
+from dagster_project.dbt_project import (
+    WAREHOUSE_VARIABLE,
+    dbt_env,
+    dbt_environment,
+    dbt_process_env,
+)
 from dagster_project.partitions import months_between, months_to_build
 
 EVERY = months_between("2025-07", "2026-10")
@@ -32,10 +37,9 @@ def test_a_range_short_of_every_partition_rewrites_its_months_only():
     assert months_to_build(PartitionKeyRange("2025-08", "2026-10"), EVERY) == EVERY[1:]
 
 
-def test_the_months_reach_dbt_in_the_environment_and_a_full_build_passes_all(tmp_path, monkeypatch):
-    args = dbt_args(["build"], tmp_path / "w.duckdb")
-    # The command line holds the warehouse only: a var that changes makes dbt parse everything.
-    assert json.loads(args[args.index("--vars") + 1]) == {"warehouse_path": str((tmp_path / "w.duckdb").resolve())}
+def test_the_months_and_the_file_reach_dbt_in_the_environment_and_a_full_build_passes_all(tmp_path, monkeypatch):
+    # Not on the command line: a var that changes makes dbt parse everything.
+    assert dbt_env(warehouse=tmp_path / "w.duckdb")[WAREHOUSE_VARIABLE] == str((tmp_path / "w.duckdb").resolve())
     assert dbt_env(["2025-08", "2025-09"], [], ["2025-07", "2025-08", "2025-09"]) == {
         "SAPNHAP_REPORT_MONTHS": "2025-08,2025-09", "SAPNHAP_INPUT_MONTHS": "",
         "SAPNHAP_AUDIT_MONTHS": "2025-07,2025-08,2025-09"}
@@ -45,12 +49,21 @@ def test_the_months_reach_dbt_in_the_environment_and_a_full_build_passes_all(tmp
         dbt_env(months=["2025-08'); drop table marts.x; --"])
     # Set for the dbt process a step starts, and put back as they were after it.
     monkeypatch.setenv("SAPNHAP_REPORT_MONTHS", "left in the shell")
+    monkeypatch.setenv(WAREHOUSE_VARIABLE, "/left/in/the/shell.duckdb")
     monkeypatch.delenv("SAPNHAP_INPUT_MONTHS", raising=False)
-    with months_in_environment(["2025-08"], None):
+    with dbt_environment(["2025-08"], None, warehouse=tmp_path / "w.duckdb"):
         assert os.environ["SAPNHAP_REPORT_MONTHS"] == "2025-08"
         assert os.environ["SAPNHAP_INPUT_MONTHS"] == "all"
+        assert os.environ[WAREHOUSE_VARIABLE] == str((tmp_path / "w.duckdb").resolve())
+    with dbt_environment():  # no file: none left from the shell either
+        assert WAREHOUSE_VARIABLE not in os.environ
     assert os.environ["SAPNHAP_REPORT_MONTHS"] == "left in the shell"
+    assert os.environ[WAREHOUSE_VARIABLE] == "/left/in/the/shell.duckdb"
     assert "SAPNHAP_INPUT_MONTHS" not in os.environ
+    # A dbt process run_dbt starts: the same, from a copy of the environment.
+    assert WAREHOUSE_VARIABLE not in dbt_process_env(os.environ)
+    assert dbt_process_env(os.environ, warehouse=tmp_path / "w.duckdb")[WAREHOUSE_VARIABLE] == str(
+        (tmp_path / "w.duckdb").resolve())
 
 
 def test_the_dbt_project_is_split_around_the_monthly_marts():

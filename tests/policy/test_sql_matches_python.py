@@ -17,16 +17,14 @@ import csv
 import hashlib
 import os
 import random
-import subprocess
-import sys
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
 import pytest
 
+from dagster_project.dbt_project import run_dbt
 from dagster_project.policy.rules import (
     DECISION_TYPES,
     MERGER_DATE,
@@ -41,8 +39,6 @@ from dagster_project.settings import SHIPPED_REFERENCE_DIR
 from dagster_project.warehouse.ddl import ensure_schemas
 from dagster_project.warehouse.reference import REFERENCE_FILES, load_reference_table
 
-ROOT = Path(__file__).resolve().parents[2]
-DBT = Path(sys.executable).parent / "dbt"
 SEED = 20250701
 N_PEOPLE = 2000
 PSEUDONYM_KEY = "policy-property-test"
@@ -201,7 +197,7 @@ def _expected(roster, units, decision):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("policy_sql")
-    warehouse = tmp / "w.duckdb"
+    warehouse = tmp / "warehouse.duckdb"
     rng = random.Random(SEED)
     units, lineage, roster, decisions = _generate(rng)
     con = duckdb.connect(str(warehouse))
@@ -213,17 +209,15 @@ def built(tmp_path_factory):
     _insert(con, "personnel", roster)
     _insert(con, "decisions", decisions)
     con.close()
-    env = dict(os.environ, SAPNHAP_WAREHOUSE_PATH=str(warehouse),
-               SAPNHAP_PSEUDONYM_KEY=PSEUDONYM_KEY)
-    result = subprocess.run(
+    result = run_dbt(
         # Staging's own data tests are left out: the sample deliberately holds decisions of
         # people in no roster (ingest would quarantine them), which the marts must keep.
-        [str(DBT), "build", "--select", *[f"+{m}" for m in MARTS],
+        ["build", "--select", *[f"+{m}" for m in MARTS],
          "--exclude", "test_type:unit", "test_type:data,path:models/staging",
-         "--indirect-selection", "cautious", "--project-dir", str(ROOT / "dbt"),
-         "--profiles-dir", str(ROOT / "dbt"), "--target-path", str(tmp / "target"),
+         "--indirect-selection", "cautious", "--target-path", str(tmp / "target"),
          "--log-path", str(tmp / "logs")],
-        env=env, capture_output=True, text=True,
+        warehouse, check=False, capture_output=True, text=True,
+        env=dict(os.environ, SAPNHAP_PSEUDONYM_KEY=PSEUDONYM_KEY),
     )
     assert result.returncode == 0, result.stdout[-5000:]
     con = duckdb.connect(str(warehouse), read_only=True)

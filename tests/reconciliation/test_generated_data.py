@@ -10,20 +10,19 @@ written independently of any SQL here.
 import hashlib
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
+from dagster_project.dbt_project import run_dbt
 from dagster_project.ingest import ingest_all
-from dagster_project.settings import DBT_PROJECT_DIR, SHIPPED_REFERENCE_DIR
+from dagster_project.settings import SHIPPED_REFERENCE_DIR
 from dagster_project.synth import generate
 from dagster_project.warehouse.ddl import ensure_schemas
 from dagster_project.warehouse.reference import REFERENCE_FILES, load_reference_table
 
-DBT = Path(sys.executable).with_name("dbt")
 SELECTION = ["path:models/intermediate/reconciliation", "path:models/marts/staffing", "staffing_framework"]
 # The generator's leave reasons -> the reconciliation's left_reason.
 EXPECTED_REASON = {
@@ -34,12 +33,9 @@ EXPECTED_REASON = {
 }
 
 
-def _dbt(args: list[str], env: dict, target: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(DBT), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(target / "target"), "--log-path", str(target / "logs")],
-        env=env, capture_output=True, text=True, check=False,
-    )
+def _dbt(args: list[str], warehouse: Path, target: Path) -> subprocess.CompletedProcess:
+    return run_dbt([*args, "--target-path", str(target / "target"), "--log-path", str(target / "logs")],
+                   warehouse, check=False, capture_output=True, text=True)
 
 
 def _frame(con, sql: str) -> pl.DataFrame:
@@ -60,15 +56,14 @@ def built(tmp_path_factory):
         load_reference_table(con, SHIPPED_REFERENCE_DIR, table)
     ingest_all(con, raw_dir)
     con.close()
-    env = {**os.environ, "SAPNHAP_WAREHOUSE_PATH": str(warehouse)}
     run = _dbt(
         ["build", "--select", *[f"+{s}" for s in SELECTION], "--resource-type", "model", "--resource-type", "seed"],
-        env, root,
+        warehouse, root,
     )
     assert run.returncode == 0, run.stdout[-4000:]
     # Only the tests whose every parent was built (a report test that also reads a model
     # outside the selection, e.g. one on fct_glide_path and the report marts, is left out).
-    test = _dbt(["test", "--select", *SELECTION, "--indirect-selection", "buildable"], env, root)
+    test = _dbt(["test", "--select", *SELECTION, "--indirect-selection", "buildable"], warehouse, root)
     con = duckdb.connect(str(warehouse), read_only=True)
     yield {"con": con, "raw_dir": raw_dir, "dbt_test": test}
     con.close()
