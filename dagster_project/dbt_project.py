@@ -210,7 +210,6 @@ def generate_docs(warehouse_path: Path, out_dir: Path, target_dir: Path | None =
         return page, False
     with tempfile.TemporaryDirectory(prefix="sapnhap_docs_") as scratch:
         target = Path(target_dir or scratch)
-        with_parse_state(target)
         run_dbt(["docs", "generate", "--static", "--quiet", "--target-path", str(target),
                  "--log-path", str(target)], warehouse=warehouse_path)
         out_dir.mkdir(parents=True, exist_ok=True)
