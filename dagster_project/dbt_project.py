@@ -95,14 +95,13 @@ def dbt_environment(months: list[str] | None = None, input_months: list[str] | N
 @contextmanager
 def scratch_target():
     """A folder of its own for one dbt command's artifacts, inside dbt/target (same file
-    system, so a file can be moved from it atomically), seeded with dbt's partial-parse state.
+    system, so a file can be moved from it atomically; run_dbt gives it dbt's parse state).
     dbt rewrites manifest.json in place in its target folder: a second process reading the
     project's manifest meanwhile (another test worker, Dagster loading its definitions) read
     half a file. Only `prepare_manifest` writes there, by renaming."""
     target = MANIFEST_PATH.parent
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".dbt_", dir=target) as scratch:
-        with_parse_state(Path(scratch))
         yield Path(scratch)
 
 
