@@ -186,41 +186,40 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
     assert "an earlier entitlement" not in state["entitlements"].values()
 
 
-def _first_day_of_october(con, what: str) -> None:
-    """A real change of the inputs, made where ingest would have put it: a civil servant on
-    September's roster (Ninh Bình, 37, merged; Cao Bằng sent none) leaves on 1 October by a
-    new decision (`decision`), or has a roster row dated 1 October with another salary
-    (`roster_row`)."""
-    person, snapshot = con.execute(
+def _first_day_of_october(con) -> None:
+    """Two real changes of the inputs, made where ingest would have put them, for two civil
+    servants on September's roster (Ninh Bình, 37, merged; Cao Bằng sent none): the first
+    leaves on 1 October by a new decision, the second has a roster row dated 1 October with
+    another salary."""
+    people = con.execute(
         "select national_id, snapshot_date from raw.personnel "
         "where snapshot_date = (select max(snapshot_date) from raw.personnel "
         "  where snapshot_date between date '2025-09-01' and date '2025-09-30') "
         "and national_id not in (select national_id from raw.decisions) "
-        "and staff_category = 'civil_servant' order by national_id limit 1").fetchone()
-    if what == "decision":
-        con.execute(
-            "insert into raw.decisions select * replace (? as national_id, 'TEST-1/QĐ-UBND' as "
-            "decision_no, date '2025-09-20' as decision_date, date '2025-10-01' as leave_date, "
-            "null as amount_paid_vnd, null as paid_date, 1000000 + source_row as source_row) "
-            "from raw.decisions where voluntary order by decision_no limit 1", [person])
-    else:
-        con.execute(
-            "insert into raw.personnel select * replace (date '2025-10-01' as snapshot_date, "
-            "salary_coefficient + 0.66 as salary_coefficient, 1000000 + source_row as source_row) "
-            "from raw.personnel where national_id = ? and snapshot_date = ?", [person, snapshot])
+        "and staff_category = 'civil_servant' order by national_id limit 2").fetchall()
+    (leaver, _), (other, snapshot) = people
+    con.execute(
+        "insert into raw.decisions select * replace (? as national_id, 'TEST-1/QĐ-UBND' as "
+        "decision_no, date '2025-09-20' as decision_date, date '2025-10-01' as leave_date, "
+        "null as amount_paid_vnd, null as paid_date, 1000000 + source_row as source_row) "
+        "from raw.decisions where voluntary order by decision_no limit 1", [leaver])
+    con.execute(
+        "insert into raw.personnel select * replace (date '2025-10-01' as snapshot_date, "
+        "salary_coefficient + 0.66 as salary_coefficient, 1000000 + source_row as source_row) "
+        "from raw.personnel where national_id = ? and snapshot_date = ?", [other, snapshot])
 
 
-@pytest.mark.parametrize("what", ["decision", "roster_row"])
 def test_the_first_day_of_a_month_is_read_by_the_month_before(e2e_run, run_copy, tmp_path,
-                                                              monkeypatch, what):
+                                                              monkeypatch):
     """September's cohort would leave on 1 October, computed from the roster row dated on or
-    before that day: a decision leaving on 1 October, or a roster row dated that day, changes
-    September. The build after it computes again from September (not from October, as for
-    any other change of October) and ends with what a full build makes of the same inputs."""
+    before that day: a decision leaving on 1 October, and a roster row dated that day, each
+    change September (one build with both, for two people: a full build costs a minute). The
+    build after them computes again from September (not from October, as for any other change
+    of October) and ends with what a full build makes of the same inputs."""
     settings = run_copy
     con = duckdb.connect(str(settings.working_path))
     try:
-        _first_day_of_october(con, what)
+        _first_day_of_october(con)
     finally:
         con.close()
     full = tmp_path / "full"
@@ -238,16 +237,25 @@ def test_the_first_day_of_a_month_is_read_by_the_month_before(e2e_run, run_copy,
     assert {t: d[1:] for t, d in differences.items()} == {t: (0, 0) for t in differences}
     assert "The person months, the monthly marts and the rollups: Computing again the months 2025-09 to " in (
         " ".join(said)), said
-    # And the change was one: September's cohort is not what the first build made of it.
+    # And each change was one: September's cohort is not what the first build made of it, for
+    # the person leaving by the new decision and for the person with the new roster row.
     con = duckdb.connect()
     try:
         con.execute(f"attach '{settings.working_path}' as now (read_only)")
         con.execute(f"attach '{e2e_run.settings.working_path}' as before (read_only)")
         september = "from {}.marts.fct_policy_cohort where report_month = date '2025-09-01'"
-        assert con.execute(f"select count(*) from ({september.format('now')} except all "
-                           f"{september.format('before')})").fetchone()[0] + con.execute(
-            f"select count(*) from ({september.format('before')} except all "
-            f"{september.format('now')})").fetchone()[0] > 0
+        changed = {key for (key,) in con.execute(
+            f"select person_key from ({september.format('now')} except all {september.format('before')}) "
+            f"union select person_key from ({september.format('before')} except all "
+            f"{september.format('now')})").fetchall()}
+        (leaver,), = con.execute("select person_key from now.marts.fct_policy_entitlement "
+                                 "where decision_no = 'TEST-1/QĐ-UBND'").fetchall()
+        first_of_october = ("select person_key from {}.intermediate.int_roster_snapshots_deduplicated "
+                            "where snapshot_date = date '2025-10-01'")
+        (other,), = con.execute(f"{first_of_october.format('now')} except "
+                                f"{first_of_october.format('before')}").fetchall()
+        assert leaver != other
+        assert {leaver, other} <= changed, (leaver, other, len(changed))
     finally:
         con.close()
 
