@@ -1,7 +1,9 @@
 """Tier 3: materialise everything into a temporary SAPNHAP_DATA_DIR and check the facts."""
 
 import hashlib
+import json
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -175,7 +177,15 @@ def test_the_docs_page_is_written_again_only_when_the_project_or_the_tables_chan
     con.execute("alter table marts.fct_staffing_balance add column review_note varchar")
     con.close()
     assert generate_docs(working, docs) == (page, True)
-    assert "review_note" in page.read_text(encoding="utf-8")
+    text = page.read_text(encoding="utf-8")
+    assert "review_note" in text
+    # The project as it is (dbt/target/manifest.json): every model, with its description.
+    manifest = json.loads((Path(__file__).resolve().parents[2] / "dbt/target/manifest.json").read_text())
+    models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    assert len(models) > 50
+    for node in models:
+        assert json.dumps(node["unique_id"]) in text
+        assert json.dumps(node["description"])[1:-1][:60] in text, node["unique_id"]
 
 
 def test_dbt_parses_the_project_whole_for_no_call_of_a_run(e2e_run):
