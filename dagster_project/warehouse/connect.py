@@ -9,11 +9,11 @@ again (raw.personnel: 0.92 million of 7.3 million rows at national scale), a mon
 monthly mart is replaced in the published file. Merging them took 1.8 s of the rosters'
 ingest's close at national scale; in one added month each way, dbt's first step ended 1.7 s
 after its last event with them merged, 0.2 s without, and the publish took 11.9 s, 9.1 s
-without. So a writing
-connection leaves the deleted rows where they are (DuckDB skips them when it reads; a table
-emptied whole, or dropped, frees its space at once), until they are too many: once a table
-holds more deleted rows than a quarter of its live ones (and more than a row group), the
-connection compacts as DuckDB does by default, every table of the file at its checkpoint.
+without. So a writing connection leaves the deleted rows where they are (DuckDB skips them
+when it reads; a table emptied whole, or dropped, frees its space at once), until they are
+too many: once a table holds more deleted rows than a quarter of its live ones (and more
+than a row group), the connection compacts as DuckDB does by default, every table of the
+file at its checkpoint.
 dbt's connections never compact (dbt/profiles.yml): the next writing connection of a run,
 the ingest's, does. tests/foundation/test_connect.py checks both ways."""
 
