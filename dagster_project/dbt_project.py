@@ -201,14 +201,15 @@ def generate_docs(warehouse_path: Path, out_dir: Path, target_dir: Path | None =
     """`dbt docs generate --static` against `warehouse_path` (dbt's artifacts in `target_dir`,
     default a temporary folder); the single-file site is copied to `<out_dir>/index.html`
     (opens offline, no server needed). Skipped when the page there was made from the same
-    project and the same tables (docs_key; 18 s at national scale, where a month changes rows,
-    not columns). Returns (the page, whether it was written).
+    project and the same tables (docs_key: a month changes rows, not columns). Returns (the
+    page, whether it was written).
 
     Without compiling (`--no-compile`, on the project's manifest, `prepare_manifest`): the page
     shows each model's source SQL, descriptions, columns, tests and lineage, and the catalog
     (the tables' columns and types), but not the SQL dbt compiled from it, which for a model
     partitioned by month depends on the months of a run anyway. Compiling every node again
-    took about half of the docs step (national scale: 10.0-11.7 s with it, 5.4 s without)."""
+    took more than half of the docs (national scale, run alone: 10.0-11.7 s with it, 4.5-5.4 s
+    without)."""
     page, key_file = out_dir / "index.html", out_dir / DOCS_KEY
     key = docs_key(warehouse_path)
     if page.exists() and key_file.exists() and key_file.read_text(encoding="utf-8") == key:

@@ -3,11 +3,11 @@
 import hashlib
 import json
 import shutil
-from pathlib import Path
 
 import duckdb
 import pytest
 
+from dagster_project.dbt_project import MANIFEST_PATH
 from dagster_project.partitions import month_start
 from dagster_project.runner import run_month
 from dagster_project.settings import get_settings
@@ -179,8 +179,8 @@ def test_the_docs_page_is_written_again_only_when_the_project_or_the_tables_chan
     assert generate_docs(working, docs) == (page, True)
     text = page.read_text(encoding="utf-8")
     assert "review_note" in text
-    # The project as it is (dbt/target/manifest.json): every model, with its description.
-    manifest = json.loads((Path(__file__).resolve().parents[2] / "dbt/target/manifest.json").read_text())
+    # The project as it is (its manifest): every model, with its description.
+    manifest = json.loads(MANIFEST_PATH.read_text())
     models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
     assert len(models) > 50
     for node in models:
