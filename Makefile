@@ -13,12 +13,13 @@ PORT ?= 3000
 # (command:package when the command is not named as its package).
 TEST_TOOLS := chromium faketime soffice:libreoffice-calc pdftoppm:poppler-utils
 
-.PHONY: help install run test faults test-tools ui lint bench bench-all manifest clean
+.PHONY: help install run test faults stranger test-tools ui lint bench bench-all manifest clean
 
 help:
 	@echo "make run    set up, generate demo data if none, build, publish, report the latest month"
 	@echo "make test   set up (Chromium, faketime, LibreOffice Calc included) and run the whole test suite"
 	@echo "make faults  kill -9 a real run at nine moments; the next run must complete (minutes)"
+	@echo "make stranger  a month of deliveries re-saved in LibreOffice: the month's build equals a full build (minutes)"
 	@echo "make ui     the Dagster UI on http://127.0.0.1:$(PORT)"
 	@echo "make lint   ruff (Python) and sqlfluff (dbt models)"
 	@echo "make bench  the monthly run at national scale: floor, full build and added month twice each (medians), nothing new (about 10-14 min; 5 more to generate the set the first time)"
@@ -55,10 +56,13 @@ test-tools:
 	fi
 
 test: $(STAMP) $(MANIFEST) test-tools
-	cd $(ROOT) && $(BIN)/python -m pytest -m "not kill" -n 2 --dist loadgroup --no-loadscope-reorder
+	cd $(ROOT) && $(BIN)/python -m pytest -m "not kill and not stranger" -n 2 --dist loadgroup --no-loadscope-reorder
 
 faults: $(STAMP) $(MANIFEST)
 	cd $(ROOT) && $(BIN)/python -m pytest -m kill
+
+stranger: $(STAMP) $(MANIFEST) test-tools
+	cd $(ROOT) && $(BIN)/python -m pytest -m stranger
 
 ui: $(STAMP) $(MANIFEST)
 	@echo "Dagster UI on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
