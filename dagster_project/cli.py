@@ -169,12 +169,17 @@ def _backfill(settings, start, end, started, rebuild: bool = False) -> None:
         _finish(started, f"{built}; no report: {why}.", ok=False)
     end = min(end or latest, latest)
     months = [m for m in available if start <= m <= end]
-    failed = []
+    failed, restated = [], []
     with click.progressbar(months, label="Report packs") as bar:
         for month in bar:
-            if not write_report(month).success:
+            outcome = write_report(month)
+            if not outcome.success:
                 failed.append(f"{month:%m/%Y}")
+            elif outcome.restated:
+                restated.append(f"{month:%m/%Y} ({', '.join(outcome.restated)})")
     line = f"{built}; reported {len(months)} months ({describe(months)})"
+    if restated:
+        line += f"; restated: {'; '.join(restated)}: figures changed since the reports issued before"
     _finish(started, line + (f"; failed: {', '.join(failed)}." if failed else "."), ok=not failed)
 
 
@@ -182,7 +187,7 @@ def _backfill(settings, start, end, started, rebuild: bool = False) -> None:
 @click.option("--month", default=None, help="Report month YYYY-MM (default: the latest with data).")
 def report(month: str | None) -> None:
     """Write the report pack of a month from the published warehouse (no rebuild)."""
-    from dagster_project.runner import report_month, write_report
+    from dagster_project.runner import report_month, restated_note, write_report
 
     requested = parse_month(month) if month else None
     settings = data_folder()
@@ -196,7 +201,7 @@ def report(month: str | None) -> None:
     where = settings.reports_dir / f"{target:%Y-%m}"
     if not outcome.success:
         _finish(started, f"Report {target:%m/%Y} failed ({outcome.failure}).", ok=False)
-    _finish(started, f"Report {target:%m/%Y} written to {where}.", ok=True)
+    _finish(started, f"Report {target:%m/%Y} written to {where}{restated_note(outcome.restated)}.", ok=True)
 
 
 @main.command()

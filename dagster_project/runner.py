@@ -25,6 +25,14 @@ class JobOutcome:
     run_id: str
     materialized: int
     failure: str | None  # the cause of the first failure, one line
+    restated: tuple[str, ...] = ()  # scopes whose report pack restates the one on disk before
+
+
+def restated_note(restated: tuple[str, ...]) -> str:
+    """What the last line of a command adds when a report restates the one issued before."""
+    if not restated:
+        return ""
+    return f"; restated for {', '.join(restated)}: figures changed since the report issued before"
 
 
 def _root_cause(error) -> str:
@@ -103,8 +111,9 @@ def execute_job(job_name: str, partition_key: str | None = None,
                 break
     if failure:
         failure += f"; details in {log}"
-    materialized = sum(1 for e in result.all_events if e.is_step_materialization)
-    return JobOutcome(result.success, result.run_id, materialized, failure)
+    materialized = [e.event_specific_data.materialization for e in result.all_events if e.is_step_materialization]
+    restated = tuple(scope for m in materialized if "restated" in m.metadata for scope in m.metadata["restated"].value)
+    return JobOutcome(result.success, result.run_id, len(materialized), failure, restated)
 
 
 def build_warehouse(months: list[str] | None = None) -> JobOutcome:
@@ -250,7 +259,7 @@ def _build_and_report(settings, requested: date | None) -> Outcome:
     report = write_report(target)
     if report.success and where.is_dir():
         record_report(settings, target)
-        return Outcome(True, f"{built}: {published}; report {target:%m/%Y} written to {where}.",
-                       ran, changed, target, True)
+        return Outcome(True, f"{built}: {published}; report {target:%m/%Y} written to {where}"
+                             f"{restated_note(report.restated)}.", ran, changed, target, True)
     return Outcome(False, f"{built}: {published}; report {target:%m/%Y} failed ({report.failure}).",
                    ran, changed, target, False)

@@ -139,3 +139,19 @@ def run_copy(e2e_run, tmp_path, monkeypatch) -> Settings:
 def published(e2e_run) -> Path:
     assert e2e_run.success, e2e_run.result.stdout + e2e_run.result.stderr
     return e2e_run.settings.published_path
+
+
+def raise_one_count(workbook: Path) -> tuple[str, int]:
+    """Add one to the first count of the summary (Tổng hợp) of a report workbook on disk, as if
+    it had been issued with another figure. Returns (line code, the count before)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Tổng hợp"]
+    header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Mã số")
+    line = next(row for row in sheet.iter_rows(min_row=header + 2)
+                if len(str(row[0].value or "")) > 1 and isinstance(row[3].value, int | float))
+    code, count = line[0].value, int(line[3].value)
+    line[3].value = count + 1
+    book.save(workbook)
+    return code, count

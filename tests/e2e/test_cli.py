@@ -5,7 +5,7 @@ days with faketime: the real process clock, as Python, DuckDB and Dagster read i
 import duckdb
 import pytest
 
-from tests.e2e.conftest import E2E_THROUGH, REJECTED_FILE, sapnhap
+from tests.e2e.conftest import E2E_PROVINCES, E2E_THROUGH, REJECTED_FILE, raise_one_count, sapnhap
 
 pytestmark = pytest.mark.e2e
 
@@ -126,3 +126,18 @@ def test_the_report_jobs_partitions_in_dagster_are_the_packs_on_disk(e2e_run):
     assert materialized == on_disk
     months = [r.tags.get(MONTH_TAG) for r in runs]
     assert "2025-07" in months and all(r.tags.get("dagster/partition") == r.tags.get(MONTH_TAG) for r in runs)
+
+
+def test_a_report_written_again_with_other_figures_says_it_is_restated(run_copy, tmp_path):
+    """The operator who writes a month's report again learns from its last line which reports
+    restate the ones issued before, and only those (the packs say so too: test_reports.py)."""
+    reports = run_copy.reports_dir / E2E_THROUGH
+    province = sorted(E2E_PROVINCES.split(","))[0]
+    [issued] = reports.glob(f"*_{province}.xlsx")
+    raise_one_count(issued)
+    result = sapnhap(tmp_path, "report", "--month", E2E_THROUGH, today="2026-11-01 06:05:00",
+                     data=str(run_copy.data_dir))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith(
+        f"Report {LAST} written to {reports}; restated for {province}: figures changed since the "
+        "report issued before. ("), result.stdout

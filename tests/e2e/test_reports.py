@@ -20,7 +20,7 @@ import pytest
 from dagster_project.partitions import month_start
 from dagster_project.reports.build import write_pack
 from dagster_project.reports.restate import read_issued
-from tests.e2e.conftest import E2E_PROVINCES, E2E_THROUGH
+from tests.e2e.conftest import E2E_PROVINCES, E2E_THROUGH, raise_one_count
 from tests.reports.workbook import all_text, head_text, read_table
 
 pytestmark = pytest.mark.e2e
@@ -373,14 +373,7 @@ def test_a_province_whose_figures_changed_is_restated_and_the_others_are_not(pac
     shutil.copytree(pack_dir, copy / E2E_THROUGH)
     province = sorted(E2E_PROVINCES.split(","))[0]
     [issued] = (copy / E2E_THROUGH).glob(f"*_{province}.xlsx")
-    book = openpyxl.load_workbook(issued)
-    sheet = book["Tổng hợp"]
-    header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Mã số")
-    line = next(row for row in sheet.iter_rows(min_row=header + 2)
-                if len(str(row[0].value or "")) > 1 and isinstance(row[3].value, int | float))
-    code, count = line[0].value, int(line[3].value)
-    line[3].value = count + 1
-    book.save(issued)
+    code, count = raise_one_count(issued)
 
     again = write_pack(published, month_start(E2E_THROUGH), copy)
     assert again.restated == [province]

@@ -1,5 +1,5 @@
-"""One month arrives in files our generator did not write, and the build that reads it ends
-where a full build of the same files ends.
+"""One month arrives in files our generator did not write, then a correction of an old month,
+and each build that reads them ends where a full build of the same files ends.
 
 The generated rosters of a merged province (Ninh Bình, 37, from Hà Nam, Nam Định and Ninh
 Bình) and an unchanged one (Cao Bằng, 04) go through the hands of a provincial office:
@@ -8,7 +8,9 @@ text, a form re-written by Calc, the copy of a workbook saved twice, so no longe
 bytes), a yearly Parquet file written again by DuckDB, a CSV file re-saved with CRLF line ends
 and every field quoted. Then November arrives: the quarterly workbooks come back with one more
 sheet, the yearly Parquet with one more month, a new monthly file, the decisions file with
-November's decisions. Minutes (LibreOffice and four builds): `make stranger`, not `make test`.
+November's decisions. Then Hà Nam sends its October roster again, corrected, and October's
+report written again says it is restated. Minutes (LibreOffice and six builds): `make
+stranger`, not `make test`.
 """
 
 import csv
@@ -24,6 +26,7 @@ import openpyxl
 import polars as pl
 import pytest
 
+from dagster_project.reports.restate import read_issued
 from tests.e2e.conftest import sapnhap
 from tests.e2e.test_incremental_build import _differences
 
@@ -113,13 +116,27 @@ def _october_set(november: Path, out: Path) -> list[str]:
     return changed
 
 
+def _corrected_set(november: Path, out: Path, soffice: str, profile: Path, removed: int) -> str:
+    """November's set, with Hà Nam's October roster sent again: `removed` persons listed by
+    mistake taken out (in openpyxl), the workbook saved again in Calc. Returns that file."""
+    shutil.copytree(november, out)
+    [path] = (out / "personnel" / "35_ha_nam").glob("roster_2025-10-31.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    workbook.active.delete_rows(2, removed)  # row 1 is the header
+    edited = profile.parent / "edited" / path.name
+    edited.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(edited)
+    _calc(soffice, profile, [edited], path.parent)
+    return str(path.relative_to(out))
+
+
 def _written_by_calc(path: Path) -> bool:
     with zipfile.ZipFile(path) as z:
         return "LibreOffice" in z.read("docProps/app.xml").decode("utf-8")
 
 
-def _run(cwd: Path) -> subprocess.CompletedProcess:
-    result = sapnhap(cwd, "run")
+def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    result = sapnhap(cwd, *(args or ("run",)))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     return result
@@ -146,6 +163,7 @@ def test_a_month_of_resaved_files_builds_what_a_full_build_makes(tmp_path, soffi
     (month / "data").mkdir(parents=True)
     shutil.copytree(october, month / "data" / "raw")
     _run(month)
+    _run(month, "report", "--month", "2025-10")  # October's report, as issued in October
     shutil.rmtree(month / "data" / "raw")
     shutil.copytree(november, month / "data" / "raw")
     _run(month)
@@ -156,6 +174,38 @@ def test_a_month_of_resaved_files_builds_what_a_full_build_makes(tmp_path, soffi
     shutil.copytree(november, full / "data" / "raw")
     _run(full)
 
+    _same_build(month, full, november, pair, replaced)
+
+    # A month later Hà Nam's office corrects its October roster. The build reads that file
+    # only and again ends where a full build of the corrected files ends; October's report,
+    # written again, is a restatement of the one issued in October.
+    removed = 30
+    corrected = tmp_path / "corrected"
+    fixed = _corrected_set(november, corrected, soffice, tmp_path / "lo", removed)
+    october_pack = month / "data" / "marts" / "reports" / "2025-10" / "bao_cao_2025-10_VN.xlsx"
+    issued, restated_before = read_issued(october_pack)
+    assert restated_before is None  # an original
+    shutil.rmtree(month / "data" / "raw")
+    shutil.copytree(corrected, month / "data" / "raw")
+    _run(month)
+    said = _run(month, "report", "--month", "2025-10").stdout.strip().splitlines()[-1]
+    assert "; restated for VN, 37: " in said, said  # the nation and the merged province, not Cao Bằng
+    again, restated = read_issued(october_pack)
+    assert restated == issued and again != issued
+    full = tmp_path / "full_corrected"
+    (full / "data").mkdir(parents=True)
+    shutil.copytree(corrected, full / "data" / "raw")
+    _run(full)
+    _same_build(month, full, corrected, pair, replaced | {fixed})
+    with duckdb.connect(str(month / "data" / "marts" / "warehouse.duckdb"), read_only=True) as con:
+        (rows,) = con.execute("select list(rows_read order by ingested_at) from audit.ingest_ledger "
+                              "where file = ?", [fixed]).fetchone()
+    assert len(rows) == 2 and rows[0] - rows[1] == removed, rows
+
+
+def _same_build(month: Path, full: Path, delivered: Path, pair: list[Path], replaced: set[str]) -> None:
+    """The build of the month (`month`) and the full build (`full`) of the files `delivered`
+    published the same rows; the month's build read again only the files `replaced`."""
     published = [d / "data" / "marts" / "warehouse.duckdb" for d in (month, full)]
     differences = _differences(*published, schemas=("marts", "rules"))
     assert len(differences) >= 50 and differences["marts.fct_policy_cohort"][0] > 0
@@ -172,10 +222,10 @@ def test_a_month_of_resaved_files_builds_what_a_full_build_makes(tmp_path, soffi
             "where table_name = 'personnel' group by file").fetchall())
         # The workbook saved twice is no longer a copy byte for byte: both are read, and the
         # rows of the second (in delivery order) are set aside one by one, as persons already read.
-        files = [str(p.relative_to(november)) for p in pair]
+        files = [str(p.relative_to(pair[0].parents[2])) for p in pair]
         rules = dict(con.execute("select rule, count(*) from b.audit.quarantine where list_contains(?, file) "
                                  "group by rule", [files]).fetchall())
-    november_files = {str(p.relative_to(november)) for p in (november / "personnel").rglob("*") if p.is_file()}
-    assert set(versions) == november_files
+    delivered_files = {str(p.relative_to(delivered)) for p in (delivered / "personnel").rglob("*") if p.is_file()}
+    assert set(versions) == delivered_files
     assert {f for f, n in versions.items() if n > 1} == replaced
     assert rules.get("duplicate_person", 0) > 1000 and "duplicate_file" not in rules, rules
