@@ -108,12 +108,16 @@ def test_backfill_writes_every_month_while_an_analyst_holds_the_warehouse(e2e_ru
     from click.testing import CliRunner
 
     from dagster_project.cli import main
-    from tests.e2e.conftest import E2E_THROUGH
+    from tests.e2e.conftest import E2E_PROVINCES, E2E_THROUGH, raise_one_count
 
     data_dir = tmp_path / "data"
     shutil.copytree(e2e_run.settings.data_dir, data_dir)
     monkeypatch.setenv("SAPNHAP_DATA_DIR", str(data_dir))
     settings = get_settings()
+    # One province's report of the last month was issued with another figure.
+    province = sorted(E2E_PROVINCES.split(","))[0]
+    [issued] = (settings.reports_dir / E2E_THROUGH).glob(f"*_{province}.xlsx")
+    raise_one_count(issued)
     # An analyst holds the published warehouse open, read-only, through the whole backfill
     # (nothing new to build: one report run a month): no run may fail on it. (A publish
     # under a reader is tested in tests/foundation/test_publish.py.)
@@ -132,6 +136,8 @@ def test_backfill_writes_every_month_while_an_analyst_holds_the_warehouse(e2e_ru
     months = sorted(p.name for p in settings.reports_dir.iterdir())
     assert months == sorted(with_data)
     assert f"reported {len(months)} months" in result.output
+    last = f"{E2E_THROUGH[5:]}/{E2E_THROUGH[:4]}"
+    assert f"; restated: {last} ({province}): figures changed since the reports issued before." in result.output
     for month in months:
         assert (settings.reports_dir / month / f"bao_cao_{month}_VN.xlsx").exists()
 
