@@ -9,7 +9,7 @@ bytes), a yearly Parquet file written again by DuckDB, a CSV file re-saved with 
 and every field quoted. Then November arrives: the quarterly workbooks come back with one more
 sheet, the yearly Parquet with one more month, a new monthly file, the decisions file with
 November's decisions. Then Hà Nam sends its October roster again, corrected, and October's
-report written again says it is restated. Minutes (LibreOffice and six builds): `make
+report written again says it is restated. Minutes (LibreOffice and five builds): `make
 stranger`, not `make test`.
 """
 
