@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dagster_project.settings import Settings
@@ -155,3 +156,24 @@ def raise_one_count(workbook: Path) -> tuple[str, int]:
     line[3].value = count + 1
     book.save(workbook)
     return code, count
+
+
+def table_differences(a, b, schemas=("marts", "intermediate")) -> dict[str, tuple[int, int, int]]:
+    """table -> (rows in b, rows only in a, rows only in b), every table of `schemas`, as
+    multisets over every column."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{a}' as a (read_only)")
+        con.execute(f"attach '{b}' as b (read_only)")
+        tables = {f"{s}.{t}" for s, t in con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'b' "
+            "and list_contains(?, schema_name)", [list(schemas)]).fetchall()}
+        assert tables == {f"{s}.{t}" for s, t in con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'a' "
+            "and list_contains(?, schema_name)", [list(schemas)]).fetchall()}
+        return {t: (con.execute(f"select count(*) from b.{t}").fetchone()[0],
+                    con.execute(f"select count(*) from (from a.{t} except all from b.{t})").fetchone()[0],
+                    con.execute(f"select count(*) from (from b.{t} except all from a.{t})").fetchone()[0])
+                for t in sorted(tables)}
+    finally:
+        con.close()

@@ -16,7 +16,7 @@ from dagster import AssetKey, DagsterInstance
 from dagster_project.dbt_project import run_dbt
 from dagster_project.warehouse.changed_months import STATE_FILE
 from dagster_project.warehouse.publish import remember
-from tests.e2e.conftest import dbt_invocations
+from tests.e2e.conftest import dbt_invocations, table_differences
 
 pytestmark = pytest.mark.e2e
 
@@ -74,27 +74,6 @@ def _marked(table: str) -> str:
     """SQL: the row carries the mark `_spoil` gave it."""
     column, value = STAMPS[table].split(" = ", 1)
     return f"{column} >= {NUMBER_MARK}" if "+" in value else f"{column} like '%#stamp'"
-
-
-def _differences(a, b, schemas=("marts", "intermediate")) -> dict[str, tuple[int, int, int]]:
-    """table -> (rows in b, rows only in a, rows only in b), every table of `schemas`, as
-    multisets over every column."""
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{a}' as a (read_only)")
-        con.execute(f"attach '{b}' as b (read_only)")
-        tables = {f"{s}.{t}" for s, t in con.execute(
-            "select schema_name, table_name from duckdb_tables() where database_name = 'b' "
-            "and list_contains(?, schema_name)", [list(schemas)]).fetchall()}
-        assert tables == {f"{s}.{t}" for s, t in con.execute(
-            "select schema_name, table_name from duckdb_tables() where database_name = 'a' "
-            "and list_contains(?, schema_name)", [list(schemas)]).fetchall()}
-        return {t: (con.execute(f"select count(*) from b.{t}").fetchone()[0],
-                    con.execute(f"select count(*) from (from a.{t} except all from b.{t})").fetchone()[0],
-                    con.execute(f"select count(*) from (from b.{t} except all from a.{t})").fetchone()[0])
-                for t in sorted(tables)}
-    finally:
-        con.close()
 
 
 def _build_in_process(keys=None, logs: list | None = None) -> tuple[bool, list[str]]:
@@ -170,11 +149,11 @@ def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build
             f"The payment audit: the months {audit_from} to {last} "), said
     else:
         assert audit == [], said
-    differences = _differences(settings.working_path, e2e_run.settings.working_path)
+    differences = table_differences(settings.working_path, e2e_run.settings.working_path)
     assert all(differences[t][0] > 0 for t in STAMPS)
     assert {t: d[1:] for t, d in differences.items()} == {t: (0, 0) for t in differences}
     # Publish copied the months computed again into the published file, and every other table.
-    published = _differences(settings.published_path, e2e_run.settings.published_path,
+    published = table_differences(settings.published_path, e2e_run.settings.published_path,
                              ("marts", "rules", "audit"))
     assert published["marts.fct_policy_cohort"][0] > 0
     assert {t: d[1:] for t, d in published.items()} == {t: (0, 0) for t in published}
@@ -233,7 +212,7 @@ def test_the_first_day_of_a_month_is_read_by_the_month_before(e2e_run, run_copy,
     assert success, full_said
     assert "Every month is computed (a full build)" in full_said, full_said
 
-    differences = _differences(settings.working_path, full / settings.working_path.relative_to(settings.data_dir))
+    differences = table_differences(settings.working_path, full / settings.working_path.relative_to(settings.data_dir))
     assert {t: d[1:] for t, d in differences.items()} == {t: (0, 0) for t in differences}
     assert "The person months, the monthly marts and the rollups: Computing again the months 2025-09 to " in (
         " ".join(said)), said

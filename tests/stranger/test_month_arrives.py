@@ -27,8 +27,7 @@ import polars as pl
 import pytest
 
 from dagster_project.reports.restate import read_issued
-from tests.e2e.conftest import sapnhap
-from tests.e2e.test_incremental_build import _differences
+from tests.e2e.conftest import sapnhap, table_differences
 
 pytestmark = pytest.mark.stranger
 
@@ -218,7 +217,7 @@ def _same_build(month: Path, full: Path, delivered: Path, pair: list[Path], repl
     """The build of the month (`month`) and the full build (`full`) of the files `delivered`
     published the same rows; the month's build read again only the files `replaced`."""
     published = [d / "data" / "marts" / "warehouse.duckdb" for d in (month, full)]
-    differences = _differences(*published, schemas=("marts", "rules"))
+    differences = table_differences(*published, schemas=("marts", "rules"))
     assert len(differences) >= 50 and differences["marts.fct_policy_cohort"][0] > 0
     assert {t: d[1:] for t, d in differences.items()} == {t: (0, 0) for t in differences}
     with duckdb.connect() as con:
