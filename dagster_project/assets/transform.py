@@ -82,14 +82,17 @@ translator = SapnhapTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 MONTHLY = "tag:monthly"
 PERSON_MONTHS = "int_person_months_reconciled"
 DOWNSTREAM = f"{MONTHLY}+ {PERSON_MONTHS}+"
-# dbt's threads in a run that rewrites the months of a few roster rows (dbt/profiles.yml keeps
-# any other run to one). Such a run's models and tests are small, and one at a time leaves a
-# core idle: with two, an added month's dbt steps at national scale (October and the delivery
-# window before it, 1.2 million roster rows, then October; the same copy, twice each) took 13.2
-# and 15.6-17.1 s against 14.3-15.6 and 19.0-20.4 s, and wrote the same tables. Large models
-# side by side run out of memory: a full build (7.0 million rows) with two failed. The limit is
-# a little above the largest run measured with two: June to September corrected, 1.2 million
-# rows in the monthly step, a 3.1 GB peak for the run.
+# dbt's threads in a run that builds a few roster rows: those of the months it rewrites, or
+# in a full build every row (dbt/profiles.yml keeps any other run to one). Such a run's models
+# and tests are small, and one at a time leaves a core idle: with two, an added month's dbt
+# steps at national scale (October and the delivery window before it, 1.2 million roster rows,
+# then October; the same copy, twice each) took 13.2 and 15.6-17.1 s against 14.3-15.6 and
+# 19.0-20.4 s, and wrote the same tables; a full build of the demo set (`make run`, about
+# 590,000 roster rows) 26.6-26.8 s against 29.0-30.0 s (the whole run 48.9-52.5 s against
+# 51.7-55.2 s; four threads, 26.9 s, no better). Large models side by side run out of memory:
+# a full build at national scale (7.0 million rows) with two failed. The limit is a little
+# above the largest run measured with two: June to September corrected, 1.2 million rows in
+# the monthly step, a 3.1 GB peak for the run.
 SMALL_RUN_ROWS = 1_300_000
 SMALL_RUN_THREADS = 2
 # What the main step narrows the months of the next step by (changed_months.narrow_plan).
@@ -176,10 +179,11 @@ def unchanged_blocking_checks(context: AssetExecutionContext,
     return checks
 
 
-def threads_args(months: list[str] | None, roster_rows: int) -> list[str]:
-    """dbt's --threads for a run rewriting `months` (None: every month), whose roster has
-    `roster_rows` rows dated in them; or nothing (the profile's one)."""
-    if months is not None and roster_rows <= SMALL_RUN_ROWS:
+def threads_args(roster_rows: int) -> list[str]:
+    """dbt's --threads for a run whose roster rows to build (those dated in the months it
+    rewrites; in a full build, every row) number `roster_rows`: two when they are few, else
+    nothing (the profile's one)."""
+    if roster_rows <= SMALL_RUN_ROWS:
         return ["--threads", str(SMALL_RUN_THREADS)]
     return []
 
@@ -204,7 +208,7 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
     working = settings.working_path
     manifest = dbt_project_manifest(context) if unchanged else {"nodes": {}}
     args = list(BUILD_COMMAND)
-    args += threads_args(months, roster_rows_in(working, months) if months else 0)
+    args += threads_args(roster_rows_in(working, months) if months != [] else 0)
     if unchanged:
         args += ["--exclude", " ".join(sorted(manifest["nodes"][uid]["name"] for uid in unchanged))]
     # Written by the builds of earlier versions: it would describe an older build.

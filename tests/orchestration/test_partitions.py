@@ -216,15 +216,15 @@ def test_a_run_of_some_months_leaves_what_reads_neither_rosters_nor_decisions_no
 
 def test_a_run_of_a_few_roster_rows_runs_two_dbt_nodes_at_once_and_any_other_one():
     """An added month at national scale (it and the delivery window before it: 1.2 million
-    roster rows) runs two dbt nodes at a time; a run of more rows, or of every month, the
+    roster rows) runs two dbt nodes at a time, and so does a full build of a small set (the
+    demo set: 590,000 rows); a run of more rows, a full build at national scale included, the
     profile's one (a full build with two ran out of memory: dbt/profiles.yml)."""
     from dagster_project.assets.transform import threads_args
 
-    for months, rows in (([], 0), (["2026-10"], 315_041), (["2026-07", "2026-10"], 1_243_394),
-                         (["2025-07", "2025-08"], 1_300_000)):
-        assert threads_args(months, rows) == ["--threads", "2"], months
-    assert threads_args(["2025-07", "2025-08"], 1_300_001) == []
-    assert threads_args(None, 0) == []
+    for rows in (0, 315_041, 591_628, 1_243_394, 1_300_000):
+        assert threads_args(rows) == ["--threads", "2"], rows
+    for rows in (1_300_001, 7_319_413):
+        assert threads_args(rows) == [], rows
 
 
 def test_a_run_counts_the_roster_rows_of_its_months(tmp_path):
