@@ -213,11 +213,11 @@ def test_dbt_parses_the_project_whole_for_no_call_of_a_run(e2e_run):
 
 def test_a_full_build_of_a_small_set_runs_two_dbt_nodes_at_a_time(e2e_run):
     """A full build of few roster rows (the e2e set) runs two dbt nodes side by side, as a run
-    of some months does (test_incremental_build.py); one of the national set's 7.3 million,
-    one at a time: two large models side by side share DuckDB's memory limit and run out of it
-    (dbt/profiles.yml; tests/orchestration/test_partitions.py). The two builds (the models;
-    the monthly marts and rollups): the docs call compiles no node (`--no-compile`), so it runs
-    none."""
+    of some months does (test_incremental_build.py); a full build of the national set (7.3
+    million rows) runs one at a time: two large models side by side share DuckDB's memory
+    limit and run out of it (dbt/profiles.yml; tests/orchestration/test_partitions.py). The
+    two builds (the models; the monthly marts and rollups): the docs call compiles no node
+    (`--no-compile`), so it runs none."""
     assert e2e_run.success, e2e_run.result.stdout + e2e_run.result.stderr
     calls = list(dbt_invocations(e2e_run.settings.dbt_target_dir).values())
     assert len(calls) == 2 and all(c.threads == 2 and c.overlapped for c in calls), calls

@@ -19,7 +19,7 @@ def _pyproject() -> dict:
 
 
 def test_the_build_backend_has_an_upper_bound_the_dev_environment_shares():
-    """A later setuptools cannot change what a clone builds with, and the tests below run the
+    """A later setuptools cannot change what a clone builds with, and the test below runs the
     setuptools a clone builds with."""
     project = _pyproject()
     backend = [Requirement(r) for r in project["build-system"]["requires"]]
