@@ -25,10 +25,15 @@ help:
 	@echo "make bench  the monthly run at national scale: floor, full build and added month twice each (medians), nothing new (about 10-14 min; 5 more to generate the set the first time)"
 	@echo "make bench-all  every benchmark in bench/ (generator, ingest, national figures, monthly run; hours)"
 
+# The packages are installed by uv (from PyPI, installed by pip first): the same versions pip
+# picks, in about 10 s against 75 s with pip in a fresh clone. Behind a package mirror, set
+# UV_INDEX_URL (uv does not read pip's configuration).
+UV := uv==0.13.9
+
 $(STAMP): $(ROOT)/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	cd $(ROOT) && $(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet '$(UV)'
+	cd $(ROOT) && $(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)
