@@ -1,12 +1,16 @@
 {#- The files each report rests on (Biểu 10): one row per (report, delivered file), for the
-    current version of every file (stg_audit__ingest_ledger, a workbook's sheets added up):
-    the roster files of the report month (a snapshot date in the month) and every file of
-    the other deliveries (agency registries, lineage, decisions), which are not monthly. A
-    province's report keeps the roster files of its units (the ledger's province_codes) and
-    the other files delivered from its old provinces' folders (`<folder>/<old province
-    code>_<name>/...`, the delivery layout); files outside that layout are in the national
-    report only. note_vi is why a file was rejected whole, in Vietnamese (the quarantine
-    message of the file; it names the file and the column, never a person). -#}
+    current version of every file (stg_audit__ingest_ledger): the roster files of the report
+    month and every file of the other deliveries (agency registries, lineage, decisions), which
+    are not monthly. A roster workbook counts the sheets of the report month only (a sheet's
+    snapshot dates; a sheet whose dates are unknown, those of its workbook's other sheets): a
+    quarterly workbook sent again with the next month's sheet leaves the month's figures as
+    they were. A CSV or Parquet file is one ledger row, counted whole (a yearly Parquet file's
+    rows are not counted by month). A province's report keeps the roster files of its units
+    (the ledger's province_codes) and the other files delivered from its old provinces'
+    folders (`<folder>/<old province code>_<name>/...`, the delivery layout); files outside
+    that layout are in the national report only. note_vi is why a file was rejected whole, in
+    Vietnamese (the quarantine message of the file; it names the file and the column, never a
+    person). -#}
 with ledger as (
     select * from {{ ref('stg_audit__ingest_ledger') }}
 ),
@@ -23,8 +27,81 @@ scopes as (
     select * from {{ ref('rpt_report_scope') }}
 ),
 
-files as (
+sheets as (
     select
+        table_name,
+        file,
+        sheet,
+        status,
+        rows_read,
+        rows_loaded,
+        rows_quarantined,
+        rows_skipped,
+        list_filter(string_split(coalesce(snapshot_dates, ''), ','), lambda d: d <> '') as snapshot_dates,
+        list_filter(string_split(coalesce(province_codes, ''), ','), lambda c: c <> '') as province_codes,
+        left(split_part(file, '/', 2), 2) as folder_province_code
+    from ledger
+),
+
+-- What a sheet whose snapshot dates or provinces are unknown (a sheet rejected whole) is for:
+-- those of its workbook's other sheets.
+file_lists as (
+    select
+        table_name,
+        file,
+        list_distinct(flatten(list(snapshot_dates))) as file_snapshot_dates,
+        list_distinct(flatten(list(province_codes))) as file_province_codes
+    from sheets
+    group by table_name, file
+),
+
+placed as (
+    select
+        sheets.* replace (
+            case
+                when len(sheets.snapshot_dates) > 0 then sheets.snapshot_dates
+                else file_lists.file_snapshot_dates
+            end as snapshot_dates,
+            case
+                when len(sheets.province_codes) > 0 then sheets.province_codes
+                else file_lists.file_province_codes
+            end as province_codes
+        )
+    from sheets
+    inner join file_lists on file_lists.table_name = sheets.table_name and file_lists.file = sheets.file
+),
+
+rejections as (
+    select file, string_agg(distinct message_vi, '; ' order by message_vi) as note_vi
+    from quarantine
+    where is_whole_file
+    group by file
+),
+
+scoped_sheets as (
+    select scopes.report_month, scopes.scope_code, placed.*
+    from scopes
+    inner join placed
+        on case
+            when placed.table_name = 'personnel'
+                then
+                    len(list_filter(
+                        placed.snapshot_dates, lambda d:
+                        try_cast(d as date) between scopes.report_month and scopes.period_end_date  -- noqa: RF02
+                    )) > 0
+                    and (scopes.scope_code = 'VN' or list_contains(placed.province_codes, scopes.scope_code))
+            else scopes.scope_code = 'VN' or exists (
+                    select 1 from lineage
+                    where lineage.old_province_code = placed.folder_province_code
+                        and lineage.new_province_code = scopes.scope_code
+                )
+        end
+),
+
+scoped as (
+    select
+        report_month,
+        scope_code,
         table_name,
         file,
         count(*) as n_sheets,
@@ -37,38 +114,9 @@ files as (
         sum(rows_loaded) as rows_loaded,
         sum(rows_quarantined) as rows_quarantined,
         sum(rows_skipped) as rows_skipped,
-        list_distinct(flatten(list(string_split(coalesce(snapshot_dates, ''), ',')))) as snapshot_dates,
-        list_distinct(flatten(list(string_split(coalesce(province_codes, ''), ',')))) as province_codes,
-        left(split_part(file, '/', 2), 2) as folder_province_code
-    from ledger
-    group by table_name, file
-),
-
-rejections as (
-    select file, string_agg(distinct message_vi, '; ' order by message_vi) as note_vi
-    from quarantine
-    where is_whole_file
-    group by file
-),
-
-scoped as (
-    select scopes.report_month, scopes.scope_code, files.*
-    from scopes
-    inner join files
-        on case
-            when files.table_name = 'personnel'
-                then
-                    len(list_filter(
-                        files.snapshot_dates, lambda d:
-                        try_cast(d as date) between scopes.report_month and scopes.period_end_date  -- noqa: RF02
-                    )) > 0
-                    and (scopes.scope_code = 'VN' or list_contains(files.province_codes, scopes.scope_code))
-            else scopes.scope_code = 'VN' or exists (
-                    select 1 from lineage
-                    where lineage.old_province_code = files.folder_province_code
-                        and lineage.new_province_code = scopes.scope_code
-                )
-        end
+        nullif(list_sort(list(sheet) filter (where sheet is not null)), []) as sheets
+    from scoped_sheets
+    group by report_month, scope_code, table_name, file
 ),
 
 labels as (
@@ -91,6 +139,7 @@ detail as (
         scoped.rows_loaded,
         scoped.rows_quarantined,
         scoped.rows_skipped,
+        scoped.sheets,
         rejections.note_vi
     from scoped
     left join rejections on rejections.file = scoped.file and scoped.status = 'rejected'
@@ -137,6 +186,7 @@ final as (
         rows_loaded::bigint as rows_loaded,
         rows_quarantined::bigint as rows_quarantined,
         rows_skipped::bigint as rows_skipped,
+        sheets::varchar[] as sheets,
         note_vi::varchar as note_vi
     from all_rows
 )

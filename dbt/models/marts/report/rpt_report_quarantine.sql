@@ -1,6 +1,6 @@
 {#- Why rows were not loaded (Biểu 11): per report and quarantine rule, the
-    rows of the report's files (rpt_report_files) set aside at ingest, with the rule in
-    Vietnamese, then the total. A file rejected whole counts as one row of its rule here (its
+    rows of the report's files (rpt_report_files: of a workbook, the sheets it counts) set
+    aside at ingest, with the rule in Vietnamese, then the total. A file rejected whole counts as one row of its rule here (its
     rows are in rpt_report_files.rows_quarantined). No value or message of a row is copied:
     they may quote a person. -#}
 with quarantine as (
@@ -22,7 +22,9 @@ counted as (
         files.report_month, files.scope_code, quarantine.rule,
         count(*) as n_rows, count(distinct quarantine.file) as n_files
     from files
-    inner join quarantine on quarantine.file = files.file
+    inner join quarantine
+        on quarantine.file = files.file
+        and (files.sheets is null or quarantine.sheet is null or list_contains(files.sheets, quarantine.sheet))
     group by all
 ),
 
