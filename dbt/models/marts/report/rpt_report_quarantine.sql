@@ -1,8 +1,8 @@
-{#- Why rows were not loaded (Biểu 11): per report and quarantine rule, the
-    rows of the report's files (rpt_report_files: of a workbook, the sheets it counts) set
-    aside at ingest, with the rule in Vietnamese, then the total. A file rejected whole counts as one row of its rule here (its
-    rows are in rpt_report_files.rows_quarantined). No value or message of a row is copied:
-    they may quote a person. -#}
+{#- Why rows were not loaded (Biểu 11): per report and quarantine rule, the rows of the
+    report's files (rpt_report_files: of a workbook, the sheets it counts) set aside at ingest,
+    with the rule in Vietnamese, then the total. A file rejected whole counts as one row of its
+    rule here (its rows are in rpt_report_files.rows_quarantined). No value or message of a row
+    is copied: they may quote a person. -#}
 with quarantine as (
     select * from {{ ref('stg_audit__quarantine') }}
 ),
