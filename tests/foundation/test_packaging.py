@@ -4,6 +4,7 @@ removal of a metadata form with a due date ("By 2027-Feb-18, you need to update 
 ... or your builds will no longer be supported"), so metadata it has deprecated is a build that
 stops working on a date nobody chose."""
 
+import importlib.util
 import subprocess
 import sys
 import tomllib
@@ -46,3 +47,17 @@ def test_the_metadata_uses_nothing_setuptools_has_deprecated():
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "MIT"
+
+
+def test_the_installed_packages_carry_their_bytecode():
+    """A run starts a dozen Python processes (dbt's, the report's workers), each importing
+    Dagster, dbt or Great Expectations. Where PYTHONDONTWRITEBYTECODE is set (our CI machine)
+    Python never writes what it compiles, so bytecode must come with the install: without it
+    (uv installs without compiling unless told to) a fresh clone's tests took 12 min 32 s
+    against 10 min 7 s, and importing those packages 18-19 s against 9-11 s each time."""
+    missing = []
+    for name in ("dagster", "dbt.cli.main", "dagster_dbt", "great_expectations", "polars"):
+        source = importlib.util.find_spec(name).origin
+        if not Path(importlib.util.cache_from_source(source)).exists():
+            missing.append(source)
+    assert not missing, missing
