@@ -120,7 +120,8 @@ def with_parse_state(target: Path) -> None:
 
 def run_dbt(command: tuple[str, ...] | list[str], warehouse: Path | None = None,
             check: bool = True, months: list[str] | None = None,
-            audit_months: list[str] | None = None, **kwargs) -> subprocess.CompletedProcess:
+            audit_months: list[str] | None = None, input_months: list[str] | None = None,
+            **kwargs) -> subprocess.CompletedProcess:
     """Run dbt as a subprocess on this project (for what is not a Dagster asset). Its artifacts
     go to the `--target-path` the command names (given the project's parse state when it has
     none), else to a temporary folder."""
@@ -128,12 +129,12 @@ def run_dbt(command: tuple[str, ...] | list[str], warehouse: Path | None = None,
     if "--target-path" not in command:
         with scratch_target() as scratch:
             return run_dbt([*command, "--target-path", str(scratch), "--log-path", str(scratch)],
-                           warehouse, check, months, audit_months, **kwargs)
+                           warehouse, check, months, audit_months, input_months, **kwargs)
     with_parse_state(Path(command[command.index("--target-path") + 1]))
     argv = [str(DBT_EXECUTABLE), *command,
             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     env = dbt_process_env(kwargs.pop("env", os.environ), months=months, audit_months=audit_months,
-                          warehouse=warehouse)
+                          input_months=input_months, warehouse=warehouse)
     return subprocess.run(argv, check=check, cwd=DBT_PROJECT_DIR, env=env, **kwargs)
 
 

@@ -116,6 +116,47 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The run's first month and every month after it, as a filter on the date column `column`
+    (any day of a month): `false` when the run has none. For a model whose row reads the inputs
+    of its own month and of the months before only, never after (a leave decision: the roster
+    row on or before its leave date), so that a change of some months changes its rows of
+    those months and of every later one. -#}
+{% macro from_first_month(column, name='input_months') -%}
+    {%- set months = partition_months(name) | sort -%}
+    {{- ("%s >= date '%s-01'" % (column, months[0])) if months else 'false' -}}
+{%- endmacro %}
+
+{#- from_first_month on a run that rewrites some months of an existing table, `true` on a full
+    build. -#}
+{% macro from_first_partition_month(column, name='input_months') -%}
+    {%- if is_partition_run(name) -%}
+        {{ from_first_month(column, name) }}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The config of a model rewritten from the first month whose inputs changed on (see
+    from_first_month; `column` its date): incremental like by_report_month, its rows from that
+    month on deleted first; meta.month_partition names the column and `from_first` for its
+    tests. Not a table publish copies by month (that is report_month's). -#}
+{% macro from_first_input_month(column) -%}
+    {{- return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'append',
+        'on_schema_change': 'fail',
+        'meta': {'month_partition': {'column': column, 'months': 'input_months', 'from_first': true}},
+        'pre_hook': "{{ delete_from_first_month('" ~ column ~ "') }}",
+    }) -}}
+{%- endmacro %}
+
+{#- Pre-hook of a from_first_input_month model. -#}
+{% macro delete_from_first_month(column, name='input_months') -%}
+    {%- if is_partition_run(name) and partition_months(name) -%}
+        delete from {{ this }} where {{ from_first_month(column, name) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- Pre-hook: remove the rows of the run's months before they are computed again. -#}
 {% macro delete_partition_months(column='report_month', name='report_months') -%}
     {%- if is_partition_run(name) and partition_months(name) -%}
@@ -131,10 +172,11 @@
 {#- The data tests of a table rewritten by month, or of the roster's staging view (config
     meta.month_partition: the column whose month partitions it, which months a run
     rewrites; the view's rows of the other months are the rows tested before) read, on a run that
-    rewrites some months, only the rows of those months: the other months' rows were tested
-    when they were written and are left as they are. Every such test reads that table alone
-    and checks a row, or a key within a month (a test that also reads another model reads
-    the whole table). On a full build every row is tested. -#}
+    rewrites some months, only the rows of those months (`from_first`: of the first of them and
+    every later month): the other months' rows were tested when they were written and are
+    left as they are. Every such test reads that table alone and checks a row, or a key within
+    a month, or a key the staging view it comes from already holds once (a test that also reads
+    another model reads the whole table). On a full build every row is tested. -#}
 {% macro default__get_where_subquery(relation) -%}
     {%- if not execute -%}{%- do return(relation) -%}{%- endif -%}
     {%- set filters = [] -%}
@@ -142,7 +184,11 @@
     {%- if where -%}{%- do filters.append('(' ~ where ~ ')') -%}{%- endif -%}
     {%- set partition = month_partition_of(relation) -%}
     {%- if partition and partition_months(partition['months']) is not none -%}
-        {%- do filters.append(partition_month_ranges(partition['column'], 0, partition['months'])) -%}
+        {%- if partition.get('from_first') -%}
+            {%- do filters.append(from_first_month(partition['column'], partition['months'])) -%}
+        {%- else -%}
+            {%- do filters.append(partition_month_ranges(partition['column'], 0, partition['months'])) -%}
+        {%- endif -%}
     {%- endif -%}
     {%- if filters -%}
         {%- do return('(select * from ' ~ relation ~ ' where ' ~ (filters | join(' and ')) ~ ') dbt_subquery') -%}

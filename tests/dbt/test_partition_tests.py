@@ -26,6 +26,7 @@ UNIQUE_ROSTER = "unique_combination_stg_deliveries__personnel_snapshot_date__per
 DECISION_PERSONS = ("relationships_stg_deliveries__decisions_person_key__person_key__ref_"
                     "int_roster_snapshots_deduplicated_")
 COHORT_NOT_NULL = "not_null_columns_fct_policy_cohort_report_month__person_key__unit_code"
+ENTITLEMENT_VALUES = "accepted_values_fct_policy_entitlement_policy__early_retirement__resignation__part_time_leave"
 
 
 def compiled(tmp_path, months=None, input_months=None) -> dict[str, str]:
@@ -33,7 +34,7 @@ def compiled(tmp_path, months=None, input_months=None) -> dict[str, str]:
     target = tmp_path / "target"
     with_parse_state(target)
     args = ["compile", "--quiet", "--select", UNIQUE_POINTS, COHORT_VALUES, TWO_MODELS, UNITS,
-            UNIQUE_ROSTER, DECISION_PERSONS, COHORT_NOT_NULL,
+            UNIQUE_ROSTER, DECISION_PERSONS, COHORT_NOT_NULL, ENTITLEMENT_VALUES,
             "--target-path", str(target), "--log-path", str(target)]
     subprocess.run([str(DBT_EXECUTABLE), *args, "--project-dir", str(DBT_PROJECT_DIR),
                     "--profiles-dir", str(DBT_PROJECT_DIR)], check=True, cwd=DBT_PROJECT_DIR,
@@ -78,10 +79,17 @@ def test_a_run_tests_the_changed_roster_months_of_the_staging_view_only(tmp_path
     assert "dbt_subquery" not in sql[DECISION_PERSONS]
 
 
+def test_a_run_tests_the_decisions_leaving_from_the_first_changed_roster_month_on(tmp_path):
+    """fct_policy_entitlement is rewritten from the first month whose inputs changed on: its
+    tests read those rows."""
+    sql = compiled(tmp_path, months=["2026-07", "2026-08", "2026-09", "2026-10"], input_months=["2026-10", "2026-08"])
+    assert "where leave_date >= date '2026-08-01') dbt_subquery" in sql[ENTITLEMENT_VALUES]
+
+
 def test_a_full_build_tests_every_row(tmp_path):
     sql = compiled(tmp_path)
     assert {UNIQUE_POINTS, COHORT_VALUES, TWO_MODELS, UNITS, UNIQUE_ROSTER, DECISION_PERSONS,
-            COHORT_NOT_NULL} <= set(sql)
+            COHORT_NOT_NULL, ENTITLEMENT_VALUES} <= set(sql)
     assert not [name for name, code in sql.items() if "dbt_subquery" in code]
 
 

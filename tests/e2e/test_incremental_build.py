@@ -343,3 +343,39 @@ def test_the_rows_of_a_month_are_computed_again_and_no_other(e2e_run, run_copy, 
                                    f"except all from {b}.{table} where {august})").fetchone()[0] == 0, table
     finally:
         con.close()
+
+
+def test_decisions_are_computed_again_from_the_first_month_whose_inputs_changed(e2e_run, run_copy):
+    """A decision's entitlement reads the roster rows on or before its leave date: a run whose
+    first changed month is M computes again the decisions leaving in M or later, as a full
+    build does, and leaves the others as the last build made them."""
+    settings = run_copy
+    con = duckdb.connect(str(settings.working_path))
+    try:
+        months = [m for (m,) in con.execute(
+            "select distinct strftime(leave_date, '%Y-%m') from marts.fct_policy_entitlement "
+            "where leave_date >= date '2025-07-01' order by 1").fetchall()]
+        assert len(months) >= 2, months
+        first = months[len(months) // 2]
+        since = f"leave_date >= date '{first}-01'"
+        con.execute("update marts.fct_policy_entitlement set decree = decree || '#stamp'")
+        con.execute(f"delete from marts.fct_policy_entitlement where {since} and hash(rowid) % 3 = 0")
+        before = con.execute(f"select count(*) from marts.fct_policy_entitlement where not ({since})").fetchone()[0]
+    finally:
+        con.close()
+    run_dbt(["run", "--select", "fct_policy_entitlement"], warehouse=settings.working_path,
+            input_months=[months[-1], first], capture_output=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{settings.working_path}' as partial (read_only)")
+        con.execute(f"attach '{e2e_run.settings.working_path}' as full_build (read_only)")
+        table = "marts.fct_policy_entitlement"
+        kept = con.execute(f"select count(*) from partial.{table} where not ({since}) "
+                           "and decree like '%#stamp'").fetchone()[0]
+        assert kept == before > 0
+        assert con.execute(f"select count(*) from partial.{table} where {since}").fetchone()[0] > 0
+        for a, b in (("partial", "full_build"), ("full_build", "partial")):
+            assert con.execute(f"select count(*) from (from {a}.{table} where {since} "
+                               f"except all from {b}.{table} where {since})").fetchone()[0] == 0
+    finally:
+        con.close()

@@ -4,10 +4,19 @@
     category, is ineligible with failed_rule person_not_in_roster / policy_category_mismatch
     (a quarantine reason, not a silent drop). A decision under a policy sapnhap does not
     compute (Decree 177, Decree 154 general streamlining: failed_rule unsupported_policy) is
-    `not_computed`, not judged ineligible (docs/rules.md A15). -#}
+    `not_computed`, not judged ineligible (docs/rules.md A15).
+
+    A decision's row reads the roster rows on or before its leave date, and the decision, which
+    counts in its leave month's inputs (dagster_project/warehouse/changed_months.py); a change of
+    the units, the lineage, the rules or a pre-merger month is a full build. So a run that
+    rewrites some months rewrites the decisions leaving in the first month whose inputs changed
+    or later, and leaves the others as they are: an added month at national scale rewrote all
+    260,544 decisions (3.7 s), though none of them leaves in it. -#}
+{{ config(**from_first_input_month('leave_date')) }}
+
 with entitlements as (
     select * from {{ ref('int_policy_entitlements_computed') }}
-    where not is_hypothetical
+    where not is_hypothetical and {{ from_first_partition_month('leave_date') }}
 ),
 
 audit_rule as (
