@@ -105,17 +105,6 @@
     {{- return(filters[0] if filters | length == 1 else '(' ~ (filters | join(' or ')) ~ ')') -}}
 {%- endmacro %}
 
-{#- A filter keeping the months of the run (`column` a date: the first day of a month, or any
-    day of it such as a snapshot date, `months_later` months after the report month); `false`
-    when the run has none, `true` on a full build. -#}
-{% macro in_partition_months(column, months_later=0, name='report_months') -%}
-    {%- if is_partition_run(name) -%}
-        {{ partition_month_ranges(column, months_later, name) }}
-    {%- else -%}
-        true
-    {%- endif -%}
-{%- endmacro %}
-
 {#- The run's first month and every month after it, as a filter on the date column `column`
     (any day of a month): `false` when the run has none. For a model whose row reads the inputs
     of its own month and of the months before only, never after (a leave decision: the roster
@@ -126,11 +115,23 @@
     {{- ("%s >= date '%s-01'" % (column, months[0])) if months else 'false' -}}
 {%- endmacro %}
 
-{#- from_first_month on a run that rewrites some months of an existing table, `true` on a full
-    build. -#}
-{% macro from_first_partition_month(column, name='input_months') -%}
+{#- The run's months as a filter on `column`: partition_month_ranges, or (`from_first`)
+    from_first_month. -#}
+{% macro month_filter(column, name, from_first=false, months_later=0) -%}
+    {%- if from_first -%}
+        {{- from_first_month(column, name) -}}
+    {%- else -%}
+        {{- partition_month_ranges(column, months_later, name) -}}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A filter keeping the months of the run (`column` a date: the first day of a month, or any
+    day of it such as a snapshot date, `months_later` months after the report month; with
+    `from_first`, the first of them and every later month); `false` when the run has none,
+    `true` on a full build. -#}
+{% macro in_partition_months(column, months_later=0, name='report_months', from_first=false) -%}
     {%- if is_partition_run(name) -%}
-        {{ from_first_month(column, name) }}
+        {{ month_filter(column, name, from_first, months_later) }}
     {%- else -%}
         true
     {%- endif -%}
@@ -146,21 +147,15 @@
         'incremental_strategy': 'append',
         'on_schema_change': 'fail',
         'meta': {'month_partition': {'column': column, 'months': 'input_months', 'from_first': true}},
-        'pre_hook': "{{ delete_from_first_month('" ~ column ~ "') }}",
+        'pre_hook': "{{ delete_partition_months('" ~ column ~ "', 'input_months', from_first=true) }}",
     }) -}}
 {%- endmacro %}
 
-{#- Pre-hook of a from_first_input_month model. -#}
-{% macro delete_from_first_month(column, name='input_months') -%}
+{#- Pre-hook: remove the rows of the run's months (`from_first`: and of every later month)
+    before they are computed again. -#}
+{% macro delete_partition_months(column='report_month', name='report_months', from_first=false) -%}
     {%- if is_partition_run(name) and partition_months(name) -%}
-        delete from {{ this }} where {{ from_first_month(column, name) }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- Pre-hook: remove the rows of the run's months before they are computed again. -#}
-{% macro delete_partition_months(column='report_month', name='report_months') -%}
-    {%- if is_partition_run(name) and partition_months(name) -%}
-        delete from {{ this }} where {{ partition_month_ranges(column, 0, name) }}
+        delete from {{ this }} where {{ month_filter(column, name, from_first) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -184,11 +179,8 @@
     {%- if where -%}{%- do filters.append('(' ~ where ~ ')') -%}{%- endif -%}
     {%- set partition = month_partition_of(relation) -%}
     {%- if partition and partition_months(partition['months']) is not none -%}
-        {%- if partition.get('from_first') -%}
-            {%- do filters.append(from_first_month(partition['column'], partition['months'])) -%}
-        {%- else -%}
-            {%- do filters.append(partition_month_ranges(partition['column'], 0, partition['months'])) -%}
-        {%- endif -%}
+        {%- do filters.append(month_filter(partition['column'], partition['months'],
+                                           partition.get('from_first', false))) -%}
     {%- endif -%}
     {%- if filters -%}
         {%- do return('(select * from ' ~ relation ~ ' where ' ~ (filters | join(' and ')) ~ ') dbt_subquery') -%}

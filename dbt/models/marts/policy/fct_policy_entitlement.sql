@@ -16,7 +16,8 @@
 
 with entitlements as (
     select * from {{ ref('int_policy_entitlements_computed') }}
-    where not is_hypothetical and {{ from_first_partition_month('leave_date') }}
+    where not is_hypothetical
+        and {{ in_partition_months('leave_date', name='input_months', from_first=true) }}
 ),
 
 audit_rule as (
