@@ -2,11 +2,16 @@
 (dagster_project/dbt_project.py: DBT_EXECUTABLE). The same arguments, output and exit status
 as `dbt`; the process then ends without the interpreter's teardown (about 0.5 s of each dbt
 command, two or three a build), once dbt's DuckDB database is closed, which writes what the
-command built into the file (a checkpoint), as the teardown did."""
+command built into the file (a checkpoint), as the teardown did.
+
+`sapnhap-dbt --standby NAME` is a dbt process started ahead of its command, which hands itself
+over to it (dagster_project/dbt_standby.py)."""
 
 import atexit
 import os
+import sys
 
+from dagster_project import dbt_standby
 from dagster_project.quick_exit import run_and_exit
 
 
@@ -46,8 +51,24 @@ def parse_state_without_the_folder() -> None:
     ManifestLoader.build_manifest_state_check = by_file_name
 
 
-def main() -> None:
+def prepare():
+    """Import dbt and what a build of the project imports as it runs (the adapter, the tasks):
+    the function that runs the command of the process and ends it."""
+    import dbt.adapters.duckdb.impl  # noqa: F401
+    import dbt.compilation  # noqa: F401
+    import dbt.task.build  # noqa: F401
     from dbt.cli.main import cli
 
     parse_state_without_the_folder()
-    run_and_exit(cli, before_exit=close_dbt)
+    return lambda tell=None: run_and_exit(cli, before_exit=close_dbt, tell=tell)
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == dbt_standby.FLAG:
+        dbt_standby.serve(sys.argv[2], prepare)
+    standby = os.environ.pop(dbt_standby.ENV, None)
+    if standby:
+        code = dbt_standby.hand_over(standby)
+        if code is not None:
+            os._exit(code)
+    prepare()()

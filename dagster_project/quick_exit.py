@@ -14,9 +14,10 @@ from collections.abc import Callable
 from typing import NoReturn
 
 
-def run_and_exit(main: Callable[[], object], before_exit: Callable[[], None] | None = None) -> NoReturn:
+def run_and_exit(main: Callable[[], object], before_exit: Callable[[], None] | None = None,
+                 tell: Callable[[int], None] | None = None) -> NoReturn:
     """Run `main` (a click command: it ends with SystemExit), then `before_exit`, then end the
-    process with the command's status."""
+    process with the command's status (given to `tell` first, once the output is flushed)."""
     try:
         main()
         code = 0
@@ -29,4 +30,6 @@ def run_and_exit(main: Callable[[], object], before_exit: Callable[[], None] | N
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
+    if tell is not None:
+        tell(code)
     os._exit(code)

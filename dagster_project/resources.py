@@ -21,6 +21,7 @@ from packaging import version
 from pydantic import PrivateAttr
 
 from dagster_project import guard
+from dagster_project.dbt_standby import Standby
 from dagster_project.settings import Settings, get_settings, private_dir, private_file
 from dagster_project.warehouse.connect import connect
 
@@ -81,7 +82,41 @@ class DbtCli(DbtCliResource):
       sapnhap does not fetch, and kept the working DuckDB file open in the process after dbt
       ended (row counts are read by sapnhap itself, assets/transform.py).
     Both are private methods of dagster-dbt: tests/orchestration/test_definitions.py checks
-    that they are still there to replace."""
+    that they are still there to replace.
+
+    And it starts dbt early (dagster_project/dbt_standby.py): a run that uses this resource
+    starts a standby dbt process as it starts, which its first dbt command takes;
+    `cli(..., then_standby=True)` starts another for the next command. The run's end stops an
+    unused one."""
+
+    _standby: Standby | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        super().setup_for_execution(context)
+        if context.dagster_run is not None:  # a run, not a direct invocation in a test
+            self._standby = Standby(self.dbt_executable, self.project_dir)
+            self._standby.start()
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._standby is not None:
+            self._standby.stop()
+            self._standby = None
+
+    def cli(self, args: Sequence[str], *, then_standby: bool = False, **kwargs):
+        handed = self._standby.take() if self._standby is not None else {}
+        saved = {name: os.environ.get(name) for name in handed}
+        os.environ.update(handed)  # dagster-dbt gives dbt this process's environment
+        try:
+            invocation = super().cli(args, **kwargs)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+        if then_standby and self._standby is not None:
+            self._standby.start()
+        return invocation
 
     @cached_property
     def _cli_version(self) -> version.Version:

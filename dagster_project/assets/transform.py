@@ -20,7 +20,6 @@ from dagster import (
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
-    DbtCliResource,
     dbt_assets,
 )
 from dagster_dbt.asset_utils import (
@@ -36,7 +35,7 @@ from dagster_project.dbt_project import (
 )
 from dagster_project.failures import dbt_failure, failed_results
 from dagster_project.partitions import in_months, monthly_partitions, months_to_build
-from dagster_project.resources import Warehouse
+from dagster_project.resources import DbtCli, Warehouse
 from dagster_project.warehouse import changed_months
 from dagster_project.warehouse.connect import connect
 
@@ -195,15 +194,17 @@ def roster_rows_in(working: Path, months: list[str] | None) -> int:
         return con.execute(f"select count(*) from raw.personnel where {where}").fetchone()[0]
 
 
-def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse,
+def build(context: AssetExecutionContext, dbt: DbtCli, warehouse: Warehouse,
           months: list[str] | None = None, input_months: list[str] | None = None,
-          audit_months: list[str] | None = None, unchanged: frozenset[str] = frozenset()):
+          audit_months: list[str] | None = None, unchanged: frozenset[str] = frozenset(),
+          then_standby: bool = False):
     """`dbt build` of this multi-asset's models (with their tests), row counts as metadata;
     `months` set: only those report months of the monthly models are rewritten;
     `input_months` set: only those snapshot months of the roster-row models; `audit_months`
     set: only those report months of the payment audit's rollups. `unchanged` (unique_ids):
     nodes left as they are, not run; their models and seeds are reported materialized, with
-    metadata saying so (the next step runs only once every asset before it is)."""
+    metadata saying so (the next step runs only once every asset before it is). `then_standby`:
+    start the dbt process of the next step meanwhile (resources.DbtCli)."""
     settings = warehouse.paths()
     working = settings.working_path
     manifest = dbt_project_manifest(context) if unchanged else {"nodes": {}}
@@ -216,7 +217,7 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
     with_parse_state(settings.dbt_target_dir)  # a new data folder
     with dbt_environment(months, input_months, audit_months, working):  # read as dbt starts
         invocation = dbt.cli(args, context=context, raise_on_error=False,
-                             target_path=settings.dbt_target_dir)
+                             target_path=settings.dbt_target_dir, then_standby=then_standby)
     for uid in upstream_first(manifest, unchanged):  # the order Dagster wants
         node = manifest["nodes"][uid]
         key = translator.get_asset_key(node)
@@ -261,7 +262,7 @@ def build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareho
     exclude=DOWNSTREAM,
     pool="duckdb",
 )
-def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCli, warehouse: Warehouse):
     """Seeds, staging, intermediate and the marts that do not read a monthly model. Plans the
     months the run rewrites (warehouse/changed_months.py): the roster-row models here (the
     months whose inputs changed); then, the delivery statuses computed again, narrows the
@@ -276,7 +277,7 @@ def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
         context.log.info(f"Left as the last finished build made them (their inputs are the same): "
                          f"{len(unchanged)} models, seeds and tests")
     yield from build(context, dbt, warehouse, months=plan.report_months, input_months=plan.input_months,
-                     unchanged=unchanged)
+                     unchanged=unchanged, then_standby=True)
     if DELIVERY_STATUSES not in context.selected_asset_keys:
         return  # statuses not computed again in this run: nothing to narrow by, none recorded
     with connect(settings.working_path, read_only=True) as con:
@@ -302,7 +303,7 @@ def sapnhap_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, ware
     backfill_policy=BackfillPolicy.single_run(),
     pool="duckdb",
 )
-def sapnhap_dbt_by_month(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+def sapnhap_dbt_by_month(context: AssetExecutionContext, dbt: DbtCli, warehouse: Warehouse):
     """The monthly models (the monthly marts, int_person_months_reconciled) and the models that
     read them (rollups, review, report models), for the months of the run's partition range
     and the months the run's plan rewrites (a range over every partition asks for none more):

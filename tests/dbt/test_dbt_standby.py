@@ -1,0 +1,104 @@
+"""A dbt command handed to a standby started ahead of it (dagster_project/dbt_standby.py): dbt
+runs in the standby, with the command's arguments, environment, output and exit status; a
+command whose standby is gone runs dbt itself; an unused standby ends with the process that
+started it."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.dbt_project import (
+    DBT_EXECUTABLE,
+    DBT_PROJECT_DIR,
+    dbt_process_env,
+    with_parse_state,
+)
+from dagster_project.dbt_standby import ENV, Standby
+
+SEED = "staffing_framework"
+
+
+def _seed(tmp_path: Path, extra_env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    target = tmp_path / "dbt"
+    with_parse_state(target)
+    env = {**dbt_process_env(os.environ, warehouse=tmp_path / "warehouse.duckdb"), **extra_env}
+    return subprocess.run([str(DBT_EXECUTABLE), "seed", "--select", SEED, "--log-format", "json",
+                           "--target-path", str(target), "--log-path", str(target),
+                           "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                           *args],
+                          env=env, cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=180)
+
+
+def _pids(stdout: str) -> set[int]:
+    """The process ids dbt's JSON events name."""
+    return {json.loads(line)["info"]["pid"] for line in stdout.splitlines() if line.startswith("{")}
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state == "Z"  # ended, not yet collected
+
+
+def test_a_command_handed_to_a_standby_runs_there_and_ends_with_dbts_status(tmp_path):
+    standby = Standby(str(DBT_EXECUTABLE), str(DBT_PROJECT_DIR))
+    try:
+        standby.start()
+        handed = standby.take()
+        assert set(handed) == {ENV}
+        standby.start()  # the next one, for the failing command below
+        done = _seed(tmp_path, handed)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr
+        assert any("Completed successfully" in json.loads(line)["info"]["msg"]
+                   for line in done.stdout.splitlines() if line.startswith("{"))
+        # dbt ran in the standby, a process started before the command.
+        (ran_in,) = _pids(done.stdout)
+        started = [p.pid for p in standby.started]
+        assert ran_in == started[0], (ran_in, started)
+        # What it built is in the file: the standby closed it before answering.
+        assert not (tmp_path / "warehouse.duckdb.wal").exists()
+        with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+            assert con.execute(f"select count(*) from rules.{SEED}").fetchone()[0] > 0
+        # A command that fails in the standby fails with dbt's status and message.
+        failed = _seed(tmp_path, standby.take(), "--no-such-option")
+        direct = _seed(tmp_path, {}, "--no-such-option")
+        assert failed.returncode == direct.returncode == 2
+        assert failed.stderr.splitlines()[-1] == direct.stderr.splitlines()[-1]
+    finally:
+        processes = list(standby.started)
+        standby.stop()
+    assert len(processes) == 2 and all(p.returncode is not None for p in processes)
+
+
+def test_a_command_whose_standby_is_gone_runs_dbt_itself(tmp_path):
+    done = _seed(tmp_path, {ENV: f"sapnhap-dbt-no-such-standby-{os.getpid()}"})
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr
+    assert len(_pids(done.stdout)) == 1
+
+
+def test_an_unused_standby_ends_when_stopped_or_when_its_parent_dies():
+    standby = Standby(str(DBT_EXECUTABLE), str(DBT_PROJECT_DIR))
+    standby.start()
+    (process,) = standby.started
+    started = time.monotonic()
+    standby.stop()
+    assert process.returncode == 0 and time.monotonic() - started < 10
+    # A parent killed with its standby waiting: the standby does not outlive it.
+    parent = subprocess.run(
+        [sys.executable, "-c",
+         "import os, sys; from dagster_project.dbt_standby import Standby; "
+         f"s = Standby({str(DBT_EXECUTABLE)!r}, {str(DBT_PROJECT_DIR)!r}); s.start(); "
+         "print(s.started[0].pid, flush=True); os._exit(9)"],
+        capture_output=True, text=True, timeout=60)
+    orphan = int(parent.stdout.split()[0])
+    deadline = time.monotonic() + 20
+    while not _gone(orphan) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _gone(orphan)
