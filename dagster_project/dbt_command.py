@@ -4,7 +4,7 @@ as `dbt`; the process then ends without the interpreter's teardown (about 0.5 s 
 command, two or three a build), once dbt's DuckDB database is closed, which writes what the
 command built into the file (a checkpoint), as the teardown did.
 
-`sapnhap-dbt --standby NAME` is a dbt process started ahead of its command, which hands itself
+`sapnhap-dbt --standby FD` is a dbt process started ahead of its command, which hands itself
 over to it (dagster_project/dbt_standby.py)."""
 
 import atexit
@@ -65,7 +65,7 @@ def prepare():
 
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == dbt_standby.FLAG:
-        dbt_standby.serve(sys.argv[2], prepare)
+        dbt_standby.serve(int(sys.argv[2]), prepare)
     standby = os.environ.pop(dbt_standby.ENV, None)
     if standby:
         code = dbt_standby.hand_over(standby)

@@ -5,8 +5,9 @@ about 2 s of each of the two commands of a build (a small `dbt build` at nationa
 s from the shell, 1.6-1.9 s once dbt is imported). A Dagster run that will run dbt starts a
 *standby* early (dagster_project/resources.py: when the run starts, and after the first dbt
 command for the second), while ingest or the previous command leaves a core to spare: a
-`sapnhap-dbt --standby NAME` process that imports dbt and waits for one command on a Unix
-socket of that name (Linux's abstract namespace: no file to leave behind).
+`sapnhap-dbt --standby FD` process that imports dbt and waits for one command on a Unix socket
+the run listens on before starting it (FD, inherited; named in Linux's abstract namespace: no
+file to leave behind).
 
 The command itself is still the process dagster-dbt starts, `sapnhap-dbt ...` with
 SAPNHAP_DBT_STANDBY=NAME in its environment: it hands its arguments, environment, working
@@ -90,23 +91,24 @@ def _end_when_unused(taken: threading.Event) -> None:
         os._exit(0)
 
 
-def _cancel_when_gone(conn: socket.socket) -> None:
-    """The command that handed over dbt is gone (killed): stop dbt as a cancel would."""
+def _killed_with(conn: socket.socket, ended: threading.Event) -> None:
+    """The command that handed over dbt is gone before dbt ended: it was killed (a signal it
+    can catch, it passes on and waits), and dbt is killed with it, as it was when dbt ran in
+    the command's own process."""
     try:
         while conn.recv(4096):
             pass
     except OSError:
         pass
-    os.kill(os.getpid(), signal.SIGINT)
+    if not ended.is_set():
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
-def serve(name: str, prepare: Callable[[], Callable[[Callable[[int], None]], NoReturn]]) -> NoReturn:
-    """Listen on `name`, call `prepare` (the imports; it returns the function that runs dbt and
-    ends the process, given what to call with its exit status), then run the one command
-    handed over."""
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(_address(name))  # first: a command may connect while dbt is being imported
-    server.listen(1)
+def serve(listening: int, prepare: Callable[[], Callable[[Callable[[int], None]], NoReturn]]) -> NoReturn:
+    """Call `prepare` (the imports; it returns the function that runs dbt and ends the process,
+    given what to call with its exit status), then run the one command handed over on the
+    socket listening on file descriptor `listening`."""
+    server = socket.socket(fileno=listening)
     taken = threading.Event()
     threading.Thread(target=_end_when_unused, args=(taken,), daemon=True).start()
     run = prepare()
@@ -125,8 +127,17 @@ def serve(name: str, prepare: Callable[[], Callable[[Callable[[int], None]], NoR
     os.environ.update(request["env"])
     sys.argv = [sys.argv[0], *request["argv"]]
     conn.sendall(f"started {os.getpid()}\n".encode())
-    threading.Thread(target=_cancel_when_gone, args=(conn,), daemon=True).start()
-    run(lambda code: conn.sendall(f"exit {code}\n".encode()))
+    ended = threading.Event()
+    threading.Thread(target=_killed_with, args=(conn, ended), daemon=True).start()
+
+    def tell(code: int) -> None:
+        ended.set()  # the command ends when it reads this, and is not killed
+        try:
+            conn.sendall(f"exit {code}\n".encode())
+        except OSError:
+            pass  # the command is gone (killed): nobody to tell
+
+    run(tell)
 
 
 # The parent's side --------------------------------------------------------------------------
@@ -145,12 +156,19 @@ class Standby:
         if self._waiting is not None:
             return
         name = f"sapnhap-dbt-{os.getpid()}-{uuid.uuid4().hex}"
+        # Listening before the standby starts: a command may connect (and wait) at once.
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            process = subprocess.Popen([self._executable, FLAG, name], stdin=subprocess.PIPE,
+            server.bind(_address(name))
+            server.listen(1)
+            process = subprocess.Popen([self._executable, FLAG, str(server.fileno())],
+                                       pass_fds=[server.fileno()], stdin=subprocess.PIPE,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                        cwd=self._cwd)
         except OSError:
             return  # the command runs dbt itself
+        finally:
+            server.close()  # the standby's copy stays open
         self._waiting = (name, process)
         self.started.append(process)
 

@@ -102,3 +102,28 @@ def test_an_unused_standby_ends_when_stopped_or_when_its_parent_dies():
     while not _gone(orphan) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _gone(orphan)
+
+
+def test_a_command_killed_while_dbt_runs_takes_its_standby_with_it(tmp_path):
+    """As when dbt ran in the command's own process: `kill -9` of the command ends dbt, not
+    only once its query (here about 20 s) is done."""
+    standby = Standby(str(DBT_EXECUTABLE), str(DBT_PROJECT_DIR))
+    try:
+        standby.start()
+        env = {**dbt_process_env(os.environ, warehouse=tmp_path / "warehouse.duckdb"), **standby.take()}
+        command = subprocess.Popen(
+            [str(DBT_EXECUTABLE), "show", "--inline", "select count(*) from range(100000000000)",
+             "--log-format", "json", "--target-path", str(tmp_path / "dbt"), "--log-path", str(tmp_path / "dbt"),
+             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+            env=env, cwd=DBT_PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for line in command.stdout:
+            if '"ConcurrencyLine"' in line:  # dbt is about to run the query
+                break
+        time.sleep(1)
+        command.kill()
+        (process,) = standby.started
+        process.wait(timeout=10)
+        assert process.returncode == -9
+        assert command.wait() == -9
+    finally:
+        standby.stop()
