@@ -73,23 +73,32 @@ def dbt_process_env(base: Mapping[str, str], **kwargs) -> dict[str, str]:
     return {**env, **dbt_env(**kwargs)}
 
 
+def _set_environ(values: Mapping[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @contextmanager
-def dbt_environment(months: list[str] | None = None, input_months: list[str] | None = None,
-                    audit_months: list[str] | None = None, warehouse: Path | None = None):
-    """dbt_env set in this process's environment, as it was after: for a dbt process started
-    inside (dagster-dbt passes the process's environment on)."""
-    wanted = dbt_env(months, input_months, audit_months, warehouse)
-    before = {name: os.environ.get(name) for name in [*wanted, WAREHOUSE_VARIABLE]}
-    os.environ.pop(WAREHOUSE_VARIABLE, None)
-    os.environ.update(wanted)
+def environ(values: Mapping[str, str | None]):
+    """`values` set in this process's environment (None: unset), as it was after: for a dbt
+    process started inside (dagster-dbt passes the process's environment on)."""
+    before = {name: os.environ.get(name) for name in values}
+    _set_environ(values)
     try:
         yield
     finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _set_environ(before)
+
+
+@contextmanager
+def dbt_environment(months: list[str] | None = None, input_months: list[str] | None = None,
+                    audit_months: list[str] | None = None, warehouse: Path | None = None):
+    """dbt_env set in this process's environment, as it was after."""
+    with environ({WAREHOUSE_VARIABLE: None, **dbt_env(months, input_months, audit_months, warehouse)}):
+        yield
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from packaging import version
 from pydantic import PrivateAttr
 
 from dagster_project import guard
+from dagster_project.dbt_project import environ
 from dagster_project.dbt_standby import Standby
 from dagster_project.settings import Settings, get_settings, private_dir, private_file
 from dagster_project.warehouse.connect import connect
@@ -103,17 +104,8 @@ class DbtCli(DbtCliResource):
             self._standby = None
 
     def cli(self, args: Sequence[str], *, then_standby: bool = False, **kwargs):
-        handed = self._standby.take() if self._standby is not None else {}
-        saved = {name: os.environ.get(name) for name in handed}
-        os.environ.update(handed)  # dagster-dbt gives dbt this process's environment
-        try:
+        with environ(self._standby.take() if self._standby is not None else {}):
             invocation = super().cli(args, **kwargs)
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         if then_standby and self._standby is not None:
             self._standby.start()
         return invocation
