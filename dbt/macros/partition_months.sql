@@ -30,18 +30,28 @@
     months whose inputs changed, SAPNHAP_INPUT_MONTHS (name='input_months' below), without the
     margin the report months take (dagster_project/warehouse/changed_months.py). -#}
 
-{#- The config of a model rewritten by report month: incremental (rebuilt whole on a full
-    build, should_full_refresh below), the rows of the run's months deleted first, its month
-    column named for publish and for its tests (meta.month_partition). -#}
-{% macro by_report_month(tags=[], months='report_months') -%}
+{#- The config of a model rewritten by month: incremental (rebuilt whole on a full build,
+    should_full_refresh below), the rows of the run's `months` in its date `column` (with
+    `from_first`, of the first of them and every later month) deleted first, that column named
+    for its tests (meta.month_partition). -#}
+{% macro month_partitioned(column, months, from_first=false, tags=[]) -%}
+    {%- set partition = {'column': column, 'months': months} -%}
+    {%- if from_first -%}{%- do partition.update({'from_first': true}) -%}{%- endif -%}
     {{- return({
         'materialized': 'incremental',
         'incremental_strategy': 'append',
         'on_schema_change': 'fail',
-        'meta': {'month_partition': {'column': 'report_month', 'months': months}},
-        'pre_hook': "{{ delete_partition_months('report_month', '" ~ months ~ "') }}",
+        'meta': {'month_partition': partition},
+        'pre_hook': "{{ delete_partition_months('" ~ column ~ "', '" ~ months ~ "'"
+                    ~ (", from_first=true" if from_first else "") ~ ") }}",
         'tags': tags,
     }) -}}
+{%- endmacro %}
+
+{#- A model rewritten by report month; its month column is also named for publish, which
+    copies such a table month by month. -#}
+{% macro by_report_month(tags=[], months='report_months') -%}
+    {{- return(month_partitioned('report_month', months, tags=tags)) -}}
 {%- endmacro %}
 
 {#- The months are read as the models run, never while dbt parses (`execute` false: none):
@@ -142,13 +152,7 @@
     month on deleted first; meta.month_partition names the column and `from_first` for its
     tests. Not a table publish copies by month (that is report_month's). -#}
 {% macro from_first_input_month(column) -%}
-    {{- return({
-        'materialized': 'incremental',
-        'incremental_strategy': 'append',
-        'on_schema_change': 'fail',
-        'meta': {'month_partition': {'column': column, 'months': 'input_months', 'from_first': true}},
-        'pre_hook': "{{ delete_partition_months('" ~ column ~ "', 'input_months', from_first=true) }}",
-    }) -}}
+    {{- return(month_partitioned(column, 'input_months', from_first=true)) -}}
 {%- endmacro %}
 
 {#- Pre-hook: remove the rows of the run's months (`from_first`: and of every later month)
