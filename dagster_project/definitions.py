@@ -5,7 +5,7 @@ from dagster import Definitions, in_process_executor
 from dagster_project.assets import ingest, publish, quality, reference, reports, transform
 from dagster_project.dbt_project import DBT_EXECUTABLE, dbt_project
 from dagster_project.jobs import jobs, schedules, sensors
-from dagster_project.resources import DbtCli, Warehouse
+from dagster_project.resources import DbtCli, Suites, Warehouse
 
 defs = Definitions(
     assets=[
@@ -24,5 +24,6 @@ defs = Definitions(
         # The dbt of this environment, found without relying on PATH.
         "dbt": DbtCli(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE)),
         "warehouse": Warehouse(),
+        "suites": Suites(),
     },
 )

@@ -23,6 +23,7 @@ from pydantic import PrivateAttr
 from dagster_project import guard
 from dagster_project.dbt_project import environ
 from dagster_project.dbt_standby import Standby
+from dagster_project.quality.worker import SuiteWorker
 from dagster_project.settings import Settings, get_settings, private_dir, private_file
 from dagster_project.warehouse.connect import connect
 
@@ -71,6 +72,38 @@ class Warehouse(ConfigurableResource):
             con.close()
             if not read_only:
                 private_file(path)
+
+
+class Suites(ConfigurableResource):
+    """Where the quality checks' Great Expectations suites are validated: in a worker process
+    that a run using this resource starts as it starts, importing Great Expectations meanwhile
+    (dagster_project/quality/worker.py), else (outside a run, or the worker gone) in the
+    check's own process. The run's end stops the worker."""
+
+    _worker: SuiteWorker | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        if context.dagster_run is not None:  # a run, not a direct invocation in a test
+            self._worker = SuiteWorker()
+            self._worker.start()
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+
+    def run_suite(self, con: duckdb.DuckDBPyConnection, working: Path, table: str, severity: str,
+                  skip_files: frozenset[str] = frozenset()):
+        """`suites.run_suite` of raw.<table> in the working file `working` (`con`, open
+        read-only on it, is used when there is no worker)."""
+        from dagster_project.quality.suites import run_suite
+
+        if self._worker is not None:
+            result = self._worker.run_suite(working, table, severity, skip_files)
+            if result is not None:
+                return result
+            self._worker = None
+        return run_suite(con, table, severity, skip_files)
 
 
 class DbtCli(DbtCliResource):

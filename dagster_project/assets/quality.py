@@ -15,7 +15,7 @@ from dagster_project.ingest import ORDER, reconcile
 from dagster_project.ingest.engine.incremental import stored_basis
 from dagster_project.quality import validated
 from dagster_project.quality.suites import BLOCKING
-from dagster_project.resources import Warehouse
+from dagster_project.resources import Suites, Warehouse
 
 DESCRIPTIONS = {
     "structure": "Great Expectations: exactly the contract's columns plus provenance.",
@@ -76,8 +76,8 @@ def _gx_check(table: str, severity: str):
         pool="duckdb",
         description=DESCRIPTIONS[severity],
     )
-    def _check(warehouse: Warehouse) -> AssetCheckResult:
-        from dagster_project.quality.suites import SuiteResult, columns_needed, run_suite
+    def _check(warehouse: Warehouse, suites: Suites) -> AssetCheckResult:
+        from dagster_project.quality.suites import SuiteResult, columns_needed
 
         build_dir = warehouse.paths().build_dir
         with warehouse.working(read_only=True) as con:
@@ -88,7 +88,8 @@ def _gx_check(table: str, severity: str):
             if validated.nothing_new(con, table, files, skip):
                 result = SuiteResult(f"raw_{table}_{severity}", True, 0, rows=0)
             else:
-                result = run_suite(con, table, severity, skip)  # structure reads no rows: skip unused
+                # structure reads no rows: skip unused
+                result = suites.run_suite(con, warehouse.paths().working_path, table, severity, skip)
         if result.success:
             validated.record_passed(build_dir, table, severity, basis, files)
         return AssetCheckResult(

@@ -114,6 +114,12 @@ class SuiteResult:
         return "\n".join(lines)
 
 
+def warm() -> None:
+    """Import Great Expectations and make this process's context (about 3 s), ahead of the
+    first suite (dagster_project/quality/worker.py)."""
+    _context()
+
+
 @functools.cache
 def _context():
     """One ephemeral context per process, progress bars off (they flood the Dagster logs).

@@ -4,7 +4,7 @@ import duckdb
 from dagster import AssetCheckSeverity, AssetKey, materialize
 
 from dagster_project.assets import ingest, quality, reference
-from dagster_project.resources import Warehouse
+from dagster_project.resources import Suites, Warehouse
 from dagster_project.settings import get_settings
 from tests.ingest.conftest import (
     DECISIONS_HEADER,
@@ -28,7 +28,7 @@ def deliver(raw, personnel_rows):
 
 def run_all():
     return materialize([*reference.assets, *ingest.assets, *quality.asset_checks],
-                       resources={"warehouse": Warehouse()}, raise_on_error=False)
+                       resources={"warehouse": Warehouse(), "suites": Suites()}, raise_on_error=False)
 
 
 def check_named(table: str, name: str):
@@ -75,9 +75,9 @@ def test_checks_fail_on_a_tampered_table_and_soft_rules_only_warn(data_dir):
     con.close()
     reconciled = check_named("personnel", "rows_reconcile")(Warehouse())
     assert not reconciled.passed and reconciled.metadata["files_failing"].value == 1
-    soft = check_named("personnel", "gx_soft")(Warehouse())
+    soft = check_named("personnel", "gx_soft")(Warehouse(), Suites())
     assert not soft.passed and soft.severity == AssetCheckSeverity.WARN
-    identity = check_named("personnel", "gx_identity")(Warehouse())
+    identity = check_named("personnel", "gx_identity")(Warehouse(), Suites())
     assert identity.passed
     assert check_named("personnel", "gx_identity").check_specs_by_output_name
     assert [s.blocking for s in check_named("personnel", "gx_soft").check_specs] == [False]
@@ -126,7 +126,7 @@ def test_suites_validate_only_the_rows_of_files_they_have_not_passed(data_dir):
         metadata = _evaluation(second, "personnel", name).metadata
         assert (metadata["rows_validated"].value, metadata["files_passed_before"].value) == (2, 1)
     soft = check_named("personnel", "gx_soft")
-    assert soft(Warehouse()).metadata["rows_validated"].value == 0
+    assert soft(Warehouse(), Suites()).metadata["rows_validated"].value == 0
     # The units and the lineage did not change: no suite of theirs is built or run (the
     # structure suite's layout passed before too), so none of them needs Great Expectations.
     for table in ("units", "lineage"):
@@ -144,7 +144,7 @@ def test_suites_validate_only_the_rows_of_files_they_have_not_passed(data_dir):
                 "where snapshot_date = date '2025-06-30' and source_row = 2")
     con.close()
     for _ in range(2):
-        result = soft(Warehouse())
+        result = soft(Warehouse(), Suites())
         assert not result.passed
         assert (result.metadata["rows_validated"].value, result.metadata["files_passed_before"].value) == (3, 1)
 
@@ -152,10 +152,10 @@ def test_suites_validate_only_the_rows_of_files_they_have_not_passed(data_dir):
     con = duckdb.connect(str(get_settings().working_path))
     con.execute("insert into raw.units (unit_code, period) values ('X', 'post')")
     con.close()
-    identity = check_named("units", "gx_identity")(Warehouse())
+    identity = check_named("units", "gx_identity")(Warehouse(), Suites())
     assert not identity.passed and identity.metadata["rows_validated"].value == 1
     con = duckdb.connect(str(get_settings().working_path))
     con.execute("alter table raw.lineage add column note varchar")
     con.close()
-    structure = check_named("lineage", "gx_structure")(Warehouse())
+    structure = check_named("lineage", "gx_structure")(Warehouse(), Suites())
     assert not structure.passed and structure.metadata["expectations"].value == 1
