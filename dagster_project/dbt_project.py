@@ -25,6 +25,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
+from dagster_project.dbt_command import SAVED_PARSE, WAREHOUSE_VARIABLE
 from dagster_project.settings import DBT_PROJECT_DIR, WAREHOUSE_FILE
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -45,7 +46,6 @@ DATA_TEST_COMMAND = ("test", "--exclude-resource-type", "unit_test")
 
 MONTH_VARIABLES = {"report_months": "SAPNHAP_REPORT_MONTHS", "input_months": "SAPNHAP_INPUT_MONTHS",
                    "audit_months": "SAPNHAP_AUDIT_MONTHS"}
-WAREHOUSE_VARIABLE = "SAPNHAP_WAREHOUSE_PATH"  # read by profiles.yml
 
 
 def dbt_env(months: list[str] | None = None, input_months: list[str] | None = None,
@@ -114,17 +114,14 @@ def scratch_target():
         yield Path(scratch)
 
 
-PARTIAL_PARSE = "partial_parse.msgpack"
-
-
 def with_parse_state(target: Path) -> None:
     """Give a dbt target folder without one the project's partial-parse state (written with the
     manifest, `prepare_manifest`): dbt then reads the files that changed since, not all of them
     (the first build of a data folder; about 6 s)."""
-    state = MANIFEST_PATH.parent / PARTIAL_PARSE
-    if state.exists() and not (target / PARTIAL_PARSE).exists():
+    state = MANIFEST_PATH.parent / SAVED_PARSE
+    if state.exists() and not (target / SAVED_PARSE).exists():
         target.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(state, target / PARTIAL_PARSE)
+        shutil.copy2(state, target / SAVED_PARSE)
 
 
 def run_dbt(command: tuple[str, ...] | list[str], warehouse: Path | None = None,
@@ -181,7 +178,7 @@ def prepare_manifest(force: bool = False) -> Path:
         with scratch_target() as scratch:
             run_dbt(["parse", "--quiet", "--target-path", str(scratch), "--log-path", str(scratch)])
             # The manifest last: a reader sees the old one or the new one, never a part.
-            for name in (PARTIAL_PARSE, "manifest.json"):
+            for name in (SAVED_PARSE, "manifest.json"):
                 if (scratch / name).exists():
                     os.replace(scratch / name, MANIFEST_PATH.parent / name)
     return MANIFEST_PATH

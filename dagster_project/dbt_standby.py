@@ -16,6 +16,11 @@ with dbt's exit status. The dbt events reach Dagster through the same pipe, and 
 to the command (Dagster cancelling a run) is passed on to the standby. When no standby answers
 (none started, or it could not start), the command runs dbt itself, as before.
 
+A standby started with the folders of its command (the target folder with dbt's saved parse
+state) also reads the project while it waits: about 0.7 s of each command at national scale.
+The command is given that project only when it would read it the same way (the same folders,
+DBT_ settings and DuckDB file name; dagster_project/dbt_command.py), else it reads it itself.
+
 A standby that is never used ends when the process that started it closes its standard input,
 or dies. Its parent waits for it, so the memory of the dbt it runs counts in the parent's
 children (the bench's peak memory).
@@ -30,7 +35,7 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import NoReturn
 
 ENV = "SAPNHAP_DBT_STANDBY"
@@ -152,7 +157,10 @@ class Standby:
         self._waiting: tuple[str, subprocess.Popen] | None = None
         self.started: list[subprocess.Popen] = []
 
-    def start(self) -> None:
+    def start(self, env: Mapping[str, str] | None = None) -> None:
+        """Start a standby (unless one is waiting), with `env` added to this process's
+        environment: with the folders of its command, it reads the project ahead
+        (dbt_command.parse_ahead)."""
         if self._waiting is not None:
             return
         name = f"sapnhap-dbt-{os.getpid()}-{uuid.uuid4().hex}"
@@ -164,7 +172,7 @@ class Standby:
             process = subprocess.Popen([self._executable, FLAG, str(server.fileno())],
                                        pass_fds=[server.fileno()], stdin=subprocess.PIPE,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       cwd=self._cwd)
+                                       cwd=self._cwd, env={**os.environ, **(env or {})})
         except OSError:
             return  # the command runs dbt itself
         finally:

@@ -21,7 +21,7 @@ from packaging import version
 from pydantic import PrivateAttr
 
 from dagster_project import guard
-from dagster_project.dbt_project import environ
+from dagster_project.dbt_project import WAREHOUSE_VARIABLE, environ, with_parse_state
 from dagster_project.dbt_standby import Standby
 from dagster_project.quality.worker import SuiteWorker
 from dagster_project.settings import Settings, get_settings, private_dir, private_file
@@ -120,16 +120,24 @@ class DbtCli(DbtCliResource):
 
     And it starts dbt early (dagster_project/dbt_standby.py): a run that uses this resource
     starts a standby dbt process as it starts, which its first dbt command takes;
-    `cli(..., then_standby=True)` starts another for the next command. The run's end stops an
+    `cli(..., then_standby=True)` starts another for the next command. A standby given its
+    command's folders (`_parse_env`) also reads the project ahead. The run's end stops an
     unused one."""
 
     _standby: Standby | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         super().setup_for_execution(context)
-        if context.dagster_run is not None:  # a run, not a direct invocation in a test
+        run = context.dagster_run
+        if run is not None:  # a run, not a direct invocation in a test
             self._standby = Standby(self.dbt_executable, self.project_dir)
-            self._standby.start()
+            env = {}
+            data_dir = run.tags.get(guard.DATA_DIR_TAG)
+            if data_dir:  # given by sapnhap's commands: the standby reads the project meanwhile
+                settings = Settings(Path(data_dir))
+                with_parse_state(settings.dbt_target_dir)
+                env = self._parse_env(settings.dbt_target_dir, settings.working_path)
+            self._standby.start(env)
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         if self._standby is not None:
@@ -140,8 +148,18 @@ class DbtCli(DbtCliResource):
         with environ(self._standby.take() if self._standby is not None else {}):
             invocation = super().cli(args, **kwargs)
         if then_standby and self._standby is not None:
-            self._standby.start()
+            # the next command reads the project from the same target folder
+            self._standby.start(self._parse_env(kwargs.get("target_path"), os.environ.get(WAREHOUSE_VARIABLE)))
         return invocation
+
+    def _parse_env(self, target_path, working) -> dict[str, str]:
+        """What a standby needs to read the project as a command of this resource will: the
+        folders dagster-dbt gives the command (none known: {})."""
+        if target_path is None or working is None:
+            return {}
+        return {"DBT_PROJECT_DIR": self.project_dir, "DBT_PROFILES_DIR": self.profiles_dir or self.project_dir,
+                "DBT_TARGET_PATH": os.fspath(target_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+                WAREHOUSE_VARIABLE: os.fspath(working)}
 
     @cached_property
     def _cli_version(self) -> version.Version:

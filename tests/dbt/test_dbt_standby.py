@@ -127,3 +127,61 @@ def test_a_command_killed_while_dbt_runs_takes_its_standby_with_it(tmp_path):
         assert command.wait() == -9
     finally:
         standby.stop()
+
+
+def _folders(target: Path, warehouse: Path) -> dict[str, str]:
+    """The folders and file dagster-dbt and the pipeline give a dbt command, in its environment."""
+    return {"DBT_PROJECT_DIR": str(DBT_PROJECT_DIR), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+            "DBT_TARGET_PATH": str(target), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "SAPNHAP_WAREHOUSE_PATH": str(warehouse)}
+
+
+def _build_seed(tmp_path: Path, handed: dict[str, str]) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """`sapnhap-dbt build` of the seed, its folders in the environment as dagster-dbt gives
+    them: the result and the names of dbt's events."""
+    target = tmp_path / "dbt"
+    with_parse_state(target)
+    env = {**dbt_process_env(os.environ, warehouse=tmp_path / "warehouse.duckdb"),
+           **_folders(target, tmp_path / "warehouse.duckdb"), "DBT_LOG_FORMAT": "json",
+           "DBT_LOG_PATH": str(target), "DBT_LOG_LEVEL": "debug", **handed}
+    done = subprocess.run([str(DBT_EXECUTABLE), "build", "--select", SEED, "--exclude-resource-type",
+                           "unit_test", "--no-write-json"],
+                          env=env, cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=180)
+    return done, {json.loads(line)["info"]["name"] for line in done.stdout.splitlines() if line.startswith("{")}
+
+
+READ_THE_PROJECT = {"StateCheckVarsHash", "PartialParsingEnabled"}  # dbt's events as it reads it
+
+
+def test_a_standby_given_its_commands_folders_reads_the_project_ahead(tmp_path):
+    other = tmp_path / "other"  # a folder with the same file name: the profile reads the same
+    other.mkdir()
+    standby = Standby(str(DBT_EXECUTABLE), str(DBT_PROJECT_DIR))
+    try:
+        # Given no folders, as before: the command reads the project, and saves dbt's state
+        # of it in its target folder (the tests' pseudonym key is not the saved state's).
+        standby.start()
+        plain, events = _build_seed(tmp_path, standby.take())
+        assert plain.returncode == 0 and READ_THE_PROJECT <= events, events
+        state = (tmp_path / "dbt" / "partial_parse.msgpack").read_bytes()
+        # Given its command's folders, the standby reads the project ahead and its command
+        # does not; the build is made with the command's profile, not the standby's.
+        standby.start(_folders(tmp_path / "dbt", other / "warehouse.duckdb"))
+        ahead, events = _build_seed(tmp_path, standby.take())
+        assert ahead.returncode == 0, ahead.stdout[-2000:] + ahead.stderr
+        assert not READ_THE_PROJECT & events, events
+        with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+            assert con.execute(f"select count(*) from rules.{SEED}").fetchone()[0] > 0
+        assert not (other / "warehouse.duckdb").exists()
+        # Given another target folder than its command's, it leaves the reading to the command
+        # and writes nothing there.
+        (other / "dbt").mkdir()
+        (other / "dbt" / "partial_parse.msgpack").write_bytes(state)
+        standby.start(_folders(other / "dbt", tmp_path / "warehouse.duckdb"))
+        itself, events = _build_seed(tmp_path, standby.take())
+        assert itself.returncode == 0, itself.stdout[-2000:] + itself.stderr
+        assert READ_THE_PROJECT <= events, events
+        assert [p.name for p in (other / "dbt").iterdir()] == ["partial_parse.msgpack"]
+        assert (other / "dbt" / "partial_parse.msgpack").read_bytes() == state
+    finally:
+        standby.stop()
