@@ -62,7 +62,7 @@ def parse_state_without_the_folder() -> None:
 WAREHOUSE_VARIABLE = "SAPNHAP_WAREHOUSE_PATH"  # read by profiles.yml
 NOT_PARSE_SETTINGS = ("DBT_LOG_", "DBT_SEND_ANONYMOUS_USAGE_STATS")
 PARSE_ARGUMENTS = ("--vars", "--target", "-t", "--profile", "--project-dir", "--profiles-dir",
-                   "--target-path", "--partial-parse", "--no-partial-parse", "--threads")
+                   "--target-path", "--partial-parse", "--no-partial-parse")
 SAVED_PARSE = "partial_parse.msgpack"  # dbt's saved parse state, in the target folder
 
 

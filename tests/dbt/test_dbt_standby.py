@@ -136,7 +136,7 @@ def _folders(target: Path, warehouse: Path) -> dict[str, str]:
             "SAPNHAP_WAREHOUSE_PATH": str(warehouse)}
 
 
-def _build_seed(tmp_path: Path, handed: dict[str, str]) -> tuple[subprocess.CompletedProcess, set[str]]:
+def _build_seed(tmp_path: Path, handed: dict[str, str], *args: str) -> tuple[subprocess.CompletedProcess, set[str]]:
     """`sapnhap-dbt build` of the seed, its folders in the environment as dagster-dbt gives
     them: the result and the names of dbt's events."""
     target = tmp_path / "dbt"
@@ -145,7 +145,7 @@ def _build_seed(tmp_path: Path, handed: dict[str, str]) -> tuple[subprocess.Comp
            **_folders(target, tmp_path / "warehouse.duckdb"), "DBT_LOG_FORMAT": "json",
            "DBT_LOG_PATH": str(target), "DBT_LOG_LEVEL": "debug", **handed}
     done = subprocess.run([str(DBT_EXECUTABLE), "build", "--select", SEED, "--exclude-resource-type",
-                           "unit_test", "--no-write-json"],
+                           "unit_test", "--no-write-json", *args],
                           env=env, cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=180)
     return done, {json.loads(line)["info"]["name"] for line in done.stdout.splitlines() if line.startswith("{")}
 
@@ -167,7 +167,7 @@ def test_a_standby_given_its_commands_folders_reads_the_project_ahead(tmp_path):
         # Given its command's folders, the standby reads the project ahead and its command
         # does not; the build is made with the command's profile, not the standby's.
         standby.start(_folders(tmp_path / "dbt", other / "warehouse.duckdb"))
-        ahead, events = _build_seed(tmp_path, standby.take())
+        ahead, events = _build_seed(tmp_path, standby.take(), "--threads", "2")  # an added month's
         assert ahead.returncode == 0, ahead.stdout[-2000:] + ahead.stderr
         assert not READ_THE_PROJECT & events, events
         with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
