@@ -51,12 +51,27 @@ def write_csv(path: Path, header: str, rows: list[str], sep: str = ",", bom: boo
     return path
 
 
+def load_reference_units(con) -> None:
+    """The real reference units, as the reference assets load them."""
+    for table in ("ref_units_pre", "ref_units_post"):
+        load_reference_table(con, SHIPPED_REFERENCE_DIR, table)
+
+
+def deliver_clean(raw: Path, personnel_rows: list[str] = PERSONNEL_ROWS) -> Path:
+    """A clean delivery of the four tables in `raw` (every file passes every rule, given clean
+    `personnel_rows`)."""
+    write_csv(raw / "units" / "units.csv", UNITS_HEADER, UNITS_ROWS)
+    write_csv(raw / "lineage" / "lineage.csv", LINEAGE_HEADER, LINEAGE_ROWS)
+    write_csv(raw / "personnel" / "roster_2025-06-30.csv", PERSONNEL_HEADER, personnel_rows)
+    write_csv(raw / "decisions" / "decisions.csv", DECISIONS_HEADER, DECISIONS_ROWS)
+    return raw
+
+
 @pytest.fixture
 def con(tmp_path):
     """A fresh warehouse file with the real reference units loaded (as the reference assets do)."""
     c = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
-    for table in ("ref_units_pre", "ref_units_post"):
-        load_reference_table(c, SHIPPED_REFERENCE_DIR, table)
+    load_reference_units(c)
     yield c
     c.close()
 
@@ -64,9 +79,4 @@ def con(tmp_path):
 @pytest.fixture
 def raw_dir(tmp_path) -> Path:
     """A clean delivery: every file passes every rule."""
-    raw = tmp_path / "raw"
-    write_csv(raw / "units" / "units.csv", UNITS_HEADER, UNITS_ROWS)
-    write_csv(raw / "lineage" / "lineage.csv", LINEAGE_HEADER, LINEAGE_ROWS)
-    write_csv(raw / "personnel" / "roster_2025-06-30.csv", PERSONNEL_HEADER, PERSONNEL_ROWS)
-    write_csv(raw / "decisions" / "decisions.csv", DECISIONS_HEADER, DECISIONS_ROWS)
-    return raw
+    return deliver_clean(tmp_path / "raw")

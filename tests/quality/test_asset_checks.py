@@ -6,24 +6,7 @@ from dagster import AssetCheckSeverity, AssetKey, materialize
 from dagster_project.assets import ingest, quality, reference
 from dagster_project.resources import Suites, Warehouse
 from dagster_project.settings import get_settings
-from tests.ingest.conftest import (
-    DECISIONS_HEADER,
-    DECISIONS_ROWS,
-    LINEAGE_HEADER,
-    LINEAGE_ROWS,
-    PERSONNEL_HEADER,
-    PERSONNEL_ROWS,
-    UNITS_HEADER,
-    UNITS_ROWS,
-    write_csv,
-)
-
-
-def deliver(raw, personnel_rows):
-    write_csv(raw / "units" / "units.csv", UNITS_HEADER, UNITS_ROWS)
-    write_csv(raw / "lineage" / "lineage.csv", LINEAGE_HEADER, LINEAGE_ROWS)
-    write_csv(raw / "personnel" / "roster_2025-06-30.csv", PERSONNEL_HEADER, personnel_rows)
-    write_csv(raw / "decisions" / "decisions.csv", DECISIONS_HEADER, DECISIONS_ROWS)
+from tests.ingest.conftest import PERSONNEL_HEADER, PERSONNEL_ROWS, deliver_clean, write_csv
 
 
 def run_all():
@@ -42,7 +25,7 @@ def check_named(table: str, name: str):
 def test_ingest_assets_report_counts_and_all_checks_pass(data_dir):
     rows = list(PERSONNEL_ROWS)
     rows[2] = rows[2].replace("004201111111", "004301111111")  # 4th digit 3 = female: mismatch
-    deliver(data_dir / "raw", rows)
+    deliver_clean(data_dir / "raw", rows)
     result = run_all()
     assert result.success
     mats = {m.asset_key: m.metadata for m in result.asset_materializations_for_node("raw__personnel")}
@@ -67,7 +50,7 @@ def test_asset_graph_follows_the_ingest_order():
 
 
 def test_checks_fail_on_a_tampered_table_and_soft_rules_only_warn(data_dir):
-    deliver(data_dir / "raw", PERSONNEL_ROWS)
+    deliver_clean(data_dir / "raw", PERSONNEL_ROWS)
     assert run_all().success
     con = duckdb.connect(str(get_settings().working_path))
     con.execute("delete from raw.personnel where source_row = 2")
@@ -89,7 +72,7 @@ def test_reconcile_sees_a_source_row_twice_in_a_file_the_identity_suite_passed(d
     """The reconcile counts the distinct source rows only of files whose rows changed since the
     identity suite passed them: a row renumbered by hand onto another (same counts, one source
     row twice) is such a change, and fails it."""
-    deliver(data_dir / "raw", PERSONNEL_ROWS)
+    deliver_clean(data_dir / "raw", PERSONNEL_ROWS)
     assert run_all().success
     reconciled = check_named("personnel", "rows_reconcile")
     assert reconciled(Warehouse()).passed
@@ -110,7 +93,7 @@ def test_suites_validate_only_the_rows_of_files_they_have_not_passed(data_dir):
     """A month's new file is validated, not the whole table again; rows changed in a passed
     file are validated again, and a failure stays while the rows are there."""
     raw = data_dir / "raw"
-    deliver(raw, PERSONNEL_ROWS)
+    deliver_clean(raw, PERSONNEL_ROWS)
     first = run_all()
     assert first.success
     for name in ("gx_identity", "gx_soft"):

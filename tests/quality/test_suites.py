@@ -7,33 +7,16 @@ import pytest
 from dagster_project.ingest import ingest_all
 from dagster_project.quality import build_suite, run_suite, validate_frame
 from dagster_project.quality.suites import expected_columns
-from dagster_project.settings import SHIPPED_REFERENCE_DIR
-from dagster_project.warehouse.reference import load_reference_table
-from tests.ingest.conftest import (
-    DECISIONS_HEADER,
-    DECISIONS_ROWS,
-    LINEAGE_HEADER,
-    LINEAGE_ROWS,
-    PERSONNEL_HEADER,
-    PERSONNEL_ROWS,
-    UNITS_HEADER,
-    UNITS_ROWS,
-    write_csv,
-)
+from tests.ingest.conftest import deliver_clean, load_reference_units
 
 TABLES = ("units", "lineage", "personnel", "decisions")
 
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw")
-    write_csv(raw / "units" / "units.csv", UNITS_HEADER, UNITS_ROWS)
-    write_csv(raw / "lineage" / "lineage.csv", LINEAGE_HEADER, LINEAGE_ROWS)
-    write_csv(raw / "personnel" / "roster_2025-06-30.csv", PERSONNEL_HEADER, PERSONNEL_ROWS)
-    write_csv(raw / "decisions" / "decisions.csv", DECISIONS_HEADER, DECISIONS_ROWS)
+    raw = deliver_clean(tmp_path_factory.mktemp("raw"))
     c = duckdb.connect(str(tmp_path_factory.mktemp("wh") / "w.duckdb"))
-    for table in ("ref_units_pre", "ref_units_post"):
-        load_reference_table(c, SHIPPED_REFERENCE_DIR, table)
+    load_reference_units(c)
     ingest_all(c, raw)
     yield c
     c.close()

@@ -14,33 +14,16 @@ from dagster_project.ingest import ingest_all
 from dagster_project.quality import run_suite
 from dagster_project.quality.worker import SuiteWorker
 from dagster_project.resources import Suites
-from dagster_project.settings import SHIPPED_REFERENCE_DIR
-from dagster_project.warehouse.reference import load_reference_table
-from tests.ingest.conftest import (
-    DECISIONS_HEADER,
-    DECISIONS_ROWS,
-    LINEAGE_HEADER,
-    LINEAGE_ROWS,
-    PERSONNEL_HEADER,
-    PERSONNEL_ROWS,
-    UNITS_HEADER,
-    UNITS_ROWS,
-    write_csv,
-)
+from tests.ingest.conftest import PERSONNEL_ROWS, deliver_clean, load_reference_units
 
 
 @pytest.fixture(scope="module")
 def working(tmp_path_factory):
     """A working file whose roster has a repeated person and a malformed national ID."""
-    raw = tmp_path_factory.mktemp("raw")
-    write_csv(raw / "units" / "units.csv", UNITS_HEADER, UNITS_ROWS)
-    write_csv(raw / "lineage" / "lineage.csv", LINEAGE_HEADER, LINEAGE_ROWS)
-    write_csv(raw / "personnel" / "roster_2025-06-30.csv", PERSONNEL_HEADER, PERSONNEL_ROWS)
-    write_csv(raw / "decisions" / "decisions.csv", DECISIONS_HEADER, DECISIONS_ROWS)
+    raw = deliver_clean(tmp_path_factory.mktemp("raw"))
     path = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
-        for table in ("ref_units_pre", "ref_units_post"):
-            load_reference_table(con, SHIPPED_REFERENCE_DIR, table)
+        load_reference_units(con)
         ingest_all(con, raw)
         con.execute("insert into raw.personnel by name "
                     "select * replace (source_row + 1000 as source_row) from raw.personnel limit 1")
