@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 NUMBER_MARK = 1_000_000_000  # added to a count where a table has no text column to mark
 # The tables rewritten month by month, with a column to mark and no test on the mark.
 BY_MONTH = {
-    "intermediate.int_person_months_reconciled": "last_pre_unit_code = coalesce(last_pre_unit_code, '') || '#stamp'",
+    "intermediate.int_person_months_reconciled": "decision_no = coalesce(decision_no, '') || '#stamp'",
     "marts.fct_staffing_balance": "unit_name = unit_name || ' #stamp'",
     "marts.fct_policy_cohort": "unit_code = coalesce(unit_code, '') || '#stamp'",
     "marts.fct_review_classification": "unit_kind = coalesce(unit_kind, '') || '#stamp'",

@@ -35,13 +35,9 @@
     before this model's). -#}
 {{ config(**by_report_month()) }}
 
--- The two rosters are read several times below: not materialized, so each reads the table
+-- The month's rosters are read several times below: not materialized, so each reads the table
 -- (and only the columns it needs) instead of a copy of all of it held in memory.
-with roster as not materialized (
-    select * from {{ ref('int_roster_snapshots_deduplicated') }}
-),
-
-selected as not materialized (
+with selected as not materialized (
     select * from {{ ref('int_roster_months_selected') }}
 ),
 
@@ -91,53 +87,12 @@ province_months as (
         and (selected.period = 'pre' or coalesce(delivery.delivery_status, 'delivered') = 'delivered')
 ),
 
--- The roster has one row per person and date, so a person's last pre-merger row and first
--- post-merger row are those of their latest and earliest dates: found by grouping, not by a
--- window (national scale, 5.6 million post-merger rows: 0.5 s against 2.7 s).
-last_pre as (
-    select
-        person_key,
-        max(snapshot_date) as snapshot_date,
-        arg_max(unit_code, snapshot_date) as unit_code,
-        arg_max(staff_category, snapshot_date) as staff_category
-    from roster
-    where period = 'pre'
-    group by person_key
-),
-
-first_post as (
-    select
-        person_key,
-        min(snapshot_date) as snapshot_date,
-        arg_min(unit_code, snapshot_date) as unit_code,
-        cast(date_trunc('month', min(snapshot_date)) as date) as report_month
-    from roster
-    where period = 'post'
-    group by person_key
-),
-
-origin as (
-    select distinct old_unit_code, new_province_code from territory
-),
-
 -- Each person once, with what does not change from month to month (the last pre-merger
--- row, the first post-merger one, the origin province), so the 9 million
--- person-months below carry it instead of looking it up row by row (at national scale
--- four joins of the person-months on person_key took 100 of 117 s).
+-- row, the first post-merger one, the origin province: int_persons_before_after), so the 9
+-- million person-months below carry it instead of looking it up row by row (at national
+-- scale four joins of the person-months on person_key took 100 of 117 s).
 persons as (
-    select
-        coalesce(last_pre.person_key, first_post.person_key) as person_key,
-        last_pre.person_key is not null as is_seen_before,
-        first_post.report_month as first_post_month,
-        first_post.snapshot_date as first_post_snapshot_date,
-        first_post.unit_code as first_post_unit_code,
-        last_pre.snapshot_date as last_pre_snapshot_date,
-        last_pre.unit_code as last_pre_unit_code,
-        last_pre.staff_category as last_pre_staff_category,
-        origin.new_province_code as origin_province_code
-    from last_pre
-    full outer join first_post on first_post.person_key = last_pre.person_key
-    left join origin on origin.old_unit_code = last_pre.unit_code
+    select * from {{ ref('int_persons_before_after') }}
 ),
 
 grid as (
@@ -349,9 +304,9 @@ on_roster as (
 -- (last pre-merger unit, unit in the month) pairs that occur in the run's months (only
 -- on_roster reads them; an added month at national scale: 4 months 11.2 -> 8.2 s).
 unit_pairs as (
-    select distinct last_pre.unit_code as old_unit_code, selected.unit_code as new_unit_code
+    select distinct persons.last_pre_unit_code as old_unit_code, selected.unit_code as new_unit_code
     from selected
-    inner join last_pre on last_pre.person_key = selected.person_key
+    inner join persons on persons.person_key = selected.person_key and persons.is_seen_before
     where selected.period = 'post' and {{ in_partition_months('selected.report_month') }}
 ),
 
@@ -378,14 +333,7 @@ joined as (
         on_roster.report_month,
         on_roster.person_key,
         on_roster.is_seen_before,
-        on_roster.last_pre_snapshot_date,
-        on_roster.last_pre_unit_code,
-        on_roster.last_pre_staff_category,
         on_roster.origin_province_code,
-        case when on_roster.first_post_month <= on_roster.report_month then on_roster.first_post_snapshot_date end
-            as first_post_snapshot_date,
-        case when on_roster.first_post_month <= on_roster.report_month then on_roster.first_post_unit_code end
-            as first_post_unit_code,
         case when on_roster.is_current then on_roster.unit_code end as current_unit_code,
         case when on_roster.is_current then on_roster.province_code end as current_province_code,
         case when on_roster.is_current then on_roster.staff_category end as current_staff_category,
@@ -414,14 +362,7 @@ joined as (
         left_months.report_month,
         left_months.person_key,
         left_months.is_seen_before,
-        left_months.last_pre_snapshot_date,
-        left_months.last_pre_unit_code,
-        left_months.last_pre_staff_category,
         left_months.origin_province_code,
-        case when left_months.first_post_month <= left_months.report_month then left_months.first_post_snapshot_date end
-            as first_post_snapshot_date,
-        case when left_months.first_post_month <= left_months.report_month then left_months.first_post_unit_code end
-            as first_post_unit_code,
         null as current_unit_code,
         null as current_province_code,
         null as current_staff_category,
@@ -471,12 +412,8 @@ final as (
         report_month,
         person_key,
         outcome,
+        is_seen_before,
         origin_province_code,
-        last_pre_snapshot_date,
-        last_pre_unit_code,
-        last_pre_staff_category,
-        first_post_snapshot_date,
-        first_post_unit_code,
         current_unit_code,
         current_province_code,
         current_staff_category,

@@ -14,17 +14,24 @@ latest as (
     select max(report_month) as report_month from months
 ),
 
+-- The person's last pre-merger and first post-merger rows (the latter shown from its month on).
+persons as (
+    select * from {{ ref('int_persons_before_after') }}
+),
+
 final as (
     select
         months.report_month::date as report_month,
         months.person_key::varchar as person_key,
         months.outcome::varchar as outcome,
         months.origin_province_code::varchar as origin_province_code,
-        months.last_pre_snapshot_date::date as last_pre_snapshot_date,
-        months.last_pre_unit_code::varchar as last_pre_unit_code,
-        months.last_pre_staff_category::varchar as last_pre_staff_category,
-        months.first_post_snapshot_date::date as first_post_snapshot_date,
-        months.first_post_unit_code::varchar as first_post_unit_code,
+        persons.last_pre_snapshot_date::date as last_pre_snapshot_date,
+        persons.last_pre_unit_code::varchar as last_pre_unit_code,
+        persons.last_pre_staff_category::varchar as last_pre_staff_category,
+        case when persons.first_post_month <= months.report_month then persons.first_post_snapshot_date end::date
+            as first_post_snapshot_date,
+        case when persons.first_post_month <= months.report_month then persons.first_post_unit_code end::varchar
+            as first_post_unit_code,
         months.current_unit_code::varchar as current_unit_code,
         months.current_province_code::varchar as current_province_code,
         months.current_staff_category::varchar as current_staff_category,
@@ -41,6 +48,7 @@ final as (
         months.decision_leave_date::date as decision_leave_date
     from months
     inner join latest on latest.report_month = months.report_month
+    left join persons on persons.person_key = months.person_key
 )
 
 select * from final

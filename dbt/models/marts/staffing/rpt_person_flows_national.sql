@@ -51,8 +51,8 @@ flows as (
         count(*) filter (where outcome = 'left' and left_reason = 'unexplained') as left_unexplained,
         count(*) filter (where outcome = 'joined') as joined,
         count(*) filter (where outcome = 'joined_then_left') as joined_then_left,
-        count(*) filter (where outcome = 'not_reported' and last_pre_unit_code is not null) as not_reported,
-        count(*) filter (where outcome = 'not_reported' and last_pre_unit_code is null) as not_reported_joined
+        count(*) filter (where outcome = 'not_reported' and is_seen_before) as not_reported,
+        count(*) filter (where outcome = 'not_reported' and not is_seen_before) as not_reported_joined
     from reconciliation
     group by report_month
 ),
