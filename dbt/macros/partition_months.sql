@@ -25,7 +25,7 @@
     decision dated by its end, so a decision whose entitlement changed changes every month from
     its decision's month on (dagster_project/warehouse/changed_months.py:audit_months).
 
-    The models of roster rows (int_roster_snapshots_deduplicated, int_retirement_points_computed,
+    The models of roster rows (int_retirement_points_computed, which stores them, and
     int_roster_months_selected) read nothing of another month: they are rewritten for the
     months whose inputs changed, SAPNHAP_INPUT_MONTHS (name='input_months' below), without the
     margin the report months take (dagster_project/warehouse/changed_months.py). -#}

@@ -1,23 +1,11 @@
 {#- Every roster row, once: one row per person and snapshot (the reconciliation, the
-    balance, the retirement points and the policy engine all read it). Ingest quarantines a
-    person listed twice in one snapshot (duplicate_person, across the files of a snapshot
-    too), and the blocking test unique_combination(snapshot_date, person_key) on
-    stg_deliveries__personnel stops the build before this model if one got through, so no
-    window is needed to pick one row (it cost 10 of 14 s at national scale). Materialised so
-    the keyed hash of the staging view is computed once per run rather than once per
-    model. Rewritten for the months whose inputs changed (var input_months,
-    dbt/macros/partition_months.sql). -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    meta={'month_partition': {'column': 'snapshot_date', 'months': 'input_months'}},
-    pre_hook="{{ delete_snapshot_months() }}",
-) }}
+    balance and the policy engine all read it). The rows are stored once, with their
+    retirement points, in int_retirement_points_computed (where the staging view's keyed hash
+    is computed, once per run); this view is their roster columns. -#}
+{{ config(materialized='view') }}
 
-with roster as (
-    select * from {{ ref('stg_deliveries__personnel') }}
-    where {{ in_partition_months('snapshot_date', name='input_months') }}
+with points as (
+    select * from {{ ref('int_retirement_points_computed') }}
 ),
 
 final as (
@@ -38,10 +26,10 @@ final as (
         other_allowances_vnd,
         monthly_allowance_vnd,
         si_months,
-        nullif(deferral, '') as deferral,
+        deferral,
         quality_rating,
         rating_year
-    from roster
+    from points
 )
 
 select * from final
