@@ -1,7 +1,10 @@
 {#- Where every person stands in every post-merger report month M (July 2025 on, every month
     with a roster): one row per (report_month, person) for each person seen on any
     pre-merger roster (a snapshot before the merger date; rosters may start in January
-    2025) and each person seen on a post-merger roster by M.
+    2025) and each person seen on a post-merger roster by M. What a person has the same in
+    every month (their last pre-merger and first post-merger roster rows) is kept once per
+    person in int_persons_before_after; a row here carries only is_seen_before and the origin
+    province from it, which the flows count by.
 
     - stayed / moved: on M's roster (int_roster_months_selected: each province's latest
       roster in M) and on a pre-merger roster; stayed when the unit in M is a lineage
