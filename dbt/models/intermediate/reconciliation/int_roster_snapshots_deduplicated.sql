@@ -10,25 +10,12 @@ with points as (
 
 final as (
     select
-        person_key,
-        snapshot_date,
-        period,
-        unit_code,
-        staff_category,
-        is_leader,
-        field,
-        sex,
-        date_of_birth,
-        hardship_years,
-        salary_coefficient,
-        leadership_allowance_coefficient,
-        beyond_frame_pct,
-        other_allowances_vnd,
-        monthly_allowance_vnd,
-        si_months,
-        deferral,
-        quality_rating,
-        rating_year
+        * exclude (
+            retirement_appendix,
+            retirement_month_index,
+            pension_start_date,
+            pension_start_date_appendix_i
+        )
     from points
 )
 
