@@ -11,7 +11,9 @@ Prints, in one run:
   new quarterly workbook) to a copy of it, and `sapnhap run` again;
 - a run with nothing new: `sapnhap run` once more;
 each with its wall time, its ratio to the floor (and the added month's to the full build),
-and the peak memory of the run (the largest process: the command or the dbt it starts).
+and the peak memory of the run (the largest process: the command or the dbt it starts); then
+whether the added run's published marts equal the full build's (bench/compare_marts.py), and
+each target of the issue, met or not (`verdicts`).
 
 The machine is shared and noisy, so the full build and the added month are each run `--repeat`
 times (default 2), one after the other (full, added, full, added, ...): every run is printed,
@@ -36,11 +38,33 @@ import polars as pl
 
 from dagster_project.ingest.parse import parse_date
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare_marts import compare  # noqa: E402  (bench/ is not a package)
+
 ROOT = Path(__file__).resolve().parent.parent
 SAPNHAP = str(Path(sys.executable).with_name("sapnhap"))
 THROUGH = "2026-10"
 LAST = "2026-10"
 PREVIOUS = "2026-09"
+# The issue's targets: the full build within 40 times the floor, an added month within 0.35 of
+# the full build, the peak memory of any run at most 4 GB.
+FULL_OVER_FLOOR = 40
+ADDED_OVER_FULL = 0.35
+PEAK_MB = 4096
+
+
+def verdicts(full_over_floor: float, added_over_full: float, peak_mb: float) -> list[str]:
+    """One line per target: the figure, the line, met or not."""
+    def line(what: str, figure: str, limit: str, met: bool) -> str:
+        return f"{what}: {figure} against {limit}: {'met' if met else 'NOT met'}"
+
+    return [
+        line("full build", f"{full_over_floor:.1f}x the floor", f"{FULL_OVER_FLOOR}x",
+             full_over_floor <= FULL_OVER_FLOOR),
+        line("added month", f"{added_over_full:.3f} of the full build", f"{ADDED_OVER_FULL}",
+             added_over_full <= ADDED_OVER_FULL),
+        line("peak memory", f"{peak_mb:,.0f} MB", f"{PEAK_MB:,} MB", peak_mb <= PEAK_MB),
+    ]
 
 
 def generate(raw: Path, scale: float, seed: int) -> None:
@@ -170,10 +194,17 @@ def main() -> None:
     runs = f" (median of {args.repeat})" if args.repeat > 1 else ""
     print(f"full build{runs}: {t_full:.0f} s, {t_full / floor:.0f}x the floor, peak {rss_full:,.0f} MB")
     print(f"added month{runs}: {t_added:.0f} s, {t_added / t_full:.3f} of the full build, peak {rss_added:,.0f} MB")
+    report = compare(str(full / "marts" / "warehouse.duckdb"), str(added / "marts" / "warehouse.duckdb"))
+    identical = sum(r["status"] == "identical" for r in report)
+    print(f"added month = full build: {identical} of {len(report)} published marts tables identical"
+          + "".join(f"\n  {r['table']}: {r['status']}" for r in report if r["status"] != "identical"))
+    for verdict in verdicts(t_full / floor, t_added / t_full, max(rss_full, rss_added, rss_same)):
+        print(verdict)
     results = {"floor_s": floor, "roster_rows": rows, "full_s": t_full, "full_peak_mb": rss_full,
                "added_s": t_added, "added_peak_mb": rss_added, "nothing_new_s": t_same,
                "full_over_floor": t_full / floor, "added_over_full": t_added / t_full,
-               "full_runs_s": [t for t, _ in fulls], "added_runs_s": [t for t, _ in addeds]}
+               "full_runs_s": [t for t, _ in fulls], "added_runs_s": [t for t, _ in addeds],
+               "marts_identical": identical, "marts_tables": len(report)}
     (base / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps({k: [round(x, 2) for x in v] if isinstance(v, list) else round(v, 2)
                       for k, v in results.items()}))
