@@ -30,6 +30,7 @@ def tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> dict[st
 
 def compare(before: str, after: str, schema: str = "marts") -> list[dict]:
     con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")  # its bars would fill make bench's output
     con.execute(f"attach '{before}' as a (read_only)")
     con.execute(f"attach '{after}' as b (read_only)")
     left, right = tables(con, "a", schema), tables(con, "b", schema)
