@@ -51,7 +51,11 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+# For the module that uses it, not the session: Playwright's event loop runs in the worker's
+# thread while its browser is open, and a Dagster run started in the same thread afterwards
+# (another folder's tests on the same worker) cannot close its own loop ("coroutine
+# 'BaseEventLoop.shutdown_asyncgens' was never awaited").
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -99,11 +99,15 @@ def _build_in_process(keys=None, logs: list | None = None) -> tuple[bool, list[s
     return result.success, said
 
 
+# October's inputs changed in both: with August's delivery status (the monthly rewrite starts
+# in August, and so does the payment audit, which is not announced apart), and with only the
+# entitlement of a decision of August (the monthly rewrite starts in October, the payment audit
+# in August, announced apart). A case with nothing else changed checked nothing these two do
+# not, at half a minute of every `make test`.
 @pytest.mark.parametrize("changed_status, monthly_from, changed_entitlement, audit_from", [
-    (None, "2025-10", None, "2025-10"),
     ("2025-08", "2025-08", None, "2025-08"),
     (None, "2025-10", "2025-08", "2025-08"),
-], ids=["statuses_kept", "august_status_changed", "august_decision_changed"])
+], ids=["august_status_changed", "august_decision_changed"])
 def test_a_changed_month_is_computed_again_and_the_warehouse_equals_a_full_build(
         e2e_run, run_copy, changed_status, monthly_from, changed_entitlement, audit_from):
     settings = run_copy
