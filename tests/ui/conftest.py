@@ -69,9 +69,9 @@ def dagster_ui():
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
-            # Alone it stops in about 2 s; at the end of a worker of a full `make test` it
-            # took the whole 10 s this waited (two suites of 7 December). Nothing here needs it to stop
-            # gracefully, only to stop.
+            # Alone it stops in about 2 s; stopped at the end of a worker of a full `make test`,
+            # as it was until 7 December, it took the whole 10 s this waited then. Nothing here
+            # needs it to stop gracefully, only to stop.
             process.wait(timeout=3)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
