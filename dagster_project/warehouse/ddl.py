@@ -69,13 +69,21 @@ def create_table_sql(schema: str, name: str, columns: list[tuple[str, str]] | tu
 
 def ensure_schemas(con) -> None:
     """Create raw.* delivery tables and audit.* tables if they do not exist yet; a table
-    from an earlier version gains the columns added since."""
-    con.execute("create schema if not exists raw")
-    con.execute("create schema if not exists audit")
+    from an earlier version gains the columns added since. What exists is read first, in one
+    query, and only what is missing is created: a statement per column (about 200, 25 ms)
+    at every ingest of every delivery cost a tenth of a small ingest."""
+    existing = set(con.execute(
+        "select schema_name, table_name, column_name from duckdb_columns() "
+        "where database_name = current_database() and schema_name in ('raw', 'audit')").fetchall())
+    present = {(schema, table) for schema, table, _ in existing}
     tables = [("raw", d.name, raw_columns(d)) for d in DELIVERIES.values()]
     tables += [("audit", name, columns) for name, columns in AUDIT_TABLES.items()]
     tables.append(("raw", "ingest_basis", INGEST_BASIS))
     for schema, name, columns in tables:
-        con.execute(create_table_sql(schema, name, columns))
+        if (schema, name) not in present:
+            con.execute(f"create schema if not exists {schema}")
+            con.execute(create_table_sql(schema, name, columns))
+            continue
         for column, kind in columns:
-            con.execute(f'alter table {schema}.{name} add column if not exists "{column}" {kind}')
+            if (schema, name, column) not in existing:
+                con.execute(f'alter table {schema}.{name} add column if not exists "{column}" {kind}')
