@@ -71,7 +71,7 @@ def ensure_schemas(con) -> None:
     """Create raw.* delivery tables and audit.* tables if they do not exist yet; a table
     from an earlier version gains the columns added since. What exists is read first, in one
     query, and only what is missing is created: a statement per column (about 200, 25 ms)
-    at every ingest of every delivery cost a tenth of a small ingest."""
+    at every ingest of every delivery cost about a tenth of a small ingest."""
     existing = set(con.execute(
         "select schema_name, table_name, column_name from duckdb_columns() "
         "where database_name = current_database() and schema_name in ('raw', 'audit')").fetchall())
